@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import type { ClipEncoder } from "./clip-encoder.js";
+import type { LabeledImage } from "./dataset.js";
+import type { EmbeddingCache } from "./embedding-cache.js";
+import { createEmbeddings } from "./embeddings.js";
+import { throwIfAborted } from "./errors.js";
+import { sha256Hex } from "./hashing.js";
+import type { SplitFeatures } from "./scoring.js";
+
+export interface ExtractFeaturesOptions {
+  /** Image features by model id + model hash + image content hash. */
+  cache?: EmbeddingCache;
+  signal?: AbortSignal;
+  /** Images sent to the encoder per call (bounded memory). Default: encoder.maxImageBatch × 4. */
+  chunkSize?: number;
+  onProgress?: (info: { done: number; total: number; cached: number; elapsedMs: number }) => void;
+}
+
+/** The cache key of an image's features for one model. */
+export function imageFeatureKey(encoder: ClipEncoder, contentHash: string): string {
+  return `${encoder.id}:${encoder.modelHash}:image:${contentHash}`;
+}
+
+/**
+ * Image features of a split, computed once per (model, image content): cached images are read
+ * from the cache, the rest are encoded in chunks and stored.
+ */
+export async function extractFeatures(
+  encoder: ClipEncoder,
+  images: readonly LabeledImage[],
+  options: ExtractFeaturesOptions = {},
+): Promise<SplitFeatures> {
+  const { cache, signal, onProgress } = options;
+  const chunkSize = options.chunkSize ?? Math.max(1, encoder.maxImageBatch * 4);
+  const started = Date.now();
+  const out = createEmbeddings(images.length, encoder.dim);
+  const labels = Int32Array.from(images, (img) => img.label);
+  let done = 0;
+  let cachedCount = 0;
+  for (let start = 0; start < images.length; start += chunkSize) {
+    throwIfAborted(signal);
+    const chunk = images.slice(start, start + chunkSize);
+    const todo: { index: number; bytes: Uint8Array; key: string | null }[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const index = start + i;
+      const image = chunk[i] as LabeledImage;
+      if (!cache) {
+        todo.push({ index, bytes: await readFile(image.path), key: null });
+        continue;
+      }
+      const bytes = await readFile(image.path);
+      const key = imageFeatureKey(encoder, sha256Hex(bytes));
+      const hit = await cache.match(key);
+      if (hit && hit.length === encoder.dim) {
+        out.data.set(hit, index * encoder.dim);
+        cachedCount++;
+      } else {
+        todo.push({ index, bytes, key });
+      }
+    }
+    if (todo.length > 0) {
+      const emb = await encoder.embedImages(
+        todo.map((t) => t.bytes),
+        signal ? { signal } : {},
+      );
+      for (let m = 0; m < todo.length; m++) {
+        const { index, key } = todo[m] as (typeof todo)[number];
+        const vec = emb.data.slice(m * encoder.dim, (m + 1) * encoder.dim);
+        out.data.set(vec, index * encoder.dim);
+        if (cache && key) await cache.put(key, vec);
+      }
+    }
+    done += chunk.length;
+    onProgress?.({ done, total: images.length, cached: cachedCount, elapsedMs: Date.now() - started });
+  }
+  return { features: out, labels };
+}

@@ -1,0 +1,62 @@
+/** One chat message. The system prompt is passed separately. */
+export interface LlmMessage {
+  role: "user" | "assistant";
+  content: string;
+}
+
+/** Everything that determines an LLM reply (and so the key of a reply cache). */
+export interface LlmRequest {
+  messages: readonly LlmMessage[];
+  system?: string;
+  /** Sampling temperature; providers default to 1.0. */
+  temperature?: number;
+  /** Maximum output tokens per sample. */
+  maxTokens?: number;
+  /** Number of samples (independent replies). Default 1. */
+  n?: number;
+}
+
+export interface LlmGenerateOptions {
+  signal?: AbortSignal;
+}
+
+export interface LlmUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Cost in USD, or null when the model's price is unknown (never a silent 0). */
+  costUsd: number | null;
+}
+
+export interface LlmGenerateResult {
+  /** One text per sample (length n). */
+  texts: string[];
+  usage: LlmUsage;
+  /** True when every sample came from a reply cache (nothing was paid). */
+  cached?: boolean;
+}
+
+/** Prices in USD per million tokens. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+/**
+ * A chat LLM. One call, `generate`, covers every strategy: messages, system prompt, temperature,
+ * max tokens, n samples and an AbortSignal in; texts and token usage out.
+ */
+export interface LlmProvider {
+  readonly specificationVersion: "v1";
+  /** e.g. "anthropic", "openai", "openai-compatible", "simulated". */
+  readonly provider: string;
+  readonly modelId: string;
+  /** Price per million tokens if known; used by budgets to refuse a call that could overspend. */
+  readonly price?: ModelPrice | null;
+  /** Set for providers that are not real LLMs (simulated, scripted): shown in every report. */
+  readonly warning?: string;
+  generate(request: LlmRequest, options?: LlmGenerateOptions): Promise<LlmGenerateResult>;
+}
+
+export function costOf(usage: { inputTokens: number; outputTokens: number }, price: ModelPrice): number {
+  return (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
+}

@@ -1,0 +1,44 @@
+import type { BudgetLimit } from "./errors.js";
+import type { LlmRequest, LlmUsage } from "./llm-provider.js";
+import type { ScoredTemplate } from "./search-strategy.js";
+
+/** Why a run ended. */
+export type StopReason =
+  | { kind: "completed" }
+  | { kind: "budget"; limit: BudgetLimit }
+  | { kind: "aborted" }
+  | { kind: "error"; message: string };
+
+/**
+ * Events of a run, appended to the run store before they are acted on. `seq` numbers LLM calls
+ * within a run (0-based); replaying a log re-serves call `seq` without calling the LLM.
+ */
+export type RunEvent =
+  | { type: "run-start"; time: string; resumed: boolean }
+  | { type: "step-start"; time: string; step: number; label?: string }
+  | {
+      type: "llm-request";
+      time: string;
+      step: number;
+      seq: number;
+      attempt: number;
+      requestHash: string;
+      request: LlmRequest;
+    }
+  | {
+      type: "llm-reply";
+      time: string;
+      step: number;
+      seq: number;
+      texts: string[];
+      usage: LlmUsage;
+      cached: boolean;
+      durationMs: number;
+    }
+  | { type: "llm-error"; time: string; step: number; seq: number; message: string; retryable: boolean }
+  | { type: "candidate-scored"; time: string; step: number; candidate: ScoredTemplate }
+  | { type: "candidate-rejected"; time: string; step: number; template: string; reason: string }
+  | { type: "step-end"; time: string; step: number; failed: boolean; bestTrainAccuracy: number | null }
+  | { type: "run-end"; time: string; stop: StopReason };
+
+export type RunEventType = RunEvent["type"];

@@ -1,0 +1,147 @@
+import type { ClipEncoder } from "./clip-encoder.js";
+import type { EmbeddingCache } from "./embedding-cache.js";
+import { createEmbeddings, type Embeddings, normalizeRows } from "./embeddings.js";
+import { fillTemplate } from "./template.js";
+
+/** Image features of one split with their labels. */
+export interface SplitFeatures {
+  features: Embeddings;
+  labels: Int32Array;
+}
+
+export interface AccuracyResult {
+  /** Fraction correct in [0, 1]; 0 for an empty split. */
+  accuracy: number;
+  correct: number;
+  total: number;
+  /** Per class: fraction correct, or null when the split has no image of that class. */
+  perClass: (number | null)[];
+}
+
+/**
+ * Predicted class per image: argmax over classes of image · class embedding. An exact tie in
+ * logits goes to the lower class index (the first maximum wins).
+ */
+export function classify(images: Embeddings, classes: Embeddings): Int32Array {
+  if (images.dim !== classes.dim) {
+    throw new RangeError(
+      `image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`,
+    );
+  }
+  const { dim } = images;
+  const out = new Int32Array(images.count);
+  const a = images.data;
+  const b = classes.data;
+  for (let i = 0; i < images.count; i++) {
+    const ia = i * dim;
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < classes.count; c++) {
+      const cb = c * dim;
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += (a[ia + j] as number) * (b[cb + j] as number);
+      if (s > bestScore) {
+        bestScore = s;
+        best = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+export function accuracyOf(predictions: Int32Array, labels: Int32Array, numClasses: number): AccuracyResult {
+  if (predictions.length !== labels.length) {
+    throw new RangeError(`${predictions.length} predictions for ${labels.length} labels`);
+  }
+  const hits = new Array<number>(numClasses).fill(0);
+  const totals = new Array<number>(numClasses).fill(0);
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i] as number;
+    totals[y] = (totals[y] ?? 0) + 1;
+    if (predictions[i] === y) {
+      correct++;
+      hits[y] = (hits[y] ?? 0) + 1;
+    }
+  }
+  return {
+    accuracy: labels.length === 0 ? 0 : correct / labels.length,
+    correct,
+    total: labels.length,
+    perClass: totals.map((t, c) => (t === 0 ? null : (hits[c] as number) / t)),
+  };
+}
+
+/**
+ * CLIP's prompt ensemble: the mean of each class's (normalised) embeddings over templates,
+ * re-normalised.
+ */
+export function ensembleClassEmbeddings(perTemplate: readonly Embeddings[]): Embeddings {
+  const first = perTemplate[0];
+  if (!first) throw new RangeError("an ensemble needs at least one template");
+  const out = createEmbeddings(first.count, first.dim);
+  for (const e of perTemplate) {
+    if (e.count !== first.count || e.dim !== first.dim)
+      throw new RangeError("ensemble members differ in shape");
+    for (let i = 0; i < e.data.length; i++) out.data[i] = (out.data[i] as number) + (e.data[i] as number);
+  }
+  return normalizeRows(out);
+}
+
+export interface TemplateScorerOptions {
+  encoder: ClipEncoder;
+  classNames: readonly string[];
+  /** Caches each filled prompt's text embedding; keyed by encoder id + hash + text. */
+  textCache?: EmbeddingCache;
+  signal?: AbortSignal;
+}
+
+/** Scores templates against cached image features with one encoder and one class list. */
+export class TemplateScorer {
+  constructor(private readonly options: TemplateScorerOptions) {}
+
+  /** C×D class embeddings of a template (every class name filled in), L2-normalised. */
+  async classEmbeddings(template: string): Promise<Embeddings> {
+    const { encoder, classNames, textCache, signal } = this.options;
+    const texts = classNames.map((name) => fillTemplate(template, name));
+    if (!textCache) return encoder.embedTexts(texts, signal ? { signal } : {});
+    const out = createEmbeddings(texts.length, encoder.dim);
+    const missing: number[] = [];
+    const keys = texts.map((t) => `${encoder.id}:${encoder.modelHash}:text:${t}`);
+    for (let i = 0; i < texts.length; i++) {
+      const hit = await textCache.match(keys[i] as string);
+      if (hit && hit.length === encoder.dim) out.data.set(hit, i * encoder.dim);
+      else missing.push(i);
+    }
+    if (missing.length > 0) {
+      const fresh = await encoder.embedTexts(
+        missing.map((i) => texts[i] as string),
+        signal ? { signal } : {},
+      );
+      for (let m = 0; m < missing.length; m++) {
+        const i = missing[m] as number;
+        const vec = fresh.data.slice(m * encoder.dim, (m + 1) * encoder.dim);
+        out.data.set(vec, i * encoder.dim);
+        await textCache.put(keys[i] as string, vec);
+      }
+    }
+    return out;
+  }
+
+  /** Class embeddings of several templates averaged as CLIP's ensemble. */
+  async ensembleEmbeddings(templates: readonly string[]): Promise<Embeddings> {
+    const parts: Embeddings[] = [];
+    for (const t of templates) parts.push(await this.classEmbeddings(t));
+    return ensembleClassEmbeddings(parts);
+  }
+
+  /** Accuracy of class embeddings on a split. */
+  score(classes: Embeddings, split: SplitFeatures): AccuracyResult {
+    return accuracyOf(classify(split.features, classes), split.labels, this.options.classNames.length);
+  }
+
+  async scoreTemplate(template: string, split: SplitFeatures): Promise<AccuracyResult> {
+    return this.score(await this.classEmbeddings(template), split);
+  }
+}
