@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import type { ClipEncoder } from "./clip-encoder.js";
+import type { ClipEncoder, ImageSource } from "./clip-encoder.js";
 import type { LabeledImage } from "./dataset.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
 import { createEmbeddings } from "./embeddings.js";
-import { throwIfAborted } from "./errors.js";
+import { DatasetFormatError, throwIfAborted } from "./errors.js";
 import { sha256Hex } from "./hashing.js";
 import type { SplitFeatures } from "./scoring.js";
 
@@ -14,6 +14,19 @@ export interface ExtractFeaturesOptions {
   /** Images sent to the encoder per call (bounded memory). Default: encoder.maxImageBatch × 4. */
   chunkSize?: number;
   onProgress?: (info: { done: number; total: number; cached: number; elapsedMs: number }) => void;
+}
+
+async function readImage(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new DatasetFormatError(
+      `cannot read image ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        hint: "check the dataset's root directory (vlmopt datasets check lists every missing file)",
+      },
+    );
+  }
 }
 
 /** The cache key of an image's features for one model. */
@@ -40,27 +53,27 @@ export async function extractFeatures(
   for (let start = 0; start < images.length; start += chunkSize) {
     throwIfAborted(signal);
     const chunk = images.slice(start, start + chunkSize);
-    const todo: { index: number; bytes: Uint8Array; key: string | null }[] = [];
+    const todo: { index: number; source: ImageSource; key: string | null }[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const index = start + i;
       const image = chunk[i] as LabeledImage;
       if (!cache) {
-        todo.push({ index, bytes: await readFile(image.path), key: null });
+        todo.push({ index, source: image.path, key: null });
         continue;
       }
-      const bytes = await readFile(image.path);
+      const bytes = await readImage(image.path);
       const key = imageFeatureKey(encoder, sha256Hex(bytes));
       const hit = await cache.match(key);
       if (hit && hit.length === encoder.dim) {
         out.data.set(hit, index * encoder.dim);
         cachedCount++;
       } else {
-        todo.push({ index, bytes, key });
+        todo.push({ index, source: bytes, key });
       }
     }
     if (todo.length > 0) {
       const emb = await encoder.embedImages(
-        todo.map((t) => t.bytes),
+        todo.map((t) => t.source),
         signal ? { signal } : {},
       );
       for (let m = 0; m < todo.length; m++) {
