@@ -1,10 +1,15 @@
+import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", "bench/bench-strategies": "bench/bench-strategies.ts" },
   format: ["esm"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts" } },
   sourcemap: true,
   clean: true,
   target: "node20",
+  // The meta-prompts are plain text files read at run time: ship them next to the bundle.
+  onSuccess: async () => {
+    cpSync("src/prompts", "dist/prompts", { recursive: true });
+  },
 });

@@ -1,0 +1,193 @@
+import {
+  type AskContext,
+  bottomK,
+  ConfigError,
+  type LlmMessage,
+  type LlmProposal,
+  type StepOutcome,
+  topK,
+} from "@vlmopt/core";
+import { COMMON, num, type ParamSpec, type ResolvedParams, str } from "../params.js";
+import { parseTemplates } from "../parse-templates.js";
+import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
+import { prompt } from "../prompt-files.js";
+import { bestAccuracy, percent, plural, scoredLines, taskPhrase } from "../strategy-helpers.js";
+
+export const HILL_CLIMB_PARAMS: readonly ParamSpec[] = [
+  {
+    name: "variant",
+    default: "pn",
+    type: "string",
+    choices: ["pn", "p"],
+    description: 'what the opening message shows: "pn" top-k and bottom-k (P+N), "p" top-k only (P)',
+  },
+  COMMON.iterations(10),
+  COMMON.k(3),
+  COMMON.templatesPerCall(1),
+  COMMON.temperature(1),
+  COMMON.maxTokens(256),
+  COMMON.maxAttempts(3),
+  {
+    name: "restartAfter",
+    default: 3,
+    type: "int",
+    min: 0,
+    description:
+      "turns without a new best after which a fresh conversation starts from the current top/bottom (0: never)",
+  },
+  {
+    name: "contextTurns",
+    default: 8,
+    type: "int",
+    min: 1,
+    description: "exchanges kept after the opening message when the conversation gets long",
+  },
+  COMMON.pool("captions"),
+  COMMON.poolSize(),
+  COMMON.poolPath(),
+  COMMON.n(1),
+];
+
+/**
+ * The paper's conversational hill-climb. Step 0 scores the initial pool; every later step is one
+ * turn of a chat: the opening message shows the top-k templates ("prompts that work well") and —
+ * in the P+N variant — the bottom-k ("prompts that don't work well") with their accuracies; each
+ * later message reports the last template's score ("the performance now improves to X%" /
+ * "drops to X%", compared with the score reported one turn before) and asks for a better one.
+ * After `restartAfter` turns without a new best the chat starts afresh from the current
+ * top/bottom; the request keeps the opening message plus the last `contextTurns` exchanges.
+ */
+export class HillClimbStrategy extends PoolThenLlmStrategy {
+  /** Opening message followed by (assistant, user) pairs; null: start a fresh conversation. */
+  private conversation: LlmMessage[] | null = null;
+  /** Score the last message reported (the opening's best template at first). */
+  private reference = Number.NEGATIVE_INFINITY;
+  private best = Number.NEGATIVE_INFINITY;
+  private stale = 0;
+  /** Conversations started (1 + restarts). */
+  private conversations = 0;
+
+  constructor(params: ResolvedParams, context: StrategyContext = {}, name = "hill-climb") {
+    super(name, params, context);
+    if (str(params, "pool") === "none") {
+      throw new ConfigError(`strategy "${name}" needs an initial pool to climb from, but pool is "none"`, {
+        hint: 'use pool "captions", "basic", "imagenet80", "hand-engineered" or "coop"',
+      });
+    }
+  }
+
+  private get count(): number {
+    return num(this.params, "templatesPerCall");
+  }
+
+  private opening(ctx: AskContext): LlmMessage {
+    const k = num(this.params, "k");
+    const good = topK(ctx.history, k);
+    const goodIds = new Set(good.map((s) => s.id));
+    const bad = bottomK(ctx.history, k).filter((s) => !goodIds.has(s.id));
+    const common = {
+      task: taskPhrase(ctx.task),
+      good: scoredLines(good),
+      count: this.count,
+      templates: plural(this.count),
+    };
+    const content =
+      str(this.params, "variant") === "p"
+        ? prompt("hill-climb-initial-p.txt", common)
+        : prompt("hill-climb-initial.txt", {
+            ...common,
+            bad: bad.length > 0 ? scoredLines(bad) : "(none yet)",
+          });
+    return { role: "user", content };
+  }
+
+  /** Opening message plus the last `contextTurns` exchanges. */
+  private window(conversation: readonly LlmMessage[]): LlmMessage[] {
+    const keep = 2 * num(this.params, "contextTurns");
+    const [first, ...rest] = conversation;
+    if (!first) return [];
+    return rest.length <= keep ? [first, ...rest] : [first, ...rest.slice(rest.length - keep)];
+  }
+
+  protected next(ctx: AskContext): LlmProposal | null {
+    if (ctx.history.length === 0) return null;
+    // A fresh conversation is built here from the history (the same history on a re-play) and
+    // kept from the first ask; tell() only appends to it.
+    if (this.conversation === null) {
+      this.conversation = [this.opening(ctx)];
+      this.reference = bestAccuracy(topK(ctx.history, 1));
+      this.conversations++;
+    }
+    const count = this.count;
+    const n = num(this.params, "n");
+    return {
+      kind: "llm",
+      label: `hill-climb turn ${(this.conversation.length + 1) >> 1} of conversation ${this.conversations}`,
+      request: {
+        messages: this.window(this.conversation),
+        temperature: num(this.params, "temperature"),
+        maxTokens: num(this.params, "maxTokens"),
+        ...(n > 1 ? { n } : {}),
+      },
+      maxAttempts: num(this.params, "maxAttempts"),
+      parse: (texts, alreadyScored) =>
+        texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: count })),
+    };
+  }
+
+  protected override poolScored(outcome: StepOutcome): void {
+    this.best = bestAccuracy(outcome.history);
+  }
+
+  protected override told(outcome: StepOutcome): void {
+    if (this.conversation === null) return;
+    const count = this.count;
+    const templates = plural(count);
+    if (outcome.scored.length === 0) {
+      // Nothing new: say so in the chat (a provider's reply cache would otherwise repeat the reply).
+      this.conversation.push(
+        { role: "assistant", content: outcome.replies[0] ?? "" },
+        { role: "user", content: prompt("hill-climb-no-template.txt", { count, templates }) },
+      );
+      this.stale++;
+    } else {
+      const stepBest = bestAccuracy(outcome.scored);
+      const top = outcome.scored.find((s) => s.trainAccuracy === stepBest);
+      const replyIndex = Math.max(
+        0,
+        outcome.replies.findIndex((r) => top !== undefined && r.includes(top.template)),
+      );
+      const change =
+        stepBest > this.reference ? "improves to" : stepBest < this.reference ? "drops to" : "stays at";
+      const details =
+        outcome.scored.length > 1
+          ? `Accuracy of each: ${outcome.scored.map((s) => `${s.template} (${percent(s.trainAccuracy)})`).join("; ")}. `
+          : "";
+      this.conversation.push(
+        { role: "assistant", content: outcome.replies[replyIndex] ?? "" },
+        {
+          role: "user",
+          content: prompt("hill-climb-feedback.txt", {
+            details,
+            change,
+            accuracy: percent(stepBest),
+            count,
+            templates,
+          }),
+        },
+      );
+      this.reference = stepBest;
+      if (stepBest > this.best) {
+        this.best = stepBest;
+        this.stale = 0;
+      } else {
+        this.stale++;
+      }
+    }
+    const restartAfter = num(this.params, "restartAfter");
+    if (restartAfter > 0 && this.stale >= restartAfter) {
+      this.conversation = null;
+      this.stale = 0;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { AskContext, Proposal } from "@vlmopt/core";
+import { COMMON, num, type ParamSpec, type ResolvedParams, str } from "../params.js";
+import { parseTemplates } from "../parse-templates.js";
+import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
+import { prompt } from "../prompt-files.js";
+import { plural, taskPhrase } from "../strategy-helpers.js";
+
+export const RANDOM_PARAMS: readonly ParamSpec[] = [
+  {
+    name: "mode",
+    default: "llm",
+    type: "string",
+    choices: ["llm", "pool"],
+    description:
+      '"llm": after the pool, ask the LLM for new templates shown k random scored ones without scores; "pool": score random unscored pool templates (no LLM)',
+  },
+  COMMON.iterations(10),
+  COMMON.k(3),
+  COMMON.templatesPerCall(1),
+  COMMON.temperature(1),
+  COMMON.maxTokens(256),
+  COMMON.maxAttempts(3),
+  COMMON.pool("captions"),
+  COMMON.poolSize(),
+  COMMON.poolPath(),
+  COMMON.n(1),
+];
+
+/**
+ * The no-feedback baseline. Mode "llm" (default): score the initial pool, then each step shows
+ * the LLM k templates drawn uniformly at random from everything scored — without scores — and
+ * asks for new ones, so it spends the same LLM calls as hill-climb but never learns which
+ * templates did well. Mode "pool": each step scores `templatesPerCall` random pool templates not
+ * scored yet (no LLM calls; use it with `poolSize` or a large pool).
+ */
+export class RandomStrategy extends PoolThenLlmStrategy {
+  constructor(params: ResolvedParams, context: StrategyContext = {}) {
+    super("random", params, context);
+    // Pool mode draws from the pool step by step instead of scoring it all first.
+    if (str(params, "mode") === "pool") this.poolDone = true;
+  }
+
+  protected next(ctx: AskContext): Proposal | null {
+    const count = num(this.params, "templatesPerCall");
+    if (str(this.params, "mode") === "pool") {
+      const unscored = (this.pool?.templates(ctx.task.datasetName) ?? []).filter(
+        (t) => !ctx.history.some((s) => s.template === t),
+      );
+      if (unscored.length === 0) return null;
+      return {
+        kind: "templates",
+        templates: ctx.rng.sample(unscored, count),
+        source: "pool",
+        label: `random pool sample ${this.llmSteps + 1}`,
+      };
+    }
+    if (ctx.history.length === 0) return null;
+    const examples = ctx.rng
+      .sample(ctx.history, num(this.params, "k"))
+      .map((s) => `- ${s.template}`)
+      .join("\n");
+    const n = num(this.params, "n");
+    return {
+      kind: "llm",
+      label: `random step ${this.llmSteps + 1}`,
+      request: {
+        messages: [
+          {
+            role: "user",
+            content: prompt("random-llm.txt", {
+              task: taskPhrase(ctx.task),
+              examples,
+              count,
+              templates: plural(count),
+            }),
+          },
+        ],
+        temperature: num(this.params, "temperature"),
+        maxTokens: num(this.params, "maxTokens"),
+        ...(n > 1 ? { n } : {}),
+      },
+      maxAttempts: num(this.params, "maxAttempts"),
+      parse: (texts, alreadyScored) =>
+        texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: count })),
+    };
+  }
+}
