@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  // An optional dependency, imported lazily at run time: never bundle it.
+  external: ["node-llama-cpp"],
 });

@@ -1,1 +1,40 @@
-export {};
+export {
+  ANTHROPIC_DEFAULT_BASE_URL,
+  AnthropicProvider,
+  type AnthropicProviderOptions,
+} from "./anthropic-provider.js";
+export { createLimiter, type Limiter } from "./concurrency.js";
+export {
+  checkCredentials,
+  createProvider,
+  OPENAI_COMPATIBLE_PRESETS,
+  type ParsedProviderSpec,
+  PROVIDER_SPEC_FORMS,
+  type ProviderOptions,
+  parseProviderSpec,
+  requiredEnv,
+} from "./create-provider.js";
+export { extractTemplates } from "./extract-templates.js";
+export type { HttpProviderOptions } from "./http-provider-options.js";
+export { LlamaCppProvider, type LlamaCppProviderOptions, templateListGrammar } from "./llama-cpp-provider.js";
+export { OPENAI_DEFAULT_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
+export { PRICES, type PriceTable, priceFor } from "./prices.js";
+export { ReplayProvider } from "./replay-provider.js";
+export { type ReplyCacheOptions, replyCacheKey, withReplyCache } from "./reply-cache.js";
+export { parseRetryAfter, type RetryOptions, retryDelayMs, withRetries } from "./retry.js";
+export { mapSdkError, redact, type SdkErrorClasses } from "./sdk-errors.js";
+export {
+  editTemplate,
+  SIMULATED_VOCABULARY,
+  SimulatedProvider,
+  type SimulatedProviderOptions,
+} from "./simulated-provider.js";
+export {
+  defaultFakeReply,
+  type FakeLlmRequest,
+  type FakeLlmServer,
+  type FakeLlmServerOptions,
+  type FakeReply,
+  type FakeReplyFunction,
+  startFakeLlmServer,
+} from "./testing/fake-llm-server.js";

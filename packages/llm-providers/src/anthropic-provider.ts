@@ -1,0 +1,137 @@
+import {
+  Anthropic,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk";
+import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
+import {
+  costOf,
+  type LlmGenerateOptions,
+  type LlmGenerateResult,
+  type LlmProvider,
+  type LlmRequest,
+  type ModelPrice,
+  ProviderApiError,
+} from "@vlmopt/core";
+import { resolveApiKey } from "./api-key.js";
+import { createLimiter, type Limiter } from "./concurrency.js";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_TIMEOUT_MS,
+  type HttpProviderOptions,
+} from "./http-provider-options.js";
+import { priceFor } from "./prices.js";
+import { withRetries } from "./retry.js";
+import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
+
+export interface AnthropicProviderOptions extends HttpProviderOptions {
+  /** Do not send `temperature` (for models that reject sampling parameters). Default false. */
+  omitTemperature?: boolean;
+}
+
+const SDK_ERRORS = { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError };
+export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+/**
+ * Claude through the Anthropic Messages API (`client.messages.create`). The API has no `n`, so
+ * n samples are n requests, at most `concurrency` in flight. Retries are ours (the SDK's are off).
+ */
+export class AnthropicProvider implements LlmProvider {
+  readonly specificationVersion = "v1" as const;
+  readonly provider = "anthropic";
+  readonly modelId: string;
+  readonly price: ModelPrice | null;
+  readonly baseURL: string;
+  private readonly client: Anthropic;
+  private readonly limiter: Limiter;
+  private readonly apiKey: string;
+
+  constructor(private readonly options: AnthropicProviderOptions) {
+    const env = options.env ?? process.env;
+    this.modelId = options.model;
+    this.apiKey = resolveApiKey(options.apiKey, "ANTHROPIC_API_KEY", env, `anthropic:${options.model}`);
+    this.baseURL = options.baseURL ?? env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL;
+    this.price = options.price === undefined ? priceFor("anthropic", options.model) : options.price;
+    this.limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.client = new Anthropic({
+      apiKey: this.apiKey,
+      baseURL: this.baseURL,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxRetries: 0,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
+    const n = request.n ?? 1;
+    const samples = await Promise.all(
+      Array.from({ length: n }, () => this.limiter.run(() => this.one(request, options.signal))),
+    );
+    const inputTokens = samples.reduce((s, x) => s + x.inputTokens, 0);
+    const outputTokens = samples.reduce((s, x) => s + x.outputTokens, 0);
+    return {
+      texts: samples.map((x) => x.text),
+      usage: {
+        inputTokens,
+        outputTokens,
+        costUsd: this.price ? costOf({ inputTokens, outputTokens }, this.price) : null,
+      },
+    };
+  }
+
+  private one(
+    request: LlmRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ text: string; inputTokens: number; outputTokens: number }> {
+    const ctx: MapErrorContext = {
+      provider: this.provider,
+      model: this.modelId,
+      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      baseURL: this.baseURL,
+      secrets: [this.apiKey],
+      keyVariable: "ANTHROPIC_API_KEY",
+      ...(signal ? { signal } : {}),
+    };
+    return withRetries(
+      async () => {
+        try {
+          const params: MessageCreateParamsNonStreaming & { temperature?: number } = {
+            model: this.modelId,
+            max_tokens: request.maxTokens ?? this.options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
+            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            ...(request.system !== undefined ? { system: request.system } : {}),
+            // The SDK's types no longer list temperature; the Messages API default is 1.0.
+            ...(request.temperature !== undefined && !this.options.omitTemperature
+              ? { temperature: request.temperature }
+              : {}),
+          };
+          const message = await this.client.messages.create(params, signal ? { signal } : {});
+          if (!Array.isArray(message?.content)) {
+            throw new ProviderApiError(`${ctx.provider}:${ctx.model}: the reply has no content array`, {
+              provider: ctx.provider,
+              isRetryable: false,
+              hint: `check that ${ctx.baseURL} speaks the Anthropic Messages API`,
+            });
+          }
+          const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+          return {
+            text,
+            inputTokens: message.usage?.input_tokens ?? 0,
+            outputTokens: message.usage?.output_tokens ?? 0,
+          };
+        } catch (error) {
+          throw mapSdkError(error, SDK_ERRORS, ctx);
+        }
+      },
+      {
+        ...this.options.retry,
+        maxRetries: this.options.maxRetries ?? DEFAULT_MAX_RETRIES,
+        ...(signal ? { signal } : {}),
+      },
+    );
+  }
+}

@@ -1,0 +1,109 @@
+import { ConfigError } from "@vlmopt/core";
+import { describe, expect, it } from "vitest";
+import { AnthropicProvider } from "./anthropic-provider.js";
+import { checkCredentials, createProvider, parseProviderSpec, requiredEnv } from "./create-provider.js";
+import { LlamaCppProvider } from "./llama-cpp-provider.js";
+import { OpenAIProvider } from "./openai-provider.js";
+import { ReplayProvider } from "./replay-provider.js";
+import { SimulatedProvider } from "./simulated-provider.js";
+
+describe("parseProviderSpec", () => {
+  it("parses every form", () => {
+    expect(parseProviderSpec("anthropic:claude-haiku-4-5")).toEqual({
+      kind: "anthropic",
+      model: "claude-haiku-4-5",
+    });
+    expect(parseProviderSpec("openai:gpt-4o-mini")).toEqual({ kind: "openai", model: "gpt-4o-mini" });
+    expect(parseProviderSpec("openai-compatible:qwen2.5:7b@http://10.0.0.2:1234/v1")).toEqual({
+      kind: "openai-compatible",
+      model: "qwen2.5:7b",
+      baseURL: "http://10.0.0.2:1234/v1",
+    });
+    expect(parseProviderSpec("ollama:llama3.2:3b")).toMatchObject({
+      model: "llama3.2:3b",
+      baseURL: "http://127.0.0.1:11434/v1",
+    });
+    expect(parseProviderSpec("vllm:m")).toMatchObject({ baseURL: "http://127.0.0.1:8000/v1" });
+    expect(parseProviderSpec("llamacpp:m")).toMatchObject({ baseURL: "http://127.0.0.1:8080/v1" });
+    expect(parseProviderSpec("llama-cpp:models/x.gguf")).toEqual({
+      kind: "llama-cpp",
+      modelPath: "models/x.gguf",
+    });
+    expect(parseProviderSpec("simulated")).toEqual({ kind: "simulated", seed: 0 });
+    expect(parseProviderSpec("simulated:42")).toEqual({ kind: "simulated", seed: 42 });
+    expect(parseProviderSpec("replay:runs/a")).toEqual({ kind: "replay", runDir: "runs/a" });
+  });
+
+  it("rejects unknown or incomplete specs with a ConfigError listing the valid forms", () => {
+    for (const bad of ["gpt-4", "bard:x", "openai:", "openai-compatible:m", "simulated:abc"]) {
+      const error = (() => {
+        try {
+          parseProviderSpec(bad);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(ConfigError.isInstance(error), bad).toBe(true);
+      expect((error as ConfigError).message).toContain(JSON.stringify(bad));
+      expect((error as ConfigError).hint).toContain("anthropic:<model>");
+      expect((error as ConfigError).hint).toContain("replay:<run-dir>");
+    }
+  });
+});
+
+describe("credentials", () => {
+  it("names the variables a spec needs", () => {
+    expect(requiredEnv("anthropic:m")).toEqual(["ANTHROPIC_API_KEY"]);
+    expect(requiredEnv("openai:m")).toEqual(["OPENAI_API_KEY"]);
+    expect(requiredEnv("ollama:m")).toEqual([]);
+    expect(requiredEnv("simulated")).toEqual([]);
+  });
+
+  it("checkCredentials throws before any work when a key is missing", () => {
+    expect(() => checkCredentials("anthropic:m", {})).toThrow(
+      "ANTHROPIC_API_KEY is not set — set it, or use --llm simulated",
+    );
+    expect(() => checkCredentials("openai:m", { OPENAI_API_KEY: " " })).toThrow(/OPENAI_API_KEY is not set/);
+    expect(() => checkCredentials("anthropic:m", { ANTHROPIC_API_KEY: "k" })).not.toThrow();
+    expect(() => checkCredentials("simulated", {})).not.toThrow();
+  });
+
+  it("createProvider throws the same ConfigError when the key is missing", () => {
+    expect(() => createProvider("anthropic:m", { env: {} })).toThrow(/ANTHROPIC_API_KEY is not set/);
+  });
+});
+
+describe("createProvider", () => {
+  const env = { ANTHROPIC_API_KEY: "a-key", OPENAI_API_KEY: "o-key" };
+  it("builds the provider each spec names", () => {
+    const a = createProvider("anthropic:claude-sonnet-4-5", { env });
+    expect(a).toBeInstanceOf(AnthropicProvider);
+    expect(a.price).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
+    const o = createProvider("openai:gpt-4o", { env, baseURL: "http://127.0.0.1:9/v1" });
+    expect(o).toBeInstanceOf(OpenAIProvider);
+    expect((o as OpenAIProvider).baseURL).toBe("http://127.0.0.1:9/v1");
+    const local = createProvider("ollama:llama3", { env });
+    expect(local.provider).toBe("openai-compatible");
+    expect(local.price).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
+    expect(createProvider("openai-compatible:m@https://example.invalid/v1", { env }).price).toBeNull();
+    expect(createProvider("llama-cpp:x.gguf")).toBeInstanceOf(LlamaCppProvider);
+    expect(createProvider("simulated:7")).toBeInstanceOf(SimulatedProvider);
+    expect(createProvider("replay:/tmp/none")).toBeInstanceOf(ReplayProvider);
+  });
+
+  it("takes a price override and reads OPENAI_BASE_URL", () => {
+    const p = createProvider("openai:custom", {
+      env: { ...env, OPENAI_BASE_URL: "http://127.0.0.1:1/v1" },
+      price: { inputPerMTok: 1, outputPerMTok: 2 },
+    });
+    expect(p.price).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+    expect((p as OpenAIProvider).baseURL).toBe("http://127.0.0.1:1/v1");
+  });
+
+  it("wraps the provider in the reply cache when cacheDir is given", () => {
+    const p = createProvider("openai:gpt-4o", { env, cacheDir: "/tmp/vlmopt-never-written" });
+    expect(p).not.toBeInstanceOf(OpenAIProvider);
+    expect(p.provider).toBe("openai");
+    expect(p.modelId).toBe("gpt-4o");
+  });
+});

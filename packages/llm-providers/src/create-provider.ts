@@ -1,0 +1,189 @@
+import { ConfigError, type LlmProvider, type ModelPrice } from "@vlmopt/core";
+import { AnthropicProvider } from "./anthropic-provider.js";
+import { LlamaCppProvider } from "./llama-cpp-provider.js";
+import { OpenAIProvider } from "./openai-provider.js";
+import { ReplayProvider } from "./replay-provider.js";
+import { withReplyCache } from "./reply-cache.js";
+import type { RetryOptions } from "./retry.js";
+import { SimulatedProvider } from "./simulated-provider.js";
+
+export interface ProviderOptions {
+  /** Where keys and base URLs are read from. Default process.env. */
+  env?: Record<string, string | undefined>;
+  apiKey?: string;
+  /** Overrides the spec's or the environment's base URL. */
+  baseURL?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Backoff tuning (mainly for tests). */
+  retry?: Omit<RetryOptions, "maxRetries" | "signal">;
+  concurrency?: number;
+  /** Price override (USD per million tokens); null = unknown. */
+  price?: ModelPrice | null;
+  /** Enables the disk reply cache in this directory. */
+  cacheDir?: string;
+  /** llama-cpp: CPU threads (default 1 on ≤ 2 cores). */
+  threads?: number;
+  /** simulated / llama-cpp: sampler seed (overrides `simulated:<seed>`). */
+  seed?: number;
+}
+
+/** Local OpenAI-compatible servers and their default ports. */
+export const OPENAI_COMPATIBLE_PRESETS = {
+  ollama: "http://127.0.0.1:11434/v1",
+  vllm: "http://127.0.0.1:8000/v1",
+  llamacpp: "http://127.0.0.1:8080/v1",
+} as const;
+
+export type ParsedProviderSpec =
+  | { kind: "anthropic"; model: string }
+  | { kind: "openai"; model: string }
+  | {
+      kind: "openai-compatible";
+      model: string;
+      baseURL: string;
+      preset?: keyof typeof OPENAI_COMPATIBLE_PRESETS;
+    }
+  | { kind: "llama-cpp"; modelPath: string }
+  | { kind: "simulated"; seed: number }
+  | { kind: "replay"; runDir: string };
+
+export const PROVIDER_SPEC_FORMS = [
+  "anthropic:<model>            e.g. anthropic:claude-haiku-4-5",
+  "openai:<model>               e.g. openai:gpt-4o-mini",
+  "openai-compatible:<model>@<baseURL>  e.g. openai-compatible:qwen2.5@http://127.0.0.1:1234/v1",
+  `ollama:<model>               (${OPENAI_COMPATIBLE_PRESETS.ollama})`,
+  `vllm:<model>                 (${OPENAI_COMPATIBLE_PRESETS.vllm})`,
+  `llamacpp:<model>             (llama.cpp server, ${OPENAI_COMPATIBLE_PRESETS.llamacpp})`,
+  "llama-cpp:<path/to/model.gguf>  (in-process, node-llama-cpp)",
+  "simulated | simulated:<seed>     (not an LLM: word-level edits, free)",
+  "replay:<run-dir>             (serves a finished run's recorded replies)",
+];
+
+function invalid(spec: string, why: string): ConfigError {
+  return new ConfigError(`--llm ${JSON.stringify(spec)} ${why}`, {
+    hint: `use one of:\n  ${PROVIDER_SPEC_FORMS.join("\n  ")}`,
+  });
+}
+
+/** Parses a provider spec string; a ConfigError lists the valid forms. */
+export function parseProviderSpec(spec: string): ParsedProviderSpec {
+  const s = spec.trim();
+  if (s === "simulated") return { kind: "simulated", seed: 0 };
+  const colon = s.indexOf(":");
+  if (colon <= 0) throw invalid(spec, "is not a provider spec");
+  const kind = s.slice(0, colon);
+  const rest = s.slice(colon + 1).trim();
+  if (rest === "") throw invalid(spec, `names no ${kind === "replay" ? "run directory" : "model"}`);
+  switch (kind) {
+    case "anthropic":
+    case "openai":
+      return { kind, model: rest };
+    case "openai-compatible": {
+      const at = rest.lastIndexOf("@");
+      const model = at > 0 ? rest.slice(0, at) : "";
+      const baseURL = at > 0 ? rest.slice(at + 1) : "";
+      if (!model || !/^https?:\/\/\S+$/.test(baseURL)) {
+        throw invalid(spec, "must be openai-compatible:<model>@<http(s)://host:port/v1>");
+      }
+      return { kind, model, baseURL };
+    }
+    case "ollama":
+    case "vllm":
+    case "llamacpp":
+      return {
+        kind: "openai-compatible",
+        model: rest,
+        baseURL: OPENAI_COMPATIBLE_PRESETS[kind],
+        preset: kind,
+      };
+    case "llama-cpp":
+      return { kind, modelPath: rest };
+    case "simulated": {
+      if (!/^-?\d+$/.test(rest)) throw invalid(spec, "has a seed that is not a whole number");
+      return { kind, seed: Number(rest) };
+    }
+    case "replay":
+      return { kind, runDir: rest };
+    default:
+      throw invalid(spec, `has an unknown provider "${kind}"`);
+  }
+}
+
+/** Environment variables a spec needs (for the CLI's preflight and --help). */
+export function requiredEnv(spec: string): string[] {
+  const parsed = parseProviderSpec(spec);
+  if (parsed.kind === "anthropic") return ["ANTHROPIC_API_KEY"];
+  if (parsed.kind === "openai") return ["OPENAI_API_KEY"];
+  return [];
+}
+
+/**
+ * Throws a ConfigError ("ANTHROPIC_API_KEY is not set — set it, or use --llm simulated") when a
+ * spec's key is missing, before any work starts. Also validates the spec.
+ */
+export function checkCredentials(spec: string, env: Record<string, string | undefined> = process.env): void {
+  for (const variable of requiredEnv(spec)) {
+    const value = env[variable];
+    if (value === undefined || value.trim() === "") {
+      throw new ConfigError(`${variable} is not set — set it, or use --llm simulated`, {
+        hint: `export ${variable}=… before running with --llm ${spec.trim()}`,
+      });
+    }
+  }
+}
+
+/** Builds the provider a spec names, optionally behind the disk reply cache. */
+export function createProvider(spec: string, options: ProviderOptions = {}): LlmProvider {
+  const parsed = parseProviderSpec(spec);
+  const http = {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.price !== undefined ? { price: options.price } : {}),
+  };
+  let provider: LlmProvider;
+  switch (parsed.kind) {
+    case "anthropic":
+      provider = new AnthropicProvider({
+        ...http,
+        model: parsed.model,
+        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      });
+      break;
+    case "openai":
+      provider = new OpenAIProvider({
+        ...http,
+        model: parsed.model,
+        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      });
+      break;
+    case "openai-compatible":
+      provider = new OpenAIProvider({
+        // A local server costs nothing; an arbitrary endpoint's price is unknown unless given.
+        ...(parsed.preset ? { price: { inputPerMTok: 0, outputPerMTok: 0 } } : {}),
+        ...http,
+        model: parsed.model,
+        baseURL: options.baseURL ?? parsed.baseURL,
+        flavor: "openai-compatible",
+      });
+      break;
+    case "llama-cpp":
+      provider = new LlamaCppProvider({
+        modelPath: parsed.modelPath,
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      });
+      break;
+    case "simulated":
+      return new SimulatedProvider({ seed: options.seed ?? parsed.seed });
+    case "replay":
+      return new ReplayProvider(parsed.runDir);
+  }
+  return options.cacheDir ? withReplyCache(provider, { dir: options.cacheDir }) : provider;
+}

@@ -1,0 +1,66 @@
+import type { ModelPrice } from "@vlmopt/core";
+
+/** A versioned table of list prices in USD per million tokens, per provider and model. */
+export interface PriceTable {
+  /** When the prices were taken (year-month); check the vendor's page before relying on them. */
+  version: string;
+  models: Record<string, Record<string, ModelPrice>>;
+}
+
+const p = (inputPerMTok: number, outputPerMTok: number): ModelPrice => ({ inputPerMTok, outputPerMTok });
+
+/**
+ * List prices (standard tier, no batch or cache discounts). Override with `price` in the provider
+ * options (or the CLI's --price-in/--price-out) when a vendor changes them.
+ */
+export const PRICES: PriceTable = {
+  version: "2026-11",
+  models: {
+    anthropic: {
+      "claude-opus-4-5": p(5, 25),
+      "claude-opus-4-1": p(15, 75),
+      "claude-opus-4-0": p(15, 75),
+      "claude-opus-4": p(15, 75),
+      "claude-sonnet-4-5": p(3, 15),
+      "claude-sonnet-4-0": p(3, 15),
+      "claude-sonnet-4": p(3, 15),
+      "claude-3-7-sonnet": p(3, 15),
+      "claude-haiku-4-5": p(1, 5),
+      "claude-3-5-haiku": p(0.8, 4),
+      "claude-3-haiku": p(0.25, 1.25),
+    },
+    openai: {
+      "gpt-5": p(1.25, 10),
+      "gpt-5-mini": p(0.25, 2),
+      "gpt-5-nano": p(0.05, 0.4),
+      "gpt-4.1": p(2, 8),
+      "gpt-4.1-mini": p(0.4, 1.6),
+      "gpt-4.1-nano": p(0.1, 0.4),
+      "gpt-4o": p(2.5, 10),
+      "gpt-4o-mini": p(0.15, 0.6),
+      o3: p(2, 8),
+      "o4-mini": p(1.1, 4.4),
+      "gpt-3.5-turbo": p(0.5, 1.5),
+    },
+  },
+};
+
+/** Date and alias suffixes that do not change the price: -20250929, -2024-08-06, -latest. */
+const SUFFIX = /-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$/;
+
+/**
+ * The price of a model, or null when the table does not know it (cost is then reported as
+ * unknown, never as 0). Dated snapshots ("claude-3-5-haiku-20241022") match their base name.
+ */
+export function priceFor(provider: string, model: string, table: PriceTable = PRICES): ModelPrice | null {
+  const models = table.models[provider];
+  if (!models) return null;
+  let name = model;
+  for (;;) {
+    const price = models[name];
+    if (price) return { ...price };
+    const shorter = name.replace(SUFFIX, "");
+    if (shorter === name) return null;
+    name = shorter;
+  }
+}

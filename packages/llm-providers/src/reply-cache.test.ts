@@ -1,0 +1,109 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ScriptedLlm } from "@vlmopt/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runLlmProviderContract } from "./llm-provider-contract.js";
+import { OpenAIProvider } from "./openai-provider.js";
+import { replyCacheKey, withReplyCache } from "./reply-cache.js";
+import { SimulatedProvider } from "./simulated-provider.js";
+import { type FakeLlmServer, startFakeLlmServer } from "./testing/fake-llm-server.js";
+
+const PLANTED = "sk-planted-secret-0123456789abcdef";
+let dir: string;
+let server: FakeLlmServer;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vlmopt-reply-cache-"));
+  server = await startFakeLlmServer({ requireApiKey: PLANTED });
+});
+afterEach(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function allFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+const openai = () =>
+  new OpenAIProvider({
+    model: "gpt-4o-mini",
+    env: { OPENAI_API_KEY: PLANTED },
+    baseURL: server.openaiBaseURL,
+    retry: { baseDelayMs: 1 },
+  });
+const ask = (extra: Partial<{ n: number; temperature: number; maxTokens: number; system: string }> = {}) => ({
+  messages: [{ role: "user" as const, content: "write templates" }],
+  temperature: 1,
+  ...extra,
+});
+
+runLlmProviderContract("reply cache over simulated", () =>
+  withReplyCache(new SimulatedProvider({ seed: 1 }), { dir }),
+);
+
+describe("withReplyCache", () => {
+  it("serves a repeated call from disk with the recorded usage and cached: true", async () => {
+    const cached = withReplyCache(openai(), { dir });
+    const first = await cached.generate(ask({ n: 2 }));
+    expect(first.cached).toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+    const again = await cached.generate(ask({ n: 2 }));
+    expect(server.requests).toHaveLength(1);
+    expect(again.cached).toBe(true);
+    expect(again.texts).toEqual(first.texts);
+    expect(again.usage.inputTokens).toBe(first.usage.inputTokens);
+    expect(again.usage.outputTokens).toBeGreaterThan(0);
+  });
+
+  it("asks only for the samples it lacks (n=3 after n=2)", async () => {
+    const cached = withReplyCache(openai(), { dir });
+    const two = await cached.generate(ask({ n: 2 }));
+    const three = await cached.generate(ask({ n: 3 }));
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.body?.n).toBeUndefined(); // one sample → no n sent
+    expect(three.texts.slice(0, 2)).toEqual(two.texts);
+    expect(three.cached).toBeUndefined();
+    expect((await cached.generate(ask({ n: 3 }))).cached).toBe(true);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("keys on temperature, max tokens, system prompt and messages", async () => {
+    const cached = withReplyCache(openai(), { dir });
+    await cached.generate(ask());
+    await cached.generate(ask({ temperature: 0.5 }));
+    await cached.generate(ask({ maxTokens: 10 }));
+    await cached.generate(ask({ system: "s" }));
+    await cached.generate({ ...ask(), messages: [{ role: "user", content: "other" }] });
+    expect(server.requests).toHaveLength(5);
+    const base = { messages: [{ role: "user" as const, content: "x" }] };
+    expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("openai", "m", base, 1));
+    expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("anthropic", "m", base, 0));
+    expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("openai", "m2", base, 0));
+  });
+
+  it("never writes the API key: every file in the cache directory is free of it", async () => {
+    const cached = withReplyCache(openai(), { dir });
+    await cached.generate(ask({ n: 3 }));
+    const files = await allFiles(dir);
+    expect(files.length).toBe(3);
+    for (const f of files) {
+      const text = await readFile(f, "utf8");
+      expect(text).not.toContain(PLANTED);
+      expect(text).not.toContain(PLANTED.slice(3, 20));
+    }
+    expect(files.every((f) => !f.endsWith(".tmp"))).toBe(true);
+  });
+
+  it("reports unknown cost as null from the cache too", async () => {
+    const inner = new ScriptedLlm({ replies: ["- a {}."], price: null });
+    const cached = withReplyCache(inner, { dir });
+    expect((await cached.generate(ask())).usage.costUsd).toBeNull();
+    const hit = await cached.generate(ask());
+    expect(hit.cached).toBe(true);
+    expect(hit.usage.costUsd).toBeNull();
+    expect(inner.calls).toHaveLength(1);
+  });
+});

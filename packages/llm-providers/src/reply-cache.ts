@@ -1,0 +1,132 @@
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  canonicalJson,
+  type LlmGenerateOptions,
+  type LlmGenerateResult,
+  type LlmProvider,
+  type LlmRequest,
+  sha256Hex,
+  throwIfAborted,
+  writeFileAtomic,
+} from "@vlmopt/core";
+
+export interface ReplyCacheOptions {
+  /** Directory of the cache (created when needed). */
+  dir: string;
+}
+
+/** One cached sample. Holds no credentials: the key is a hash of the request, never of a key. */
+interface CacheEntry {
+  version: 1;
+  provider: string;
+  model: string;
+  sample: number;
+  text: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+}
+
+/**
+ * The cache key of one sample: provider, model, full messages, system prompt, temperature,
+ * max tokens and the sample's index (so asking n=3 after n=2 only pays for the third).
+ */
+export function replyCacheKey(provider: string, model: string, request: LlmRequest, sample: number): string {
+  return sha256Hex(
+    canonicalJson({
+      v: 1,
+      provider,
+      model,
+      system: request.system ?? null,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      temperature: request.temperature ?? null,
+      maxTokens: request.maxTokens ?? null,
+      sample,
+    }),
+  );
+}
+
+/** Splits `total` into `parts` whole numbers that add up to it. */
+function split(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  return Array.from({ length: parts }, (_, i) => base + (i < total - base * parts ? 1 : 0));
+}
+
+/**
+ * Wraps a provider with a disk cache of replies, one JSON file per sample (written atomically).
+ * A call whose samples are all cached costs nothing and reports the recorded usage with
+ * `cached: true`; otherwise only the missing samples are requested and the usage is what that
+ * call used.
+ */
+export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions): LlmProvider {
+  const pathOf = (key: string) => join(options.dir, key.slice(0, 2), `${key}.json`);
+  const read = async (key: string): Promise<CacheEntry | null> => {
+    try {
+      const entry = JSON.parse(await readFile(pathOf(key), "utf8")) as CacheEntry;
+      return entry.version === 1 && typeof entry.text === "string" ? entry : null;
+    } catch {
+      return null; // absent or damaged: ask again
+    }
+  };
+  const write = async (key: string, entry: CacheEntry) => {
+    await mkdir(join(options.dir, key.slice(0, 2)), { recursive: true });
+    await writeFileAtomic(pathOf(key), `${JSON.stringify(entry)}\n`);
+  };
+
+  const generate = async (request: LlmRequest, opts: LlmGenerateOptions = {}): Promise<LlmGenerateResult> => {
+    throwIfAborted(opts.signal);
+    const n = request.n ?? 1;
+    const keys = Array.from({ length: n }, (_, i) =>
+      replyCacheKey(provider.provider, provider.modelId, request, i),
+    );
+    const entries = await Promise.all(keys.map(read));
+    const missing = entries.flatMap((e, i) => (e ? [] : [i]));
+    if (missing.length === 0) {
+      const hits = entries as CacheEntry[];
+      const costs = hits.map((e) => e.costUsd);
+      return {
+        texts: hits.map((e) => e.text),
+        usage: {
+          inputTokens: hits.reduce((s, e) => s + e.inputTokens, 0),
+          outputTokens: hits.reduce((s, e) => s + e.outputTokens, 0),
+          costUsd: costs.some((c) => c === null) ? null : costs.reduce<number>((s, c) => s + (c ?? 0), 0),
+        },
+        cached: true,
+      };
+    }
+    const fresh = await provider.generate({ ...request, n: missing.length }, opts);
+    const inputs = split(fresh.usage.inputTokens, missing.length);
+    const outputs = fresh.texts.map((t) => t.length);
+    const totalChars = outputs.reduce((s, x) => s + x, 0) || 1;
+    const texts = entries.map((e) => e?.text ?? "");
+    await Promise.all(
+      missing.map(async (sample, j) => {
+        const text = fresh.texts[j] ?? "";
+        texts[sample] = text;
+        const share = (outputs[j] ?? 0) / totalChars;
+        const cost = fresh.usage.costUsd;
+        await write(keys[sample] as string, {
+          version: 1,
+          provider: provider.provider,
+          model: provider.modelId,
+          sample,
+          text,
+          inputTokens: inputs[j] ?? 0,
+          outputTokens: Math.round(fresh.usage.outputTokens * share),
+          costUsd: cost === null ? null : cost / missing.length,
+        });
+      }),
+    );
+    return { texts, usage: fresh.usage };
+  };
+
+  return {
+    specificationVersion: "v1",
+    provider: provider.provider,
+    modelId: provider.modelId,
+    ...(provider.price !== undefined ? { price: provider.price } : {}),
+    ...(provider.warning !== undefined ? { warning: provider.warning } : {}),
+    generate,
+  };
+}

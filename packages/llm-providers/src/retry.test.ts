@@ -1,0 +1,106 @@
+import { AbortError, ProviderApiError } from "@vlmopt/core";
+import { describe, expect, it } from "vitest";
+import { parseRetryAfter, retryDelayMs, withRetries } from "./retry.js";
+
+describe("parseRetryAfter", () => {
+  it("reads seconds, HTTP dates and retry-after-ms", () => {
+    expect(parseRetryAfter("3")).toBe(3);
+    expect(parseRetryAfter("1.5")).toBe(1.5);
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", undefined, now)).toBe(10);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 23:00:00 GMT", undefined, now)).toBe(0);
+    expect(parseRetryAfter("3", "250")).toBe(0.25);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+});
+
+describe("retryDelayMs", () => {
+  it("doubles with jitter between half and all of the step, capped, and honours Retry-After", () => {
+    expect(retryDelayMs(1, undefined, { baseDelayMs: 100, random: () => 0 })).toBe(50);
+    expect(retryDelayMs(1, undefined, { baseDelayMs: 100, random: () => 0.999999 })).toBeCloseTo(100, 3);
+    expect(retryDelayMs(3, undefined, { baseDelayMs: 100, random: () => 0 })).toBe(200);
+    expect(retryDelayMs(20, undefined, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 })).toBe(1000);
+    expect(retryDelayMs(1, 7, { baseDelayMs: 100 })).toBe(7000);
+  });
+});
+
+const retryable = (status: number, retryAfterSeconds?: number) =>
+  new ProviderApiError(`HTTP ${status}`, {
+    status,
+    provider: "test",
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  });
+
+describe("withRetries", () => {
+  const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+  };
+
+  it("retries retryable errors and returns the first success", async () => {
+    waits.length = 0;
+    let calls = 0;
+    const value = await withRetries(
+      async () => {
+        calls++;
+        if (calls === 1) throw retryable(429, 2);
+        if (calls === 2) throw retryable(500);
+        return "ok";
+      },
+      { sleep, baseDelayMs: 10 },
+    );
+    expect(value).toBe("ok");
+    expect(calls).toBe(3);
+    expect(waits[0]).toBe(2000);
+    expect(waits).toHaveLength(2);
+  });
+
+  it("does not retry a non-retryable error or a plain Error", async () => {
+    let calls = 0;
+    const fail = (e: Error) => () => {
+      calls++;
+      return Promise.reject(e);
+    };
+    await expect(withRetries(fail(retryable(400)), { sleep })).rejects.toThrow("HTTP 400");
+    await expect(withRetries(fail(new Error("bug")), { sleep })).rejects.toThrow("bug");
+    expect(calls).toBe(2);
+  });
+
+  it("gives up after maxRetries", async () => {
+    let calls = 0;
+    const error = await withRetries(
+      () => {
+        calls++;
+        return Promise.reject(retryable(503));
+      },
+      { sleep, maxRetries: 3 },
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(4);
+    expect(ProviderApiError.isInstance(error) && error.status).toBe(503);
+    expect((error as Error).message).toMatch(/gave up after 4 attempts/);
+  });
+
+  it("refuses a Retry-After longer than allowed", async () => {
+    const error = await withRetries(() => Promise.reject(retryable(429, 3600)), {
+      sleep,
+      maxRetryAfterMs: 60_000,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/asked to wait 3600 s/);
+  });
+
+  it("stops with AbortError when aborted during the backoff", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const error = await withRetries(
+      () => {
+        calls++;
+        setTimeout(() => controller.abort(), 5);
+        return Promise.reject(retryable(500));
+      },
+      { signal: controller.signal, baseDelayMs: 60_000 },
+    ).catch((e: unknown) => e);
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(calls).toBe(1);
+  });
+});
