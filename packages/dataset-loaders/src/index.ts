@@ -1,1 +1,30 @@
-export {};
+export { type SelectOptions, splitHash } from "./build-dataset.js";
+export { type CheckDatasetOptions, checkDataset } from "./check-dataset.js";
+export { hasImageTrailer } from "./image-check.js";
+export {
+  createDatasetLoader,
+  type LoadDatasetOptions,
+  loadDataset,
+  loadImageFolder,
+  loadManifest,
+  type OwnDataLoadOptions,
+} from "./load-dataset.js";
+export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
+export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
+export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
+export { DATASETS, findDatasetInfo, getDatasetInfo, listDatasets } from "./registry.js";
+export { type SplitFractions, sampleFewShot, splitDataset } from "./sampling.js";
+export { fewshotKey, readFewShotCollection, readFewShotFile, readSplitFile } from "./split-file.js";
+export type {
+  CheckCounts,
+  CheckReport,
+  CoopEntry,
+  CoopLayout,
+  CoopSplit,
+  DatasetInfo,
+  DatasetProblem,
+  FewShotSplit,
+  ImageCheckLevel,
+  ProblemSeverity,
+  SplitCounts,
+} from "./types.js";
