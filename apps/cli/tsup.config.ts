@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  // dist/bin.js is the `vlmopt` executable.
+  banner: ({ format }) => (format === "esm" ? { js: "#!/usr/bin/env node" } : {}),
 });

@@ -1,1 +1,22 @@
-export {};
+export type { CommandSpec, ParsedCommand } from "./command.js";
+export type { Command, CommandContext } from "./command-context.js";
+export { CONFIG_FILE, configSchema, loadConfigFile } from "./config.js";
+export { EXIT, exitCodeOf } from "./exit-codes.js";
+export { type CliIo, memoryIo, processIo } from "./io.js";
+export { COMMANDS, mainHelp, run } from "./main.js";
+export { createProgressObserver, featureLine } from "./progress.js";
+export {
+  type CatalogEntry,
+  createRegistry,
+  type DatasetCheck,
+  type DownloadProgress,
+  type Registry,
+  type ResolveDatasetOptions,
+  type ResolveLlmOptions,
+  type ResolveModelOptions,
+} from "./registry.js";
+export { renderHtml } from "./report/html.js";
+export { renderMarkdown } from "./report/markdown.js";
+export { type ChartPoint, loadReportData, type ReportData } from "./report/report-data.js";
+export { writeReport } from "./report/write-report.js";
+export { UsageError } from "./usage-error.js";

@@ -1,0 +1,340 @@
+/**
+ * The CLI as a user runs it: `node apps/cli/dist/bin.js ...` as a subprocess, on the shared EuroSAT
+ * 1-shot split with the generated tiny CLIP model (random weights). Needs a build (the root
+ * `pnpm test` builds first; this file builds the CLI's dependency chain if dist is missing).
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type FakeLlmRequest, type FakeReply, startFakeLlmServer } from "@vlmopt/llm-providers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cliDir = resolve(here, "..");
+const repoRoot = resolve(cliDir, "../..");
+const BIN = join(cliDir, "dist/bin.js");
+const SHARED = resolve(repoRoot, "../shared");
+const DATA = join(SHARED, "datasets");
+const hasShared = existsSync(join(DATA, "eurosat"));
+if (!hasShared)
+  console.warn(`skipping the CLI end-to-end tests: ${DATA}/eurosat is missing (../shared beside the repo)`);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const work = mkdtempSync(join(tmpdir(), "vlmopt-e2e-"));
+const cacheDir = join(work, "cache");
+const baseEnv: Record<string, string> = {
+  PATH: process.env.PATH ?? "",
+  HOME: work,
+  // No key, no base URL, no VLMOPT_* from the machine running the tests.
+};
+
+function vlmopt(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Result> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, env: { ...baseEnv, ...env }, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const common = [
+  "--dataset",
+  "eurosat",
+  "--data-root",
+  DATA,
+  "--shots",
+  "1",
+  "--seed",
+  "1",
+  "--model",
+  "random:tiny",
+  "--cache-dir",
+  cacheDir,
+];
+const hillClimb = ["--strategy", "hill-climb", "--iterations", "4", "--param", "poolSize=8"];
+
+/** A deterministic stand-in reply: five templates that depend only on the request's messages. */
+function replyFor(request: FakeLlmRequest): FakeReply {
+  const h = createHash("sha256")
+    .update(JSON.stringify(request.body?.messages ?? []))
+    .digest();
+  const words = [
+    "satellite",
+    "aerial",
+    "blurry",
+    "centered",
+    "landscape",
+    "top-down",
+    "colour",
+    "small",
+    "remote",
+    "overhead",
+  ];
+  const n = typeof request.body?.n === "number" ? request.body.n : 1;
+  const text = Array.from(
+    { length: 5 },
+    (_, k) => `- a ${words[(h[k] as number) % 10]} ${words[(h[k + 5] as number) % 10]} photo of {}.`,
+  ).join("\n");
+  return { type: "text", texts: Array.from({ length: n }, () => text) };
+}
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
+
+describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", () => {
+  beforeAll(() => {
+    if (!existsSync(BIN)) {
+      execFileSync("npx", ["turbo", "run", "build", "--filter=@vlmopt/cli", "--output-logs=errors-only"], {
+        cwd: repoRoot,
+        env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+        stdio: "inherit",
+      });
+    }
+  });
+
+  // The full test split (8,100 images) takes minutes with the tiny model on a 2-core machine, so the
+  // suite scores 300 test images spread over it.
+  it("optimize with --llm simulated: summary, run directory, test split, random-weights warning everywhere", async () => {
+    const r = await vlmopt([
+      "optimize",
+      ...common,
+      "--llm",
+      "simulated",
+      ...hillClimb,
+      "--test-limit",
+      "300",
+      "--out",
+      "runs-sim",
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const [runName] = readdirSync(join(work, "runs-sim"));
+    expect(runName).toMatch(/^eurosat-hill-climb-\d{8}-\d{6}$/);
+    const dir = join(work, "runs-sim", runName as string);
+    expect(readdirSync(dir).sort()).toEqual([
+      "events.jsonl",
+      "manifest.json",
+      "report.html",
+      "report.md",
+      "results.json",
+    ]);
+    const results = readJson(join(dir, "results.json"));
+    expect(results.stop).toEqual({ kind: "completed" });
+    expect(results.chosen.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(results.chosen.perClassTest).toHaveLength(10);
+    const manifest = readJson(join(dir, "manifest.json"));
+    expect(manifest.dataset.counts).toEqual({ train: 10, val: 10, test: 300 });
+    expect(manifest.options).toMatchObject({
+      llm: "simulated",
+      model: "random:tiny",
+      shots: 1,
+      seed: 1,
+      testLimit: 300,
+    });
+    const warning = "random weights — accuracy is meaningless";
+    expect(r.stdout).toContain(warning);
+    expect(r.stderr).toContain(warning);
+    expect(results.warnings.join("\n")).toContain(warning);
+    expect(readFileSync(join(dir, "report.md"), "utf8")).toContain(warning);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(warning);
+    expect(r.stdout).toMatch(
+      /Chosen: ".*\{\}.*"\n\s+train \d+\.\d% · val \d+\.\d% · test \d+\.\d% \(300 images\)/,
+    );
+    expect(r.stderr).toMatch(/features test: 300\/300 images, \d+ img\/s, ETA 0s/);
+  });
+
+  describe("with --llm openai:gpt-4o-mini against a local fake OpenAI server", () => {
+    let server: Awaited<ReturnType<typeof startFakeLlmServer>>;
+    beforeAll(async () => {
+      server = await startFakeLlmServer({ reply: (req) => replyFor(req) });
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    const openai = () => ({ OPENAI_API_KEY: "sk-test-not-a-key", OPENAI_BASE_URL: server.openaiBaseURL });
+
+    it("runs end to end; every LLM call reached the server, and the key is not persisted", async () => {
+      const before = server.requests.length;
+      const r = await vlmopt(
+        [
+          "optimize",
+          ...common,
+          "--llm",
+          "openai:gpt-4o-mini",
+          ...hillClimb,
+          "--no-test",
+          "--run-dir",
+          "runs-openai/a",
+        ],
+        openai(),
+      );
+      expect(r.stderr).not.toMatch(/^error/m);
+      expect(r.code).toBe(0);
+      const results = readJson(join(work, "runs-openai/a/results.json"));
+      expect(results.usage.llmCalls).toBeGreaterThan(0);
+      expect(server.requests.length - before).toBe(results.usage.llmCalls);
+      expect(server.requests.at(-1)?.apiKey).toBe("sk-test-not-a-key");
+      for (const f of readdirSync(join(work, "runs-openai/a"))) {
+        expect(readFileSync(join(work, "runs-openai/a", f), "utf8")).not.toContain("sk-test-not-a-key");
+      }
+    });
+
+    it("kill -9 mid-run, then resume: results equal an uninterrupted run's and no answered request is repeated", async () => {
+      const args = [
+        "optimize",
+        ...common,
+        "--llm",
+        "openai:gpt-4o-mini",
+        ...hillClimb,
+        "--test-limit",
+        "100",
+      ];
+      // Uninterrupted reference run.
+      const ref = await vlmopt([...args, "--run-dir", "runs-openai/ref"], openai());
+      expect(ref.code).toBe(0);
+      const reference = readJson(join(work, "runs-openai/ref/results.json"));
+      expect(reference.usage.llmCalls).toBeGreaterThanOrEqual(3);
+
+      // Same run, killed with SIGKILL while its third LLM call is in flight.
+      const answered: string[] = [];
+      let child: ChildProcess | undefined;
+      let calls = 0;
+      server.setReply((req) => {
+        calls++;
+        if (calls === 3) {
+          setTimeout(() => child?.kill("SIGKILL"), 50);
+          return { type: "stall" };
+        }
+        answered.push(JSON.stringify(req.body));
+        return replyFor(req);
+      });
+      const killed = await new Promise<number | null>((done) => {
+        child = spawn(process.execPath, [BIN, ...args, "--run-dir", "runs-openai/k"], {
+          cwd: work,
+          env: { ...baseEnv, ...openai() },
+          stdio: "ignore",
+        });
+        child.on("exit", (_code, signal) => done(signal === "SIGKILL" ? 137 : _code));
+      });
+      expect(killed).toBe(137);
+      expect(existsSync(join(work, "runs-openai/k/results.json"))).toBe(false);
+
+      const resumedBodies: string[] = [];
+      server.setReply((req) => {
+        resumedBodies.push(JSON.stringify(req.body));
+        return replyFor(req);
+      });
+      const r = await vlmopt(["resume", "runs-openai/k"], openai());
+      expect(r.stderr).not.toMatch(/^error/m);
+      expect(r.code).toBe(0);
+      const resumed = readJson(join(work, "runs-openai/k/results.json"));
+      expect(resumed.history).toEqual(reference.history);
+      expect(resumed.chosen).toEqual(reference.chosen);
+      expect(resumed.stop).toEqual(reference.stop);
+      expect(resumed.usage.llmCalls).toBe(reference.usage.llmCalls);
+      expect(resumed.replayedCalls).toBe(2);
+      // The two answered calls were replayed from the log, never sent again; only the call that was
+      // in flight at the kill (never answered) and the later ones reached the server.
+      expect(answered).toHaveLength(2);
+      for (const body of answered) expect(resumedBodies).not.toContain(body);
+      expect(resumedBodies).toHaveLength(reference.usage.llmCalls - 2);
+      expect(new Set([...answered, ...resumedBodies]).size).toBe(answered.length + resumedBodies.length);
+    });
+  });
+
+  describe("bad input: one clear line, non-zero exit, nothing written", () => {
+    const cases: [string, string[], Record<string, string>, RegExp][] = [
+      [
+        "unknown dataset",
+        [
+          "optimize",
+          "--dataset",
+          "eurosatt",
+          "--data-root",
+          DATA,
+          "--model",
+          "random:tiny",
+          "--llm",
+          "simulated",
+        ],
+        {},
+        /^error: unknown dataset "eurosatt" \(--dataset\) — use one of: .*eurosat/,
+      ],
+      [
+        "missing data root",
+        [
+          "optimize",
+          "--dataset",
+          "eurosat",
+          "--data-root",
+          "no/such/dir",
+          "--model",
+          "random:tiny",
+          "--llm",
+          "simulated",
+        ],
+        {},
+        /^error: data root .*no\/such\/dir does not exist/,
+      ],
+      [
+        "template without {}",
+        [
+          "eval",
+          "--dataset",
+          "eurosat",
+          "--data-root",
+          DATA,
+          "--model",
+          "random:tiny",
+          "--template",
+          "a satellite photo",
+        ],
+        {},
+        /^error: --template "a satellite photo" has no "\{\}" placeholder/,
+      ],
+      [
+        "missing key",
+        ["optimize", ...common, "--llm", "anthropic:claude-haiku-4-5"],
+        {},
+        /^error: ANTHROPIC_API_KEY is not set/,
+      ],
+      [
+        "unknown flag",
+        ["optimize", "--dataset", "eurosat", "--shot", "1"],
+        {},
+        /^error: Unknown option '--shot'/,
+      ],
+    ];
+    for (const [name, args, env, pattern] of cases) {
+      it(name, async () => {
+        const cwd = mkdtempSync(join(work, "bad-"));
+        const r = await vlmopt(args[0] === "optimize" ? [...args, "--out", "runs"] : args, env, cwd);
+        expect(r.code).toBe(name === "unknown flag" ? 2 : 1);
+        expect(r.stderr).toMatch(pattern);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(readdirSync(cwd)).toEqual([]);
+      });
+    }
+
+    it("invalid config field", async () => {
+      const cwd = mkdtempSync(join(work, "bad-"));
+      writeFileSync(join(cwd, "vlmopt.config.json"), JSON.stringify({ dataRoot: DATA, iterations: -1 }));
+      const r = await vlmopt(["optimize", ...common, "--llm", "simulated"], {}, cwd);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: config file .*vlmopt.config.json: field "iterations" is invalid/);
+      expect(readdirSync(cwd)).toEqual(["vlmopt.config.json"]);
+    });
+  });
+});

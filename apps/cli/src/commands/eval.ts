@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import { ConfigError, extractFeatures, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
+import { type Command, printJson } from "../command-context.js";
+import { pct, table } from "../format.js";
+import { OPTIONS } from "../options.js";
+import { createProgressObserver } from "../progress.js";
+import {
+  absolutePath,
+  checkDatasetName,
+  dataRootOf,
+  imageCacheOf,
+  loadModel,
+  num,
+  required,
+  spreadSubset,
+  str,
+} from "../run-setup.js";
+import { UsageError } from "../usage-error.js";
+
+/** Templates from a file: a JSON array of strings, or one template per line. */
+export function readTemplatesFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read templates file ${path}: ${(error as Error).message}`, {
+      hint: "check the --templates-file path",
+    });
+  }
+  if (text.trimStart().startsWith("[")) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`templates file ${path} is not valid JSON: ${(error as Error).message}`, {
+        hint: "write a JSON array of strings, or one template per line",
+      });
+    }
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+      throw new ConfigError(`templates file ${path} must hold a JSON array of strings`, {
+        hint: 'e.g. ["a photo of a {}.", "a satellite photo of {}."]',
+      });
+    }
+    return value as string[];
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+export const evalCommand: Command = {
+  spec: {
+    name: "eval",
+    summary:
+      "Scores given templates (e.g. the hand-engineered ones) on a split of a dataset, optionally as a CLIP prompt ensemble.",
+    options: [
+      OPTIONS.template,
+      OPTIONS.templatesFile,
+      OPTIONS.dataset,
+      OPTIONS.dataRoot,
+      OPTIONS.split,
+      OPTIONS.ensembleFlag,
+      OPTIONS.limit,
+      OPTIONS.shots,
+      OPTIONS.seed,
+      OPTIONS.model,
+      OPTIONS.cacheDir,
+      OPTIONS.threads,
+      OPTIONS.offline,
+    ],
+    examples: [
+      'vlmopt eval --template "a centered satellite photo of {}." --template "a photo of a {}." --dataset eurosat --data-root ../shared/datasets --split test --ensemble',
+    ],
+  },
+  async run(parsed, { io, registry }) {
+    const s = parsed.settings;
+    const templates = [...((s.template as string[] | undefined) ?? [])];
+    const file = str(s, "templatesFile");
+    if (file) templates.push(...readTemplatesFile(absolutePath(io.cwd, file)));
+    if (templates.length === 0) {
+      throw new UsageError(
+        'give at least one --template (e.g. --template "a photo of a {}.") or --templates-file',
+        "eval",
+      );
+    }
+    const fromFlags = (s.template as string[] | undefined)?.length ?? 0;
+    for (const [i, t] of templates.entries()) {
+      validateTemplate(t, file && i >= fromFlags ? `template in ${file}` : "--template");
+    }
+    const datasetName = required(s, "dataset", "dataset", "eurosat", "eval");
+    const modelSpec = required(s, "model", "model", "clip-vit-b32", "eval");
+    const split = (str(s, "split") ?? "test") as SplitName;
+    const root = dataRootOf(s, io.cwd, "eval");
+    await checkDatasetName(registry, datasetName);
+    const seed = num(s, "seed") ?? 1;
+    const shots = num(s, "shots");
+    const dataset = await registry.resolveDataset(datasetName, {
+      root,
+      seed,
+      ...(shots !== undefined ? { shots } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    const limit = num(s, "limit");
+    const images = limit === undefined ? dataset.splits[split] : spreadSubset(dataset.splits[split], limit);
+    if (images.length === 0) {
+      throw new ConfigError(`the ${split} split of ${datasetName} has no images`, {
+        hint: "choose another --split",
+      });
+    }
+    const encoder = await loadModel(registry, modelSpec, s, io, parsed.json);
+    if (encoder.warning) io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
+    const progress = createProgressObserver(io, { quiet: parsed.json });
+    const features = await extractFeatures(encoder, images, {
+      cache: await imageCacheOf(registry, s, io.cwd),
+      ...(io.signal ? { signal: io.signal } : {}),
+      onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
+    });
+    progress.done();
+    const scorer = new TemplateScorer({
+      encoder,
+      classNames: dataset.classNames,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    const rows: {
+      template: string;
+      accuracy: number;
+      correct: number;
+      total: number;
+      perClass: (number | null)[];
+    }[] = [];
+    for (const template of templates)
+      rows.push({ template, ...(await scorer.scoreTemplate(template, features)) });
+    let ensemble: (typeof rows)[number] | null = null;
+    if (s.ensemble === true && templates.length > 1) {
+      const acc = scorer.score(await scorer.ensembleEmbeddings(templates), features);
+      ensemble = { template: `ensemble of ${templates.length}`, ...acc };
+    }
+    const warnings = encoder.warning ? [`model ${encoder.id}: ${encoder.warning}`] : [];
+    if (parsed.json) {
+      printJson(io, {
+        dataset: datasetName,
+        split,
+        images: images.length,
+        model: { id: encoder.id, hash: encoder.modelHash },
+        templates: rows,
+        ensemble,
+        classNames: dataset.classNames,
+        warnings,
+      });
+      return 0;
+    }
+    const all = ensemble ? [...rows, ensemble] : rows;
+    io.stdout(`${datasetName} ${split} (${images.length} images) · model ${encoder.id}\n`);
+    io.stdout(
+      `${table(
+        ["accuracy", "correct", "template"],
+        all.map((r) => [pct(r.accuracy), `${r.correct}/${r.total}`, r.template]),
+      )}\n`,
+    );
+    for (const w of warnings) io.stdout(`WARNING: ${w}\n`);
+    return 0;
+  },
+};

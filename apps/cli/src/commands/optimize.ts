@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "../command-context.js";
+import { executeRun } from "../execute-run.js";
+import { OPTIONS } from "../options.js";
+import { absolutePath, prepareRun, str } from "../run-setup.js";
+
+/** 2024-11-21T10:15:00.123Z → 20241121-101500 */
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+/** runs/<dataset>-<strategy>-<timestamp>, with -2, -3 ... if taken. */
+export function newRunDir(out: string, dataset: string, strategy: string, date = new Date()): string {
+  const base = join(out, `${dataset}-${strategy}-${timestamp(date)}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+  return dir;
+}
+
+export const optimizeCommand: Command = {
+  spec: {
+    name: "optimize",
+    summary:
+      "Optimizes a CLIP prompt template with an LLM: the strategy asks the LLM for templates, each is scored by few-shot CLIP accuracy, and the best is scored on the test split. Writes a run directory (manifest.json, events.jsonl, results.json, report.md, report.html).",
+    options: [
+      OPTIONS.dataset,
+      OPTIONS.dataRoot,
+      OPTIONS.shots,
+      OPTIONS.seed,
+      OPTIONS.model,
+      OPTIONS.llm,
+      OPTIONS.strategy,
+      OPTIONS.iterations,
+      OPTIONS.k,
+      OPTIONS.templatesPerCall,
+      OPTIONS.temperature,
+      OPTIONS.pool,
+      OPTIONS.param,
+      OPTIONS.budgetUsd,
+      OPTIONS.maxCalls,
+      OPTIONS.maxTokens,
+      OPTIONS.maxEvaluations,
+      OPTIONS.priceIn,
+      OPTIONS.priceOut,
+      OPTIONS.llmBaseUrl,
+      OPTIONS.llmTimeout,
+      OPTIONS.llmRetries,
+      OPTIONS.ensemble,
+      OPTIONS.noTest,
+      OPTIONS.testLimit,
+      OPTIONS.out,
+      OPTIONS.runDir,
+      OPTIONS.cacheDir,
+      OPTIONS.threads,
+      OPTIONS.offline,
+    ],
+    examples: [
+      "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --shots 1 --seed 1 --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --strategy hill-climb --iterations 10 --max-calls 50",
+      "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model random:tiny --llm simulated --test-limit 200",
+    ],
+    notes:
+      "Exit codes: 0 done, 1 error, 2 usage, 3 budget reached before the requested iterations (results still written), 130 interrupted (resume with `vlmopt resume <run-dir>`).\nSettings also come from VLMOPT_<FLAG> variables (e.g. VLMOPT_DATA_ROOT) and vlmopt.config.json; flags win, then env, then the config file.",
+  },
+  async run(parsed, { io, registry }) {
+    const s = parsed.settings;
+    const prepared = await prepareRun(s, { io, registry, command: "optimize", quiet: parsed.json });
+    const explicit = str(s, "runDir");
+    const runDir = explicit
+      ? absolutePath(io.cwd, explicit)
+      : newRunDir(
+          absolutePath(io.cwd, str(s, "out") ?? "runs"),
+          prepared.dataset.name,
+          prepared.strategy.name,
+        );
+    return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose });
+  },
+};

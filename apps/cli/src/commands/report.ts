@@ -1,0 +1,34 @@
+import { relative } from "node:path";
+import { type Command, printJson } from "../command-context.js";
+import { OPTIONS } from "../options.js";
+import { loadReportData } from "../report/report-data.js";
+import { writeReport } from "../report/write-report.js";
+import { absolutePath, str } from "../run-setup.js";
+
+export const reportCommand: Command = {
+  spec: {
+    name: "report",
+    summary:
+      "Writes a run's Markdown report and a self-contained HTML report (accuracy vs LLM calls, top and bottom templates, per-class accuracy of the chosen template, cost, manifest).",
+    positionals: ["<run-dir>"],
+    options: [OPTIONS.html, OPTIONS.md],
+    examples: ["vlmopt report runs/eurosat-hill-climb-20250101-120000 --html eurosat.html"],
+  },
+  async run(parsed, { io }) {
+    const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
+    const html = str(parsed.settings, "html");
+    const md = str(parsed.settings, "md");
+    const data = await loadReportData(runDir);
+    const written = await writeReport(runDir, {
+      ...(html ? { html: absolutePath(io.cwd, html) } : {}),
+      ...(md ? { markdown: absolutePath(io.cwd, md) } : {}),
+    });
+    if (parsed.json) {
+      printJson(io, { ...written, warnings: data.warnings });
+      return 0;
+    }
+    io.stdout(`wrote ${relative(io.cwd, written.markdown)}\nwrote ${relative(io.cwd, written.html)}\n`);
+    for (const w of data.warnings) io.stdout(`WARNING: ${w}\n`);
+    return 0;
+  },
+};

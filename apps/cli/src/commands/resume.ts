@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, JsonlRunStore, MANIFEST_FILE } from "@vlmopt/core";
+import type { Command } from "../command-context.js";
+import type { Settings, SettingValue } from "../config.js";
+import { executeRun } from "../execute-run.js";
+import { OPTIONS } from "../options.js";
+import { absolutePath, prepareRun } from "../run-setup.js";
+
+/** Options that may differ on resume (where things are, not what the run is). */
+const OVERRIDABLE = [
+  OPTIONS.dataRoot,
+  OPTIONS.llmBaseUrl,
+  OPTIONS.llmTimeout,
+  OPTIONS.llmRetries,
+  OPTIONS.cacheDir,
+  OPTIONS.threads,
+  OPTIONS.offline,
+];
+
+export const resumeCommand: Command = {
+  spec: {
+    name: "resume",
+    summary:
+      "Continues a stopped, interrupted or killed run from its event log: recorded LLM replies and scores are replayed, so no finished LLM call or evaluation is repeated, and the result equals an uninterrupted run's. The run's settings come from its manifest.json.",
+    positionals: ["<run-dir>"],
+    options: OVERRIDABLE,
+    examples: ["vlmopt resume runs/eurosat-hill-climb-20250101-120000"],
+  },
+  async run(parsed, { io, registry }) {
+    const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
+    if (!existsSync(join(runDir, MANIFEST_FILE))) {
+      throw new ConfigError(`${runDir} is not a run directory (no ${MANIFEST_FILE})`, {
+        hint: "pass a directory made by `vlmopt optimize`",
+      });
+    }
+    const manifest = await new JsonlRunStore(runDir).readManifest();
+    const saved = (manifest?.options ?? {}) as Record<string, unknown>;
+    if (saved.command !== "optimize") {
+      throw new ConfigError(`${join(runDir, MANIFEST_FILE)} has no options recorded by \`vlmopt optimize\``, {
+        hint: "only runs started by `vlmopt optimize` can be resumed with the CLI",
+      });
+    }
+    const settings: Settings = {};
+    for (const [k, v] of Object.entries(saved)) if (k !== "command") settings[k] = v as SettingValue;
+    // Only flags given on this command line override; env and config do not change a recorded run.
+    for (const spec of OVERRIDABLE) {
+      const given = parsed.flags[spec.key];
+      if (given !== undefined) settings[spec.key] = given;
+    }
+    const prepared = await prepareRun(settings, { io, registry, command: "resume", quiet: parsed.json });
+    return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose });
+  },
+};

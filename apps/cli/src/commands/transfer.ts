@@ -1,0 +1,195 @@
+import { relative } from "node:path";
+import {
+  ConfigError,
+  extractFeatures,
+  JsonlRunStore,
+  type RunResult,
+  type ScoredTemplate,
+  type SplitFeatures,
+  type SplitName,
+  TemplateScorer,
+} from "@vlmopt/core";
+import { type Command, printJson } from "../command-context.js";
+import type { Settings } from "../config.js";
+import { pct, table } from "../format.js";
+import { OPTIONS } from "../options.js";
+import { createProgressObserver } from "../progress.js";
+import { loadReportData } from "../report/report-data.js";
+import { absolutePath, dataRootOf, imageCacheOf, loadModel, num, str, withTestLimit } from "../run-setup.js";
+import { UsageError } from "../usage-error.js";
+
+export interface TransferRow {
+  template: string;
+  /** Scores on the run's own model. */
+  source: { trainAccuracy: number; valAccuracy: number | null };
+  trainAccuracy: number;
+  valAccuracy: number | null;
+}
+
+export interface TransferResult {
+  runDir: string;
+  sourceModel: { id: string; hash: string };
+  model: { id: string; hash: string; warning?: string };
+  dataset: { name: string; counts: Record<string, number> };
+  templates: TransferRow[];
+  /** The run's chosen template(s), scored on the new model. */
+  chosen: {
+    templates: string[];
+    ensemble: boolean;
+    trainAccuracy: number;
+    valAccuracy: number | null;
+    testAccuracy: number | null;
+    perClassTest: (number | null)[] | null;
+  } | null;
+  warnings: string[];
+}
+
+/** "clip-vit-b16@fp16" → "clip-vit-b16-fp16" for a file name. */
+export function fileSafe(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+export const transferCommand: Command = {
+  spec: {
+    name: "transfer",
+    summary:
+      "Re-scores every template of a run on another CLIP backbone (the paper's transfer result) without calling the LLM, and scores the run's chosen template(s) on the test split. Writes transfer-<model>.json into the run directory.",
+    positionals: ["<run-dir>"],
+    options: [
+      OPTIONS.model,
+      OPTIONS.dataRoot,
+      OPTIONS.noTest,
+      OPTIONS.testLimit,
+      OPTIONS.cacheDir,
+      OPTIONS.threads,
+      OPTIONS.offline,
+    ],
+    examples: ["vlmopt transfer runs/eurosat-hill-climb-20250101-120000 --model clip-vit-b16"],
+  },
+  async run(parsed, { io, registry }) {
+    const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
+    const modelSpec = str(parsed.flags, "model");
+    if (!modelSpec) throw new UsageError("missing --model (e.g. --model clip-vit-b16)", "transfer");
+    const data = await loadReportData(runDir);
+    const saved = (data.manifest.options ?? {}) as Settings;
+    const settings: Settings = { ...saved, ...parsed.flags };
+    if (data.history.length === 0) {
+      throw new ConfigError(`${runDir} has no scored templates`, {
+        hint: "run or resume the optimization first",
+      });
+    }
+    const root = dataRootOf(
+      { dataRoot: str(parsed.flags, "dataRoot") ?? str(saved, "dataRoot") },
+      io.cwd,
+      "transfer",
+    );
+    const shots = data.manifest.dataset.shots ?? num(saved, "shots");
+    const seed = data.manifest.dataset.seed ?? data.manifest.seed;
+    const loaded = await registry.resolveDataset(data.manifest.dataset.name, {
+      root,
+      seed,
+      ...(shots !== undefined ? { shots } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    const dataset = withTestLimit(loaded, num(settings, "testLimit"));
+    const encoder = await loadModel(registry, modelSpec, settings, io, parsed.json);
+    const warnings: string[] = [];
+    if (encoder.warning) {
+      warnings.push(`model ${encoder.id}: ${encoder.warning}`);
+      io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
+    }
+    const cache = await imageCacheOf(registry, settings, io.cwd);
+    const progress = createProgressObserver(io, { quiet: parsed.json });
+    const featuresOf = (split: SplitName): Promise<SplitFeatures> =>
+      extractFeatures(encoder, dataset.splits[split], {
+        cache,
+        ...(io.signal ? { signal: io.signal } : {}),
+        onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
+      });
+    const train = await featuresOf("train");
+    const val = dataset.splits.val.length > 0 ? await featuresOf("val") : null;
+    const scorer = new TemplateScorer({
+      encoder,
+      classNames: dataset.classNames,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    const rows: TransferRow[] = [];
+    for (const t of data.history as ScoredTemplate[]) {
+      const classes = await scorer.classEmbeddings(t.template);
+      rows.push({
+        template: t.template,
+        source: { trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy },
+        trainAccuracy: scorer.score(classes, train).accuracy,
+        valAccuracy: val ? scorer.score(classes, val).accuracy : null,
+      });
+    }
+    let chosen: TransferResult["chosen"] = null;
+    const runChosen = (data.result as RunResult | null)?.chosen;
+    if (runChosen) {
+      const classes = runChosen.ensemble
+        ? await scorer.ensembleEmbeddings(runChosen.templates)
+        : await scorer.classEmbeddings(runChosen.templates[0] as string);
+      const test =
+        settings.noTest === true || dataset.splits.test.length === 0
+          ? null
+          : scorer.score(classes, await featuresOf("test"));
+      chosen = {
+        templates: runChosen.templates,
+        ensemble: runChosen.ensemble,
+        trainAccuracy: scorer.score(classes, train).accuracy,
+        valAccuracy: val ? scorer.score(classes, val).accuracy : null,
+        testAccuracy: test ? test.accuracy : null,
+        perClassTest: test ? test.perClass : null,
+      };
+    }
+    progress.done();
+    const counts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(dataset.splits)) counts[k] = v.length;
+    const result: TransferResult = {
+      runDir,
+      sourceModel: { id: data.manifest.model.id, hash: data.manifest.model.hash },
+      model: {
+        id: encoder.id,
+        hash: encoder.modelHash,
+        ...(encoder.warning ? { warning: encoder.warning } : {}),
+      },
+      dataset: { name: dataset.name, counts },
+      templates: rows,
+      chosen,
+      warnings,
+    };
+    const name = `transfer-${fileSafe(encoder.id)}`;
+    await new JsonlRunStore(runDir).writeJson(name, result);
+    await encoder.dispose?.();
+    if (parsed.json) {
+      printJson(io, { file: `${runDir}/${name}.json`, ...result });
+      return 0;
+    }
+    const sorted = rows
+      .slice()
+      .sort((a, b) => b.trainAccuracy - a.trainAccuracy)
+      .slice(0, 10);
+    io.stdout(
+      `${data.manifest.dataset.name}: ${rows.length} templates from ${data.manifest.model.id} re-scored on ${encoder.id}\n`,
+    );
+    io.stdout(
+      `${table(
+        ["train (new)", "train (source)", "val (new)", "template"],
+        sorted.map((r) => [
+          pct(r.trainAccuracy),
+          pct(r.source.trainAccuracy),
+          pct(r.valAccuracy),
+          r.template,
+        ]),
+      )}\n`,
+    );
+    if (chosen) {
+      io.stdout(
+        `chosen ${chosen.templates.map((t) => JSON.stringify(t)).join(" + ")} on ${encoder.id}: train ${pct(chosen.trainAccuracy)} · val ${pct(chosen.valAccuracy)} · test ${chosen.testAccuracy === null ? "not scored" : `${pct(chosen.testAccuracy)} (${dataset.splits.test.length} images)`}\n`,
+      );
+    }
+    io.stdout(`wrote ${relative(io.cwd, `${runDir}/${name}.json`)}\n`);
+    for (const w of warnings) io.stdout(`WARNING: ${w}\n`);
+    return 0;
+  },
+};

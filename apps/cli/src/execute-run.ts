@@ -1,0 +1,107 @@
+import { relative } from "node:path";
+import { JsonlRunStore, optimize, type RunResult } from "@vlmopt/core";
+import { printJson } from "./command-context.js";
+import { exitCodeOf } from "./exit-codes.js";
+import { pct, table, usageLine } from "./format.js";
+import type { CliIo } from "./io.js";
+import { createProgressObserver } from "./progress.js";
+import { writeReport } from "./report/write-report.js";
+import type { PreparedRun } from "./run-setup.js";
+import { VERSION } from "./version.js";
+
+export interface ExecuteOptions {
+  runDir: string;
+  json: boolean;
+  verbose: boolean;
+}
+
+/** Runs (or resumes) the loop in a run directory, writes the report, prints the summary. */
+export async function executeRun(prepared: PreparedRun, io: CliIo, options: ExecuteOptions): Promise<number> {
+  const { runDir } = options;
+  const shown = relative(io.cwd, runDir) || ".";
+  const progress = createProgressObserver(io, { verbose: options.verbose });
+  const warnings = new Set<string>();
+  if (prepared.encoder.warning) warnings.add(`model ${prepared.encoder.id}: ${prepared.encoder.warning}`);
+  if (!options.json) {
+    const d = prepared.dataset;
+    io.stderr(
+      `run ${shown}: ${d.name} (train ${d.splits.train.length}, val ${d.splits.val.length}, test ${d.splits.test.length} images) · model ${prepared.encoder.id} · llm ${prepared.llm.provider}:${prepared.llm.modelId} · strategy ${prepared.strategy.name}\n`,
+    );
+  }
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  const store = new JsonlRunStore(runDir);
+  let result: RunResult;
+  try {
+    result = await optimize({
+      strategy: prepared.strategy,
+      llm: prepared.llm,
+      encoder: prepared.encoder,
+      dataset: prepared.dataset,
+      store,
+      budget: prepared.budget,
+      seed: prepared.seed,
+      observers: [progress],
+      ...(io.signal ? { signal: io.signal } : {}),
+      imageCache: prepared.imageCache,
+      evaluateTest: prepared.evaluateTest,
+      ensembleTopK: prepared.ensembleTopK,
+      versions: { "@vlmopt/cli": VERSION },
+      manifestOptions: prepared.manifestOptions,
+    });
+  } finally {
+    progress.done();
+    store.close();
+  }
+  const report = await writeReport(runDir);
+  const code = exitCodeOf(result.stop);
+  if (options.json) {
+    printJson(io, { runDir, exitCode: code, report, ...result });
+    return code;
+  }
+  io.stdout(summaryText(result, shown, prepared.dataset.splits.test.length));
+  io.stdout(`report: ${relative(io.cwd, report.html)} (and report.md)\n`);
+  if (result.stop.kind === "aborted") {
+    io.stderr(`interrupted: what was done is saved in ${shown}\nresume with: vlmopt resume ${shown}\n`);
+  } else if (result.stop.kind === "budget") {
+    io.stderr(
+      `budget reached (${result.stop.limit}) before the requested iterations; results are saved in ${shown}\n`,
+    );
+  }
+  return code;
+}
+
+export function summaryText(result: RunResult, runDir: string, testCount: number): string {
+  const lines: string[] = [];
+  lines.push("", `Top templates (of ${result.history.length} scored):`);
+  const top = result.top.slice(0, 5);
+  lines.push(
+    table(
+      ["#", "train", "val", "template"],
+      top.map((t, i) => [String(i + 1), pct(t.trainAccuracy), pct(t.valAccuracy), t.template]),
+    ),
+  );
+  const c = result.chosen;
+  if (c) {
+    const what = c.ensemble
+      ? `ensemble of ${c.templates.length}: ${c.templates.map((t) => JSON.stringify(t)).join(", ")}`
+      : JSON.stringify(c.templates[0]);
+    const test =
+      c.testAccuracy === null
+        ? "test not scored"
+        : `test ${pct(c.testAccuracy)} (${testCount.toLocaleString("en-US")} images)`;
+    lines.push(
+      "",
+      `Chosen: ${what}`,
+      `  train ${pct(c.trainAccuracy)} · val ${pct(c.valAccuracy)} · ${test}`,
+    );
+  }
+  lines.push(
+    "",
+    `Usage: ${usageLine(result.usage)}${result.replayedCalls ? ` (${result.replayedCalls} replayed from the log)` : ""}`,
+  );
+  lines.push(
+    `Stop: ${result.stop.kind}${result.stop.kind === "budget" ? ` (${result.stop.limit})` : ""} · run directory: ${runDir}`,
+  );
+  for (const w of result.warnings) lines.push(`WARNING: ${w}`);
+  return `${lines.join("\n")}\n`;
+}

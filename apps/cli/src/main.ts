@@ -1,0 +1,119 @@
+import { VlmoptError } from "@vlmopt/core";
+import { helpText, parseCommand } from "./command.js";
+import type { Command } from "./command-context.js";
+import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
+import { evalCommand } from "./commands/eval.js";
+import { modelsDownloadCommand, modelsListCommand } from "./commands/models.js";
+import { optimizeCommand } from "./commands/optimize.js";
+import { reportCommand } from "./commands/report.js";
+import { resumeCommand } from "./commands/resume.js";
+import { transferCommand } from "./commands/transfer.js";
+import { EXIT } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+import { createRegistry, type Registry } from "./registry.js";
+import { UsageError } from "./usage-error.js";
+import { VERSION } from "./version.js";
+
+/** Every command by its name ("models list" for sub-commands). */
+export const COMMANDS: readonly Command[] = [
+  optimizeCommand,
+  evalCommand,
+  resumeCommand,
+  transferCommand,
+  reportCommand,
+  modelsListCommand,
+  modelsDownloadCommand,
+  datasetsListCommand,
+  datasetsCheckCommand,
+];
+
+const GROUPS = ["models", "datasets"];
+
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
+  const lines = [
+    `vlmopt ${VERSION} — a chat LLM as a black-box optimizer of CLIP prompt templates`,
+    "",
+    "Usage: vlmopt <command> [options]   (vlmopt <command> --help for its options)",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split(/(?<=\.) /)[0]}`),
+    "",
+    "Example:",
+    "  vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
+  const [first, second] = argv;
+  if (first && GROUPS.includes(first) && second && !second.startsWith("-")) {
+    const command = COMMANDS.find((c) => c.spec.name === `${first} ${second}`);
+    return command ? { command, rest: argv.slice(2) } : null;
+  }
+  const command = COMMANDS.find((c) => c.spec.name === first);
+  return command ? { command, rest: argv.slice(1) } : null;
+}
+
+/**
+ * Runs the CLI in-process and returns the exit code: 0 done, 1 error, 2 usage, 3 budget reached
+ * before the requested iterations, 130 interrupted.
+ */
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  registry: Registry = createRegistry(),
+): Promise<number> {
+  const first = argv[0];
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    (first === undefined ? io.stderr : io.stdout)(mainHelp());
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === "--version" || first === "-v") {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const group = GROUPS.includes(first) ? first : null;
+    const message = group
+      ? `unknown or missing sub-command for "${group}": use ${COMMANDS.filter((c) =>
+          c.spec.name.startsWith(`${group} `),
+        )
+          .map((c) => `"${c.spec.name}"`)
+          .join(" or ")}`
+      : `unknown command "${first}"`;
+    io.stderr(`error: ${message}\n\n${mainHelp()}`);
+    return EXIT.usage;
+  }
+  const { command, rest } = found;
+  const verbose = rest.includes("--verbose");
+  try {
+    const parsed = parseCommand(command.spec, rest, io);
+    if (parsed.help) {
+      io.stdout(helpText(command.spec));
+      return EXIT.ok;
+    }
+    return await command.run(parsed, { io, registry });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(
+        `error: ${error.message}\nusage: run \`vlmopt ${command.spec.name} --help\` for the options and an example\n`,
+      );
+      return EXIT.usage;
+    }
+    if (VlmoptError.isInstance(error) && error.kind === "abort") {
+      io.stderr("interrupted\n");
+      return EXIT.interrupted;
+    }
+    const line = VlmoptError.isInstance(error)
+      ? error.toDisplayString()
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    io.stderr(`error: ${line}\n`);
+    if (verbose && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    else if (!VlmoptError.isInstance(error)) io.stderr("(run with --verbose for details)\n");
+    return EXIT.error;
+  }
+}

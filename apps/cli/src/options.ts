@@ -1,0 +1,356 @@
+/** Kinds of option values. "strings" may be repeated (`--template a --template b`). */
+export type OptionType = "string" | "number" | "integer" | "boolean" | "strings";
+
+export interface OptionSpec {
+  /** Flag name without dashes, kebab-case. */
+  flag: string;
+  /** camelCase key in parsed options and in vlmopt.config.json. */
+  key: string;
+  type: OptionType;
+  short?: string;
+  description: string;
+  /** Shown in help, e.g. "<dir>". */
+  placeholder?: string;
+  /** Settable from vlmopt.config.json and VLMOPT_* (flags > env > config > defaults). */
+  setting?: boolean;
+  defaultValue?: string | number | boolean;
+  /** Allowed values. */
+  choices?: readonly string[];
+}
+
+const o = (spec: OptionSpec): OptionSpec => spec;
+
+/** Every option any command takes; commands pick from these so that names stay consistent. */
+export const OPTIONS = {
+  help: o({ flag: "help", key: "help", type: "boolean", short: "h", description: "show this help" }),
+  json: o({
+    flag: "json",
+    key: "json",
+    type: "boolean",
+    description: "print machine-readable JSON on stdout",
+  }),
+  verbose: o({
+    flag: "verbose",
+    key: "verbose",
+    type: "boolean",
+    description: "print stack traces and every LLM reply",
+  }),
+  config: o({
+    flag: "config",
+    key: "config",
+    type: "string",
+    placeholder: "<file>",
+    description: "config file (default: ./vlmopt.config.json if present)",
+  }),
+  dataset: o({
+    flag: "dataset",
+    key: "dataset",
+    type: "string",
+    placeholder: "<name>",
+    description: "dataset name (see `vlmopt datasets list`)",
+    setting: true,
+  }),
+  dataRoot: o({
+    flag: "data-root",
+    key: "dataRoot",
+    type: "string",
+    placeholder: "<dir>",
+    description: "directory holding the datasets (e.g. ../shared/datasets)",
+    setting: true,
+  }),
+  shots: o({
+    flag: "shots",
+    key: "shots",
+    type: "integer",
+    placeholder: "<k>",
+    description: "K in K-shot: training images per class",
+    setting: true,
+    defaultValue: 1,
+  }),
+  seed: o({
+    flag: "seed",
+    key: "seed",
+    type: "integer",
+    placeholder: "<n>",
+    description: "few-shot split seed and strategy seed",
+    setting: true,
+    defaultValue: 1,
+  }),
+  model: o({
+    flag: "model",
+    key: "model",
+    type: "string",
+    placeholder: "<spec>",
+    description: "CLIP model: clip-vit-b32|clip-vit-b16|clip-vit-l14, random:tiny, a local dir, an HF repo",
+    setting: true,
+    defaultValue: "clip-vit-b32",
+  }),
+  llm: o({
+    flag: "llm",
+    key: "llm",
+    type: "string",
+    placeholder: "<spec>",
+    description: "LLM: anthropic:<m>, openai:<m>, ollama:<m>, vllm:<m>, simulated, replay:<run-dir>, ...",
+    setting: true,
+  }),
+  llmBaseUrl: o({
+    flag: "llm-base-url",
+    key: "llmBaseUrl",
+    type: "string",
+    placeholder: "<url>",
+    description: "base URL of the LLM API (overrides OPENAI_BASE_URL etc.)",
+    setting: true,
+  }),
+  llmTimeout: o({
+    flag: "llm-timeout",
+    key: "llmTimeout",
+    type: "number",
+    placeholder: "<s>",
+    description: "seconds before an LLM call times out",
+    setting: true,
+  }),
+  llmRetries: o({
+    flag: "llm-retries",
+    key: "llmRetries",
+    type: "integer",
+    placeholder: "<n>",
+    description: "retries of a failed LLM call",
+    setting: true,
+  }),
+  priceIn: o({
+    flag: "price-in",
+    key: "priceIn",
+    type: "number",
+    placeholder: "<usd>",
+    description: "LLM input price, USD per million tokens (if the model's is unknown)",
+    setting: true,
+  }),
+  priceOut: o({
+    flag: "price-out",
+    key: "priceOut",
+    type: "number",
+    placeholder: "<usd>",
+    description: "LLM output price, USD per million tokens",
+    setting: true,
+  }),
+  strategy: o({
+    flag: "strategy",
+    key: "strategy",
+    type: "string",
+    placeholder: "<name>",
+    description: "search strategy: hill-climb, hill-climb-p, hill-climb-pn, ape, random, opro, ...",
+    setting: true,
+    defaultValue: "hill-climb",
+  }),
+  iterations: o({
+    flag: "iterations",
+    key: "iterations",
+    type: "integer",
+    placeholder: "<n>",
+    description: "optimization iterations (LLM steps)",
+    setting: true,
+  }),
+  k: o({
+    flag: "k",
+    key: "k",
+    type: "integer",
+    placeholder: "<n>",
+    description: "templates shown to the LLM per step (top/bottom k)",
+    setting: true,
+  }),
+  templatesPerCall: o({
+    flag: "templates-per-call",
+    key: "templatesPerCall",
+    type: "integer",
+    placeholder: "<n>",
+    description: "templates asked of the LLM per call",
+    setting: true,
+  }),
+  temperature: o({
+    flag: "temperature",
+    key: "temperature",
+    type: "number",
+    placeholder: "<t>",
+    description: "LLM sampling temperature",
+    setting: true,
+  }),
+  pool: o({
+    flag: "pool",
+    key: "pool",
+    type: "string",
+    placeholder: "<name>",
+    description: "initial template pool of the strategy",
+    setting: true,
+  }),
+  param: o({
+    flag: "param",
+    key: "param",
+    type: "strings",
+    placeholder: "<name=value>",
+    description: "any other strategy parameter, e.g. --param poolSize=20 (repeatable)",
+    setting: true,
+  }),
+  budgetUsd: o({
+    flag: "budget-usd",
+    key: "budgetUsd",
+    type: "number",
+    placeholder: "<usd>",
+    description: "stop before the LLM cost could exceed this",
+    setting: true,
+  }),
+  maxCalls: o({
+    flag: "max-calls",
+    key: "maxCalls",
+    type: "integer",
+    placeholder: "<n>",
+    description: "at most this many LLM calls",
+    setting: true,
+  }),
+  maxTokens: o({
+    flag: "max-tokens",
+    key: "maxTokens",
+    type: "integer",
+    placeholder: "<n>",
+    description: "at most this many LLM tokens (input + output)",
+    setting: true,
+  }),
+  maxEvaluations: o({
+    flag: "max-evaluations",
+    key: "maxEvaluations",
+    type: "integer",
+    placeholder: "<n>",
+    description: "at most this many template evaluations",
+    setting: true,
+  }),
+  ensemble: o({
+    flag: "ensemble",
+    key: "ensemble",
+    type: "integer",
+    placeholder: "<k>",
+    description: "choose an ensemble of the top k templates instead of the single best",
+    setting: true,
+  }),
+  out: o({
+    flag: "out",
+    key: "out",
+    type: "string",
+    placeholder: "<dir>",
+    description: "parent directory of run directories",
+    setting: true,
+    defaultValue: "runs",
+  }),
+  runDir: o({
+    flag: "run-dir",
+    key: "runDir",
+    type: "string",
+    placeholder: "<dir>",
+    description: "exact run directory (default: <out>/<dataset>-<strategy>-<timestamp>)",
+  }),
+  cacheDir: o({
+    flag: "cache-dir",
+    key: "cacheDir",
+    type: "string",
+    placeholder: "<dir>",
+    description: "model and image-feature cache (default: the model package's cache dir)",
+    setting: true,
+  }),
+  threads: o({
+    flag: "threads",
+    key: "threads",
+    type: "integer",
+    placeholder: "<n>",
+    description: "CPU threads for the CLIP model",
+    setting: true,
+  }),
+  offline: o({
+    flag: "offline",
+    key: "offline",
+    type: "boolean",
+    description: "never download models",
+    setting: true,
+  }),
+  noTest: o({
+    flag: "no-test",
+    key: "noTest",
+    type: "boolean",
+    description: "do not score the chosen template on the test split",
+    setting: true,
+  }),
+  testLimit: o({
+    flag: "test-limit",
+    key: "testLimit",
+    type: "integer",
+    placeholder: "<n>",
+    description: "score on n test images spread evenly over the split (quick checks)",
+    setting: true,
+  }),
+  template: o({
+    flag: "template",
+    key: "template",
+    type: "strings",
+    short: "t",
+    placeholder: "<text>",
+    description: 'a template with {} for the class name, e.g. "a photo of a {}." (repeatable)',
+  }),
+  templatesFile: o({
+    flag: "templates-file",
+    key: "templatesFile",
+    type: "string",
+    placeholder: "<file>",
+    description: "JSON array of templates, or one template per line",
+  }),
+  split: o({
+    flag: "split",
+    key: "split",
+    type: "string",
+    placeholder: "<split>",
+    description: "split to score on",
+    choices: ["train", "val", "test"],
+    defaultValue: "test",
+  }),
+  ensembleFlag: o({
+    flag: "ensemble",
+    key: "ensemble",
+    type: "boolean",
+    description: "also score the ensemble (mean class embeddings) of all templates",
+  }),
+  limit: o({
+    flag: "limit",
+    key: "limit",
+    type: "integer",
+    placeholder: "<n>",
+    description: "score on n images spread evenly over the split",
+  }),
+  html: o({
+    flag: "html",
+    key: "html",
+    type: "string",
+    placeholder: "<file>",
+    description: "write the HTML report here (default: <run-dir>/report.html)",
+  }),
+  md: o({
+    flag: "md",
+    key: "md",
+    type: "string",
+    placeholder: "<file>",
+    description: "write the Markdown report here (default: <run-dir>/report.md)",
+  }),
+} as const satisfies Record<string, OptionSpec>;
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  OPTIONS.help,
+  OPTIONS.json,
+  OPTIONS.verbose,
+  OPTIONS.config,
+];
+
+/** The setting options: those that vlmopt.config.json and VLMOPT_* may set. */
+export const SETTINGS: readonly OptionSpec[] = Object.values(OPTIONS).filter(
+  (spec: OptionSpec) => spec.setting === true,
+);
+
+/** VLMOPT_DATA_ROOT for dataRoot. */
+export function envName(spec: OptionSpec): string {
+  return `VLMOPT_${spec.flag.replace(/-/g, "_").toUpperCase()}`;
+}

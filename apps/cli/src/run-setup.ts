@@ -1,0 +1,273 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import {
+  type Budget,
+  type ClipEncoder,
+  ConfigError,
+  type Dataset,
+  type EmbeddingCache,
+  type LabeledImage,
+  type LlmProvider,
+  type ModelPrice,
+  type SearchStrategy,
+  validateBudget,
+} from "@vlmopt/core";
+import type { Settings } from "./config.js";
+import type { CliIo } from "./io.js";
+import { SETTINGS } from "./options.js";
+import type { Registry, ResolveModelOptions } from "./registry.js";
+import { UsageError } from "./usage-error.js";
+
+export function str(settings: Settings, key: string): string | undefined {
+  const v = settings[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function num(settings: Settings, key: string): number | undefined {
+  const v = settings[key];
+  return typeof v === "number" ? v : undefined;
+}
+
+/** A required setting, or a usage error that says how to give it. */
+export function required(
+  settings: Settings,
+  key: string,
+  flag: string,
+  example: string,
+  command: string,
+): string {
+  const v = str(settings, key);
+  if (v === undefined) throw new UsageError(`missing --${flag} (e.g. --${flag} ${example})`, command);
+  return v;
+}
+
+export function absolutePath(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+/** The data root as an absolute path that exists, or a ConfigError saying what to pass. */
+export function dataRootOf(settings: Settings, cwd: string, command: string): string {
+  const given = required(settings, "dataRoot", "data-root", "../shared/datasets", command);
+  const root = absolutePath(cwd, given);
+  if (!existsSync(root)) {
+    throw new ConfigError(`data root ${root} does not exist (--data-root ${given})`, {
+      hint: "pass the directory that holds eurosat/, oxford_flowers/, ... e.g. --data-root ../shared/datasets (or set VLMOPT_DATA_ROOT)",
+    });
+  }
+  return root;
+}
+
+/** Checks the dataset name against the registry before anything is loaded. */
+export async function checkDatasetName(registry: Registry, name: string): Promise<void> {
+  // folder:<dir>, manifest:<file> and paths are the loader's business.
+  if (/[:/\\]/.test(name)) return;
+  const list = await registry.listDatasets();
+  const known = list.map((d) => d.name);
+  const aliases = list.flatMap((d) => (Array.isArray(d.aliases) ? (d.aliases as string[]) : []));
+  if (known.length > 0 && !known.includes(name) && !aliases.includes(name)) {
+    throw new ConfigError(`unknown dataset "${name}" (--dataset)`, {
+      hint: `use one of: ${known.join(", ")} (see \`vlmopt datasets list\`)`,
+    });
+  }
+}
+
+/** n images spread evenly over a split (deterministic), so every class stays represented. */
+export function spreadSubset(images: readonly LabeledImage[], n: number): LabeledImage[] {
+  if (n >= images.length) return images.slice();
+  const out: LabeledImage[] = [];
+  for (let i = 0; i < n; i++) out.push(images[Math.floor((i * images.length) / n)] as LabeledImage);
+  return out;
+}
+
+export function withTestLimit(dataset: Dataset, limit: number | undefined): Dataset {
+  if (limit === undefined || limit >= dataset.splits.test.length) return dataset;
+  return { ...dataset, splits: { ...dataset.splits, test: spreadSubset(dataset.splits.test, limit) } };
+}
+
+export function priceOf(settings: Settings): ModelPrice | undefined {
+  const inp = num(settings, "priceIn");
+  const out = num(settings, "priceOut");
+  if (inp === undefined && out === undefined) return undefined;
+  if (inp === undefined || out === undefined) {
+    throw new ConfigError("only one of --price-in / --price-out was given", {
+      hint: "give both, in USD per million tokens",
+    });
+  }
+  return { inputPerMTok: inp, outputPerMTok: out };
+}
+
+export function budgetOf(settings: Settings): Budget {
+  const b: Budget = {};
+  const calls = num(settings, "maxCalls");
+  const tokens = num(settings, "maxTokens");
+  const usd = num(settings, "budgetUsd");
+  const evals = num(settings, "maxEvaluations");
+  if (calls !== undefined) b.maxLlmCalls = calls;
+  if (tokens !== undefined) b.maxTokens = tokens;
+  if (usd !== undefined) b.maxUsd = usd;
+  if (evals !== undefined) b.maxEvaluations = evals;
+  return validateBudget(b);
+}
+
+/** Strategy parameters from the named flags and `--param name=value` (repeatable). */
+export function strategyParams(settings: Settings): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const entry of (settings.param as string[] | undefined) ?? []) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) {
+      throw new UsageError(
+        `--param ${JSON.stringify(entry)} is not name=value (e.g. --param poolSize=20)`,
+        "optimize",
+      );
+    }
+    const name = entry.slice(0, eq).trim();
+    const text = entry.slice(eq + 1).trim();
+    out[name] =
+      text === "true"
+        ? true
+        : text === "false"
+          ? false
+          : text === "null"
+            ? null
+            : text !== "" && Number.isFinite(Number(text))
+              ? Number(text)
+              : text;
+  }
+  for (const key of ["iterations", "k", "templatesPerCall", "temperature", "pool"]) {
+    const v = settings[key];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[key] = v;
+  }
+  return out;
+}
+
+/** Loads a model, printing download progress on stderr. */
+export async function loadModel(
+  registry: Registry,
+  spec: string,
+  settings: Settings,
+  io: CliIo,
+  quiet: boolean,
+): Promise<ClipEncoder> {
+  let lastLog = 0;
+  const options: ResolveModelOptions = {
+    onDownloadProgress: (p) => {
+      if (quiet) return;
+      const now = Date.now();
+      const done = p.total !== null && p.received >= p.total;
+      if (now - lastLog < 1000 && !done) return;
+      lastLog = now;
+      const mb = (n: number) => (n / 1e6).toFixed(1);
+      const of = p.total !== null ? `/${mb(p.total)}` : "";
+      io.stderr(`downloading ${p.file}: ${mb(p.received)}${of} MB\n`);
+    },
+  };
+  const cacheDir = str(settings, "cacheDir");
+  if (cacheDir) options.cacheDir = absolutePath(io.cwd, cacheDir);
+  const threads = num(settings, "threads");
+  if (threads !== undefined) options.threads = threads;
+  if (settings.offline === true) options.offline = true;
+  if (io.signal) options.signal = io.signal;
+  return registry.resolveModel(spec, options);
+}
+
+export async function loadLlm(
+  registry: Registry,
+  spec: string,
+  settings: Settings,
+  io: CliIo,
+): Promise<LlmProvider> {
+  const baseURL = str(settings, "llmBaseUrl");
+  const timeout = num(settings, "llmTimeout");
+  const retries = num(settings, "llmRetries");
+  const price = priceOf(settings);
+  return registry.resolveLlm(spec, {
+    env: io.env,
+    ...(baseURL ? { baseURL } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    ...(retries !== undefined ? { maxRetries: retries } : {}),
+    ...(price ? { price } : {}),
+  });
+}
+
+export async function imageCacheOf(
+  registry: Registry,
+  settings: Settings,
+  cwd: string,
+): Promise<EmbeddingCache> {
+  const dir = str(settings, "cacheDir");
+  return registry.imageCache(dir ? absolutePath(cwd, dir) : undefined);
+}
+
+export interface PreparedRun {
+  dataset: Dataset;
+  encoder: ClipEncoder;
+  llm: LlmProvider;
+  strategy: SearchStrategy;
+  budget: Budget;
+  imageCache: EmbeddingCache;
+  seed: number;
+  evaluateTest: boolean;
+  ensembleTopK: number;
+  /** The settings recorded in manifest.json, enough for `vlmopt resume` (never API keys). */
+  manifestOptions: Record<string, unknown>;
+}
+
+/**
+ * Everything a run needs, checked cheapest first (LLM credentials, data root, dataset name,
+ * strategy, budget) so that bad input stops before any download, feature or file is made.
+ */
+export async function prepareRun(
+  settings: Settings,
+  ctx: { io: CliIo; registry: Registry; command: string; quiet: boolean },
+): Promise<PreparedRun> {
+  const { io, registry, command } = ctx;
+  const datasetName = required(settings, "dataset", "dataset", "eurosat", command);
+  const llmSpec = required(settings, "llm", "llm", "anthropic:claude-sonnet-4-5 or --llm simulated", command);
+  const modelSpec = required(settings, "model", "model", "clip-vit-b32", command);
+  const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
+  await registry.checkLlm(llmSpec, io.env);
+  const root = dataRootOf(settings, io.cwd, command);
+  await checkDatasetName(registry, datasetName);
+  const strategy = await registry.resolveStrategy(strategyName, strategyParams(settings), { datasetName });
+  const budget = budgetOf(settings);
+  const price = priceOf(settings);
+  const seed = num(settings, "seed") ?? 1;
+  const shots = num(settings, "shots");
+  const loaded = await registry.resolveDataset(datasetName, {
+    root,
+    ...(shots !== undefined ? { shots } : {}),
+    seed,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  const dataset = withTestLimit(loaded, num(settings, "testLimit"));
+  const llm = await loadLlm(registry, llmSpec, settings, io);
+  if (budget.maxUsd !== undefined && !(llm.price ?? price)) {
+    throw new ConfigError(`--budget-usd ${budget.maxUsd} was given but the price of ${llmSpec} is unknown`, {
+      hint: "give --price-in and --price-out (USD per million tokens), or limit with --max-calls / --max-tokens",
+    });
+  }
+  const encoder = await loadModel(registry, modelSpec, settings, io, ctx.quiet);
+  const imageCache = await imageCacheOf(registry, settings, io.cwd);
+
+  const manifestOptions: Record<string, unknown> = { command };
+  for (const spec of SETTINGS) {
+    const v = settings[spec.key];
+    if (v !== undefined) manifestOptions[spec.key] = v;
+  }
+  manifestOptions.dataRoot = root;
+  const cacheDir = str(settings, "cacheDir");
+  if (cacheDir) manifestOptions.cacheDir = absolutePath(io.cwd, cacheDir);
+  delete manifestOptions.out;
+  return {
+    dataset,
+    encoder,
+    llm,
+    strategy,
+    budget,
+    imageCache,
+    seed,
+    evaluateTest: settings.noTest !== true,
+    ensembleTopK: num(settings, "ensemble") ?? 1,
+    manifestOptions,
+  };
+}
