@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  // dist/bin.js is the `vlmopt-bench` executable (a hashbang is harmless in dist/index.js).
+  banner: ({ format }) => (format === "esm" ? { js: "#!/usr/bin/env node" } : {}),
 });

@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { memoryIo } from "./io.js";
+import { EXIT, run, slug } from "./main.js";
+import { toyWiring, writeToyDataset } from "./test-doubles.js";
+
+describe("vlmopt-bench command line", () => {
+  it("prints help for every command", async () => {
+    for (const argv of [
+      ["--help"],
+      ["run", "--help"],
+      ["perf", "--help"],
+      ["perf", "score", "--help"],
+      ["report", "--help"],
+    ]) {
+      const m = memoryIo();
+      expect(await run(argv, m.io, { wiring: toyWiring() })).toBe(EXIT.ok);
+      expect(m.stdout()).toMatch(/vlmopt-bench/);
+    }
+  });
+  it("rejects unknown commands, missing flags and bad numbers with exit code 2", async () => {
+    const cases = [
+      ["bogus"],
+      ["run", "--suite", "smoke", "--llm", "simulated"],
+      ["run", "--suite", "nope", "--llm", "simulated", "--model", "m"],
+      ["run", "--suite", "smoke", "--llm", "simulated", "--model", "m", "--parallel", "x"],
+      ["run", "--suite", "smoke", "--llm", "simulated", "--model", "m", "--datasets", "imagenet"],
+      ["run", "--unknown-flag"],
+    ];
+    for (const argv of cases) {
+      const m = memoryIo();
+      expect(await run(argv, m.io, { wiring: toyWiring() }), argv.join(" ")).toBe(EXIT.usage);
+      expect(m.stderr()).toMatch(/error: /);
+    }
+  });
+  it("perf score and perf loop print a table and a final JSON line naming the model", async () => {
+    const score = memoryIo();
+    expect(
+      await run(["perf", "score", "--model", "test:hash", "--classes", "3,5", "--reps", "1"], score.io, {
+        wiring: toyWiring(),
+      }),
+    ).toBe(0);
+    const scoreJson = JSON.parse(score.stdout().trim().split("\n").pop() as string);
+    expect(scoreJson).toMatchObject({ bench: "score", model: { id: "test:hash" }, target: 1.05 });
+    expect(scoreJson.rows.map((r: { classes: number }) => r.classes)).toEqual([3, 5]);
+    expect(score.stdout()).toContain("ratio");
+
+    const root = mkdtempSync(join(tmpdir(), "vlmopt-bench-loop-data-"));
+    writeToyDataset(root, "eurosat");
+    const loop = memoryIo();
+    expect(
+      await run(["perf", "loop", "--model", "test:hash", "--data-root", root, "--iterations", "2"], loop.io, {
+        wiring: toyWiring({ iterations: 2 }),
+      }),
+    ).toBe(0);
+    const loopJson = JSON.parse(loop.stdout().trim().split("\n").pop() as string);
+    expect(loopJson).toMatchObject({
+      bench: "loop",
+      model: { id: "test:hash" },
+      llmCalls: 2,
+      targetMs: 5000,
+    });
+    expect(loopJson.overheadMs).toBeLessThanOrEqual(loopJson.wallMs);
+    rmSync(root, { recursive: true, force: true });
+  });
+  it("runs a suite through run() and re-renders it with report", async () => {
+    const root = mkdtempSync(join(tmpdir(), "vlmopt-bench-cli-data-"));
+    writeToyDataset(root, "eurosat");
+    const out = mkdtempSync(join(tmpdir(), "vlmopt-bench-cli-out-"));
+    const m = memoryIo({}, out);
+    const argv = [
+      "run",
+      "--suite",
+      "smoke",
+      "--llm",
+      "scripted",
+      "--model",
+      "test:hash",
+      "--data-root",
+      root,
+      "--datasets",
+      "eurosat",
+      "--strategies",
+      "random,a-photo-of",
+    ];
+    expect(await run(argv, m.io, { wiring: toyWiring() })).toBe(0);
+    const dir = join(out, "bench-runs", `smoke-${slug("test:hash")}-scripted`);
+    expect(existsSync(join(dir, "results.json"))).toBe(true);
+    rmSync(join(dir, "report.html"));
+    const r = memoryIo({}, out);
+    expect(await run(["report", dir], r.io)).toBe(0);
+    expect(existsSync(join(dir, "report.html"))).toBe(true);
+    rmSync(root, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,350 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, VlmoptError } from "@vlmopt/core";
+import type { BenchIo } from "./io.js";
+import { writeSuiteOutputs } from "./outputs.js";
+import { measureLoop } from "./perf-loop.js";
+import { measureScore, type ScorePerfRow } from "./perf-score.js";
+import { runSuite } from "./run-suite.js";
+import { getSuite, SUITES, selectFromSuite } from "./suites.js";
+import { textTable } from "./timing.js";
+import type { SuiteResults } from "./types.js";
+import { type BenchWiring, createDefaultWiring } from "./wiring.js";
+
+export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+
+export interface RunOptions {
+  wiring?: BenchWiring;
+  signal?: AbortSignal;
+}
+
+class UsageError extends Error {}
+
+const MAIN_HELP = `vlmopt-bench — shared accuracy and performance benchmarks for vlmopt
+
+Usage:
+  vlmopt-bench run --suite <${Object.keys(SUITES).join("|")}> --llm <spec> --model <clip id> [options]
+  vlmopt-bench perf score [--model random:vit-b32] [--classes 10,102,1000] [--reps 3]
+  vlmopt-bench perf loop  [--model random:vit-b32] [--data-root ../shared/datasets] [--iterations 10]
+  vlmopt-bench report <suite-dir>
+
+Run "vlmopt-bench <command> --help" for a command's options.
+`;
+
+const RUN_HELP = `vlmopt-bench run — a grid of optimization runs plus baselines, resumable
+
+Options:
+  --suite <name>               ${Object.values(SUITES)
+    .map((s) => `${s.name}: ${s.description}`)
+    .join("\n                               ")}
+  --llm <spec>                 LLM provider, e.g. anthropic:<model>, openai:<model>, simulated
+  --model <clip id>            CLIP model: clip-vit-b32, clip-vit-b16, clip-vit-l14, a local ONNX export dir, random:tiny
+  --data-root <dir>            datasets root (default ../shared/datasets)
+  --out <dir>                  where suite directories go (default bench-runs/)
+  --datasets a,b               only these datasets of the suite
+  --strategies a,b             only these methods (strategies and baselines) of the suite
+  --seeds 1,2,3                only these seeds
+  --parallel <n>               runs at once (default 2)
+  --budget-usd-per-run <x>     USD cap of each run
+  --budget-usd-suite <y>       USD cap of the whole suite (no run starts once it is reached; never exceeded)
+  --max-calls-per-run <n>      LLM calls per run
+  --backbone <name>            the CLIP backbone when the model id does not say it (e.g. rn50 for a local RN50 export)
+  --cache-dir <dir>            model cache (default: clip-embedding's); image features go to <dir>/features
+                               (default: <suite-dir>/cache/features)
+  --offline                    never download models
+  -h, --help                   this help
+
+An interrupted suite resumes when the same command is run again: finished runs are not redone.
+Outputs in the suite directory: results.csv, results.json, results.md, report.html.
+`;
+
+const PERF_HELP = `vlmopt-bench perf score | perf loop
+
+perf score  cost of scoring one template on C classes with cached image features, as a ratio to the
+            bare text-encoder time for C texts (target ≤ 1.05).
+  --model <id>        default random:vit-b32 (the ViT-B/32-shaped random-weight model)
+  --classes 10,102,1000
+  --reps <n>          timed repetitions per C (default 5; the median is reported)
+perf loop   overhead of a 10-iteration hill-climb on EuroSAT 1-shot, LLM time excluded
+            (simulated provider, features cached; target < 5 s).
+  --model <id>        default random:vit-b32
+  --data-root <dir>   default ../shared/datasets
+  --iterations <n>    default 10
+Both print a table, then one JSON line.
+`;
+
+const REPORT_HELP = `vlmopt-bench report <suite-dir>
+
+Re-renders results.csv, results.md and report.html from <suite-dir>/results.json.
+`;
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined
+    ? undefined
+    : value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+
+function numberOpt(name: string, value: string | undefined, integer = false): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(
+      `--${name} is "${value}"; it must be ${integer ? "a whole number" : "a number"} ≥ 0`,
+    );
+  }
+  return n;
+}
+
+function seedsOpt(value: string | undefined): number[] | undefined {
+  const items = list(value);
+  if (!items) return undefined;
+  return items.map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ConfigError(`--seeds has "${s}"; seeds are whole numbers ≥ 0`);
+    return n;
+  });
+}
+
+/** A directory-safe slug of a spec (e.g. "anthropic:claude-x" → "anthropic-claude-x"). */
+export function slug(text: string): string {
+  return (
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 80) || "x"
+  );
+}
+
+/** Runs the bench with argv (without node and script); returns the exit code. */
+export async function run(argv: readonly string[], io: BenchIo, options: RunOptions = {}): Promise<number> {
+  const wiring = options.wiring ?? createDefaultWiring();
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        io.stdout(MAIN_HELP);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      case "run":
+        return await runCommand(rest, io, wiring, options.signal);
+      case "perf":
+        return await perfCommand(rest, io, wiring);
+      case "report":
+        return await reportCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`error: ${(error as Error).message}\n\n${MAIN_HELP}`);
+      return EXIT.usage;
+    }
+    if (ConfigError.isInstance(error)) {
+      io.stderr(`error: ${error.toDisplayString()}\n`);
+      return EXIT.usage;
+    }
+    const text = VlmoptError.isInstance(error)
+      ? error.toDisplayString()
+      : ((error as Error)?.stack ?? String(error));
+    io.stderr(`error: ${text}\n`);
+    return EXIT.error;
+  }
+}
+
+async function runCommand(
+  argv: readonly string[],
+  io: BenchIo,
+  wiring: BenchWiring,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      suite: { type: "string" },
+      llm: { type: "string" },
+      model: { type: "string" },
+      "data-root": { type: "string" },
+      out: { type: "string" },
+      datasets: { type: "string" },
+      strategies: { type: "string" },
+      seeds: { type: "string" },
+      parallel: { type: "string" },
+      "budget-usd-per-run": { type: "string" },
+      "budget-usd-suite": { type: "string" },
+      "max-calls-per-run": { type: "string" },
+      backbone: { type: "string" },
+      "cache-dir": { type: "string" },
+      offline: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return EXIT.ok;
+  }
+  for (const required of ["suite", "llm", "model"] as const) {
+    if (!values[required]) throw new UsageError(`run needs --${required}`);
+  }
+  const suite = selectFromSuite(getSuite(values.suite as string), {
+    ...(values.datasets ? { datasets: list(values.datasets) as string[] } : {}),
+    ...(values.strategies ? { strategies: list(values.strategies) as string[] } : {}),
+    ...(values.seeds ? { seeds: seedsOpt(values.seeds) as number[] } : {}),
+  });
+  const parallel = numberOpt("parallel", values.parallel, true) ?? 2;
+  if (parallel < 1) throw new ConfigError("--parallel must be at least 1");
+  const out = resolve(io.cwd, values.out ?? "bench-runs");
+  const suiteDir = join(out, `${suite.name}-${slug(values.model as string)}-${slug(values.llm as string)}`);
+  io.stderr(`suite ${suite.name} → ${suiteDir}\n`);
+  const results = await runSuite({
+    suite,
+    modelSpec: values.model as string,
+    llmSpec: values.llm as string,
+    dataRoot: resolve(io.cwd, values["data-root"] ?? "../shared/datasets"),
+    outDir: suiteDir,
+    parallel,
+    budget: {
+      perRunUsd: numberOpt("budget-usd-per-run", values["budget-usd-per-run"]),
+      suiteUsd: numberOpt("budget-usd-suite", values["budget-usd-suite"]),
+      maxCallsPerRun: numberOpt("max-calls-per-run", values["max-calls-per-run"], true),
+    },
+    wiring,
+    env: io.env,
+    ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
+    ...(values.offline ? { offline: true } : {}),
+    ...(values.backbone ? { backbone: values.backbone } : {}),
+    log: (line) => io.stderr(`${line}\n`),
+    ...(signal ? { signal } : {}),
+  });
+  const done = results.records.filter((r) => r.status === "done").length;
+  if (results.identity.meaningless) io.stdout(`WARNING: ${results.identity.meaningless}\n`);
+  io.stdout(
+    `${done} of ${results.records.length} runs and baselines finished; ${results.skippedDatasets.length} datasets skipped\n` +
+      `results: ${join(suiteDir, "results.md")}\nreport:  ${join(suiteDir, "report.html")}\n`,
+  );
+  return signal?.aborted ? EXIT.error : EXIT.ok;
+}
+
+async function reportCommand(argv: readonly string[], io: BenchIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(REPORT_HELP);
+    return EXIT.ok;
+  }
+  const dir = positionals[0];
+  if (!dir) throw new UsageError("report needs a suite directory");
+  const file = join(resolve(io.cwd, dir), "results.json");
+  if (!existsSync(file))
+    throw new ConfigError(`${file} does not exist`, {
+      hint: "pass the directory a `run` printed as its suite directory",
+    });
+  const results = JSON.parse(readFileSync(file, "utf8")) as SuiteResults;
+  await writeSuiteOutputs(resolve(io.cwd, dir), results);
+  io.stdout(`report: ${join(resolve(io.cwd, dir), "report.html")}\n`);
+  return EXIT.ok;
+}
+
+async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWiring): Promise<number> {
+  const [which, ...rest] = argv;
+  if (which === undefined || which === "--help" || which === "-h") {
+    io.stdout(PERF_HELP);
+    return which === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      model: { type: "string" },
+      classes: { type: "string" },
+      reps: { type: "string" },
+      "data-root": { type: "string" },
+      iterations: { type: "string" },
+      "cache-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(PERF_HELP);
+    return EXIT.ok;
+  }
+  const modelSpec = values.model ?? "random:vit-b32";
+  io.stderr(
+    `loading ${modelSpec} (a random-weight model is generated on first use; this can take a while)\n`,
+  );
+  const encoder = await wiring.resolveModel(modelSpec, {
+    ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
+  });
+  const model = { spec: modelSpec, id: encoder.id, hash: encoder.modelHash, dim: encoder.dim };
+  if (which === "score") {
+    const classes = (list(values.classes) ?? ["10", "102", "1000"]).map(
+      (c) => numberOpt("classes", c, true) as number,
+    );
+    const reps = Math.max(1, numberOpt("reps", values.reps, true) ?? 5);
+    const rows: ScorePerfRow[] = [];
+    for (const c of classes) {
+      io.stderr(`scoring with C = ${c} ...\n`);
+      rows.push(await measureScore(encoder, c, reps));
+    }
+    const target = 1.05;
+    io.stdout(
+      `perf score — model ${encoder.id} (spec ${modelSpec}, dim ${encoder.dim}); median of ${reps} reps\n${textTable(
+        ["C", "images", "text encode ms", "score ms", "ratio"],
+        rows.map((r) => [
+          String(r.classes),
+          String(r.images),
+          r.textEncodeMs.toFixed(1),
+          r.scoreMs.toFixed(1),
+          r.ratio.toFixed(3),
+        ]),
+      )}\ntarget: ratio ≤ ${target}\n`,
+    );
+    io.stdout(
+      `${JSON.stringify({ bench: "score", model, target, pass: rows.every((r) => r.ratio <= target), rows })}\n`,
+    );
+    return EXIT.ok;
+  }
+  if (which === "loop") {
+    const iterations = numberOpt("iterations", values.iterations, true) ?? 10;
+    const root = resolve(io.cwd, values["data-root"] ?? "../shared/datasets");
+    const dataset = await wiring.resolveDataset("eurosat", { root, shots: 1, seed: 1 });
+    const llm = await wiring.resolveLlm("simulated", { env: io.env });
+    const strategy = await wiring.resolveStrategy(
+      "hill-climb-pn",
+      { iterations },
+      { datasetName: "eurosat" },
+    );
+    const r = await measureLoop({ encoder, llm, strategy, dataset, iterations });
+    const targetMs = 5000;
+    io.stdout(
+      `perf loop — ${iterations}-iteration hill-climb (P+N) on EuroSAT 1-shot, model ${encoder.id} (spec ${modelSpec}), LLM ${llm.provider}:${llm.modelId}\n${textTable(
+        ["measure", "value"],
+        [
+          ["LLM calls", String(r.llmCalls)],
+          ["templates scored", String(r.evaluations)],
+          ["wall ms", r.wallMs.toFixed(1)],
+          ["LLM ms (excluded)", r.llmMs.toFixed(1)],
+          ["text encode ms", r.textEncodeMs.toFixed(1)],
+          ["overhead ms", r.overheadMs.toFixed(1)],
+          ["  of which not text encoding", r.loopOnlyMs.toFixed(1)],
+        ],
+      )}\ntarget: overhead < ${targetMs} ms\n`,
+    );
+    io.stdout(
+      `${JSON.stringify({ bench: "loop", model, llm: `${llm.provider}:${llm.modelId}`, targetMs, pass: r.overheadMs < targetMs, ...r })}\n`,
+    );
+    return EXIT.ok;
+  }
+  throw new UsageError(`unknown perf benchmark "${which}" (use score or loop)`);
+}

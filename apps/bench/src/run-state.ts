@@ -1,0 +1,57 @@
+import { JsonlRunStore, type RunEvent, type RunResult } from "@vlmopt/core";
+
+/** What a run directory holds before a suite (re)starts it. */
+export type RunState =
+  | { kind: "fresh" }
+  /** Finished earlier: results.json says completed or budget. Not redone. */
+  | { kind: "finished"; result: RunResult; events: RunEvent[] }
+  /** Started but not finished (killed, aborted or failed): optimize() resumes it from its log. */
+  | { kind: "partial"; spentUsd: number };
+
+/** Reads a run directory: finished runs are skipped by the suite, partial ones resumed. */
+export async function readRunState(dir: string): Promise<RunState> {
+  const store = new JsonlRunStore(dir);
+  try {
+    const result = (await store.readJson("results")) as RunResult | null;
+    const log = await store.readLog();
+    if (result && (result.stop.kind === "completed" || result.stop.kind === "budget")) {
+      return { kind: "finished", result, events: log.events };
+    }
+    if (log.events.length === 0 && result === null) return { kind: "fresh" };
+    return { kind: "partial", spentUsd: spentInLog(log.events) };
+  } finally {
+    store.close();
+  }
+}
+
+/** USD paid for the LLM replies recorded in a log (cached replies cost nothing). */
+export function spentInLog(events: readonly RunEvent[]): number {
+  let usd = 0;
+  for (const e of events) if (e.type === "llm-reply" && !e.cached) usd += e.usage.costUsd ?? 0;
+  return usd;
+}
+
+/** Best train accuracy after each LLM call, from a run's event log: [calls so far, best]. */
+export function curveFromEvents(events: readonly RunEvent[]): [number, number][] {
+  const seen = new Set<number>();
+  let calls = 0;
+  let best: number | null = null;
+  const out: [number, number][] = [];
+  const push = () => {
+    if (best === null) return;
+    const last = out[out.length - 1];
+    if (last && last[0] === calls) last[1] = best;
+    else out.push([calls, best]);
+  };
+  for (const e of events) {
+    if (e.type === "llm-reply" && !seen.has(e.seq)) {
+      seen.add(e.seq);
+      calls++;
+      push();
+    } else if (e.type === "candidate-scored") {
+      if (best === null || e.candidate.trainAccuracy > best) best = e.candidate.trainAccuracy;
+      push();
+    }
+  }
+  return out;
+}

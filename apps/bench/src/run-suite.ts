@@ -1,0 +1,438 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  type Budget,
+  type ClipEncoder,
+  ConfigError,
+  type Dataset,
+  DatasetFormatError,
+  type EmbeddingCache,
+  extractFeatures,
+  JsonlRunStore,
+  type LlmProvider,
+  MemoryEmbeddingCache,
+  optimize,
+  type RunResult,
+  type SplitFeatures,
+  sha256Hex,
+  TemplateScorer,
+  VlmoptError,
+} from "@vlmopt/core";
+import { mapBounded } from "./bounded.js";
+import { meaninglessReason } from "./labels.js";
+import { writeSuiteOutputs } from "./outputs.js";
+import { curveFromEvents, type RunState, readRunState, spentInLog } from "./run-state.js";
+import { SuiteBudget } from "./suite-budget.js";
+import { balancedSubset } from "./test-subset.js";
+import type {
+  BenchRecord,
+  SkippedDataset,
+  SuiteBaseline,
+  SuiteIdentity,
+  SuiteResults,
+  SuiteSpec,
+  SuiteStrategy,
+} from "./types.js";
+import type { BenchWiring } from "./wiring.js";
+
+export interface SuiteBudgetOptions {
+  perRunUsd: number | null;
+  suiteUsd: number | null;
+  maxCallsPerRun: number | null;
+}
+
+export interface RunSuiteOptions {
+  suite: SuiteSpec;
+  modelSpec: string;
+  llmSpec: string;
+  dataRoot: string;
+  /** The suite directory: runs/, results.*, report.html. */
+  outDir: string;
+  parallel: number;
+  budget: SuiteBudgetOptions;
+  wiring: BenchWiring;
+  env: Record<string, string | undefined>;
+  /** Image-feature cache directory; default <outDir>/cache. */
+  cacheDir?: string;
+  offline?: boolean;
+  /** Declares the CLIP backbone (e.g. "rn50") when the model id does not say it. */
+  backbone?: string;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Where one run of the grid keeps its manifest, events and results. */
+export function runDirOf(outDir: string, dataset: string, method: string, seed: number): string {
+  return join(outDir, "runs", dataset, method, `seed-${seed}`);
+}
+
+const messageOf = (error: unknown) =>
+  VlmoptError.isInstance(error)
+    ? error.toDisplayString()
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
+/** Runs a suite (resuming an interrupted one) and writes its outputs; returns what results.json holds. */
+export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
+  const { suite, wiring, log } = o;
+  const outDir = resolve(o.outDir);
+  const dataRoot = resolve(o.dataRoot);
+  const encoder = await wiring.resolveModel(o.modelSpec, {
+    cacheDir: o.cacheDir,
+    ...(o.offline ? { offline: true } : {}),
+  });
+  const llm = await wiring.resolveLlm(o.llmSpec, { env: o.env, cacheDir: join(outDir, "cache", "llm") });
+  const budget = new SuiteBudget(o.budget.suiteUsd, o.budget.perRunUsd);
+  if ((o.budget.suiteUsd !== null || o.budget.perRunUsd !== null) && !llm.price) {
+    throw new ConfigError(`a USD budget was set but the price of ${o.llmSpec} is unknown`, {
+      hint: "use --max-calls-per-run instead, or an LLM whose price vlmopt knows",
+    });
+  }
+  const identity = identityOf(o, encoder, llm, suite);
+  const notes: string[] = [];
+  if (suite.maxTestImages !== undefined)
+    notes.push(
+      `test accuracy is measured on at most ${suite.maxTestImages} class-balanced test images per dataset`,
+    );
+  const records: BenchRecord[] = [];
+  const skippedDatasets: SkippedDataset[] = [];
+  const results = (): SuiteResults => ({
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    identity,
+    records,
+    skippedDatasets,
+    budget: {
+      perRunUsd: o.budget.perRunUsd,
+      suiteUsd: o.budget.suiteUsd,
+      maxCallsPerRun: o.budget.maxCallsPerRun,
+      spentUsd: llm.price ? budget.spentUsd : null,
+    },
+    notes,
+  });
+
+  // Money already spent by earlier invocations counts against the suite cap before anything starts.
+  const states = new Map<string, RunState>();
+  for (const dataset of suite.datasets)
+    for (const seed of suite.seeds)
+      for (const s of suite.strategies) {
+        const dir = runDirOf(outDir, dataset, s.method, seed);
+        const state = await readRunState(dir);
+        states.set(dir, state);
+        if (state.kind === "finished") budget.addSpent(state.result.usage.costUsd ?? 0);
+        if (state.kind === "partial") budget.addSpent(state.spentUsd);
+      }
+
+  const imageCache = await wiring.imageCache(join(o.cacheDir ?? join(outDir, "cache"), "features"));
+  const textCache = new MemoryEmbeddingCache(200_000);
+
+  for (const datasetName of suite.datasets) {
+    if (o.signal?.aborted) break;
+    const loaded = await loadSeeds(o, datasetName, dataRoot);
+    if ("reason" in loaded) {
+      skippedDatasets.push({ dataset: datasetName, reason: loaded.reason });
+      log(`skip ${datasetName}: ${loaded.reason}`);
+      continue;
+    }
+    const bySeed = loaded.bySeed;
+    const first = bySeed.get(suite.seeds[0] as number) as Dataset;
+    const test = balancedSubset(first.splits.test, suite.maxTestImages);
+    log(`${datasetName}: features of ${test.length} test images (${encoder.id})`);
+    const testFeatures = await extractFeatures(encoder, test, {
+      cache: imageCache,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const testKey = sha256Hex(JSON.stringify(test.map((t) => [t.path, t.label])));
+
+    for (const b of suite.baselines)
+      records.push(await scoreBaseline(o, b, first, encoder, testFeatures, textCache));
+
+    const tasks: { seed: number; strategy: SuiteStrategy }[] = [];
+    for (const seed of suite.seeds) for (const strategy of suite.strategies) tasks.push({ seed, strategy });
+    const features = new Map<
+      number,
+      { train: SplitFeatures; val: SplitFeatures | null; test: SplitFeatures }
+    >();
+    for (const seed of suite.seeds) {
+      const ds = bySeed.get(seed) as Dataset;
+      const seedTest = balancedSubset(ds.splits.test, suite.maxTestImages);
+      const sameTest = sha256Hex(JSON.stringify(seedTest.map((t) => [t.path, t.label]))) === testKey;
+      const opts = { cache: imageCache, ...(o.signal ? { signal: o.signal } : {}) };
+      features.set(seed, {
+        train: await extractFeatures(encoder, ds.splits.train, opts),
+        val: ds.splits.val.length > 0 ? await extractFeatures(encoder, ds.splits.val, opts) : null,
+        test: sameTest ? testFeatures : await extractFeatures(encoder, seedTest, opts),
+      });
+    }
+    const runRecords = await mapBounded(tasks, o.parallel, async ({ seed, strategy }) => {
+      const ds = bySeed.get(seed) as Dataset;
+      const dataset: Dataset = {
+        ...ds,
+        splits: { ...ds.splits, test: balancedSubset(ds.splits.test, suite.maxTestImages) },
+      };
+      return runOne(o, {
+        outDir,
+        dataset,
+        seed,
+        strategy,
+        encoder,
+        llm,
+        budget,
+        state: states.get(runDirOf(outDir, datasetName, strategy.method, seed)) ?? { kind: "fresh" },
+        features: features.get(seed) as {
+          train: SplitFeatures;
+          val: SplitFeatures | null;
+          test: SplitFeatures;
+        },
+        imageCache,
+        textCache,
+      });
+    });
+    records.push(...runRecords);
+    await writeSuiteOutputs(outDir, results());
+  }
+  const final = results();
+  await writeSuiteOutputs(outDir, final);
+  return final;
+}
+
+function identityOf(
+  o: RunSuiteOptions,
+  encoder: ClipEncoder,
+  llm: LlmProvider,
+  suite: SuiteSpec,
+): SuiteIdentity {
+  const model = {
+    spec: o.modelSpec,
+    id: encoder.id,
+    hash: encoder.modelHash,
+    ...(encoder.warning ? { warning: encoder.warning } : {}),
+  };
+  return {
+    suite: suite.name,
+    model,
+    llm: {
+      spec: o.llmSpec,
+      provider: llm.provider,
+      modelId: llm.modelId,
+      ...(llm.warning ? { warning: llm.warning } : {}),
+    },
+    meaningless: meaninglessReason(model),
+    shots: suite.shots,
+    seeds: [...suite.seeds],
+    ...(o.backbone ? { backbone: o.backbone } : {}),
+  };
+}
+
+async function loadSeeds(
+  o: RunSuiteOptions,
+  name: string,
+  root: string,
+): Promise<{ bySeed: Map<number, Dataset> } | { reason: string }> {
+  const bySeed = new Map<number, Dataset>();
+  for (const seed of o.suite.seeds) {
+    let ds: Dataset;
+    try {
+      ds = await o.wiring.resolveDataset(name, { root, shots: o.suite.shots, seed });
+    } catch (error) {
+      const prefix = DatasetFormatError.isInstance(error) ? `images not found under ${root}: ` : "";
+      return { reason: `${prefix}${messageOf(error)}` };
+    }
+    if (ds.splits.train.length === 0)
+      return { reason: `no ${o.suite.shots}-shot train split for seed ${seed} under ${root}` };
+    if (ds.splits.test.length === 0) return { reason: `no test split under ${root}` };
+    const probe = [ds.splits.train[0], ds.splits.test[0]].find((img) => img && !existsSync(img.path));
+    if (probe) return { reason: `images not found under ${root} (missing ${probe.path})` };
+    bySeed.set(seed, ds);
+  }
+  return { bySeed };
+}
+
+async function scoreBaseline(
+  o: RunSuiteOptions,
+  b: SuiteBaseline,
+  ds: Dataset,
+  encoder: ClipEncoder,
+  test: SplitFeatures,
+  textCache: EmbeddingCache,
+): Promise<BenchRecord> {
+  const base: BenchRecord = {
+    dataset: ds.name,
+    method: b.method,
+    methodLabel: b.label,
+    kind: "baseline",
+    seed: null,
+    status: "done",
+    testAccuracy: null,
+    trainAccuracy: null,
+    valAccuracy: null,
+    llmCalls: 0,
+    costUsd: 0,
+    evaluations: 0,
+    templates: [],
+    curve: [],
+  };
+  try {
+    const templates = Array.isArray(b.templates)
+      ? [...b.templates]
+      : await o.wiring.pool((b.templates as { pool: "hand-engineered" }).pool, ds.name);
+    if (templates.length === 0) throw new ConfigError(`pool of baseline ${b.method} is empty for ${ds.name}`);
+    const scorer = new TemplateScorer({
+      encoder,
+      classNames: ds.classNames,
+      textCache,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const classes =
+      templates.length > 1
+        ? await scorer.ensembleEmbeddings(templates)
+        : await scorer.classEmbeddings(templates[0] as string);
+    const acc = scorer.score(classes, test);
+    return { ...base, testAccuracy: acc.accuracy, evaluations: templates.length, templates };
+  } catch (error) {
+    return { ...base, status: "error", reason: messageOf(error) };
+  }
+}
+
+interface RunOneInput {
+  outDir: string;
+  dataset: Dataset;
+  seed: number;
+  strategy: SuiteStrategy;
+  encoder: ClipEncoder;
+  llm: LlmProvider;
+  budget: SuiteBudget;
+  state: RunState;
+  features: { train: SplitFeatures; val: SplitFeatures | null; test: SplitFeatures };
+  imageCache: EmbeddingCache;
+  textCache: EmbeddingCache;
+}
+
+function recordOf(
+  input: RunOneInput,
+  dir: string,
+  result: RunResult,
+  events: Parameters<typeof curveFromEvents>[0],
+  reused: boolean,
+): BenchRecord {
+  const { chosen } = result;
+  const stop = result.stop.kind === "budget" ? `budget:${result.stop.limit}` : result.stop.kind;
+  const finished = result.stop.kind === "completed" || result.stop.kind === "budget";
+  return {
+    dataset: input.dataset.name,
+    method: input.strategy.method,
+    methodLabel: input.strategy.label,
+    kind: "strategy",
+    seed: input.seed,
+    status: finished && chosen?.testAccuracy != null ? "done" : finished ? "error" : "skipped",
+    ...(finished && chosen?.testAccuracy == null ? { reason: "the run chose no template" } : {}),
+    ...(!finished ? { reason: `run ${stop}; rerun the suite to resume it` } : {}),
+    stop,
+    ...(reused ? { reused: true } : {}),
+    testAccuracy: chosen?.testAccuracy ?? null,
+    trainAccuracy: chosen?.trainAccuracy ?? null,
+    valAccuracy: chosen?.valAccuracy ?? null,
+    llmCalls: result.usage.llmCalls,
+    costUsd: result.usage.costUsd,
+    evaluations: result.usage.evaluations,
+    templates: chosen?.templates ?? [],
+    curve: curveFromEvents(events),
+    runDir: dir,
+  };
+}
+
+async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchRecord> {
+  const { dataset, seed, strategy, state, budget } = input;
+  const dir = runDirOf(input.outDir, dataset.name, strategy.method, seed);
+  const label = `${dataset.name}/${strategy.method}/seed-${seed}`;
+  if (state.kind === "finished") {
+    o.log(`${label}: finished earlier (${state.result.stop.kind}); not redone`);
+    return recordOf(input, dir, state.result, state.events, true);
+  }
+  if (state.kind === "partial") budget.removeSpent(state.spentUsd);
+  const reservation = await budget.reserve();
+  if (reservation === "exhausted") {
+    if (state.kind === "partial") budget.addSpent(state.spentUsd);
+    o.log(`${label}: not started, suite budget reached`);
+    return {
+      dataset: dataset.name,
+      method: strategy.method,
+      methodLabel: strategy.label,
+      kind: "strategy",
+      seed,
+      status: "skipped",
+      reason: `suite budget of $${budget.capUsd} reached`,
+      testAccuracy: null,
+      trainAccuracy: null,
+      valAccuracy: null,
+      llmCalls: 0,
+      costUsd: 0,
+      evaluations: 0,
+      templates: [],
+      curve: [],
+      runDir: dir,
+    };
+  }
+  const runBudget: Budget = { ...o.suite.runBudget };
+  if (o.budget.maxCallsPerRun !== null) runBudget.maxLlmCalls = o.budget.maxCallsPerRun;
+  if (reservation.maxUsd !== null) runBudget.maxUsd = reservation.maxUsd;
+  const store = new JsonlRunStore(dir);
+  o.log(`${label}: ${state.kind === "partial" ? "resuming" : "starting"}`);
+  try {
+    const s = await o.wiring.resolveStrategy(strategy.strategy, strategy.params, {
+      datasetName: dataset.name,
+    });
+    const result = await optimize({
+      strategy: s,
+      llm: input.llm,
+      encoder: input.encoder,
+      dataset,
+      store,
+      budget: runBudget,
+      seed,
+      features: {
+        train: input.features.train,
+        test: input.features.test,
+        ...(input.features.val ? { val: input.features.val } : {}),
+      },
+      imageCache: input.imageCache,
+      textCache: input.textCache,
+      ...(o.signal ? { signal: o.signal } : {}),
+      manifestOptions: { app: "vlmopt-bench", suite: o.suite.name, method: strategy.method },
+    });
+    budget.settle(reservation, result.usage.costUsd);
+    const log = await store.readLog();
+    const record = recordOf(input, dir, result, log.events, false);
+    o.log(
+      `${label}: ${record.stop} after ${record.llmCalls} LLM calls` +
+        (record.testAccuracy !== null ? `, test ${(record.testAccuracy * 100).toFixed(1)}%` : ""),
+    );
+    return record;
+  } catch (error) {
+    const log = await store.readLog().catch(() => ({ events: [] }));
+    budget.settle(reservation, spentInLog(log.events));
+    o.log(`${label}: failed: ${messageOf(error)}`);
+    return {
+      dataset: dataset.name,
+      method: strategy.method,
+      methodLabel: strategy.label,
+      kind: "strategy",
+      seed,
+      status: "error",
+      reason: messageOf(error),
+      stop: "error",
+      testAccuracy: null,
+      trainAccuracy: null,
+      valAccuracy: null,
+      llmCalls: 0,
+      costUsd: spentInLog(log.events),
+      evaluations: 0,
+      templates: [],
+      curve: curveFromEvents(log.events),
+      runDir: dir,
+    };
+  } finally {
+    store.close();
+  }
+}
