@@ -24,19 +24,53 @@ export interface AccuracyResult {
  */
 export function classify(images: Embeddings, classes: Embeddings): Int32Array {
   if (images.dim !== classes.dim) {
-    throw new RangeError(
-      `image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`,
-    );
+    throw new RangeError(`image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`);
   }
   const { dim } = images;
   const out = new Int32Array(images.count);
   const a = images.data;
   const b = classes.data;
+  const C = classes.count;
+  const C4 = C - (C % 4);
   for (let i = 0; i < images.count; i++) {
     const ia = i * dim;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < classes.count; c++) {
+    // Four classes per pass: each image value is loaded once for four dot products.
+    for (let c = 0; c < C4; c += 4) {
+      const b0 = c * dim;
+      const b1 = b0 + dim;
+      const b2 = b1 + dim;
+      const b3 = b2 + dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < dim; j++) {
+        const x = a[ia + j] as number;
+        s0 += x * (b[b0 + j] as number);
+        s1 += x * (b[b1 + j] as number);
+        s2 += x * (b[b2 + j] as number);
+        s3 += x * (b[b3 + j] as number);
+      }
+      if (s0 > bestScore) {
+        bestScore = s0;
+        best = c;
+      }
+      if (s1 > bestScore) {
+        bestScore = s1;
+        best = c + 1;
+      }
+      if (s2 > bestScore) {
+        bestScore = s2;
+        best = c + 2;
+      }
+      if (s3 > bestScore) {
+        bestScore = s3;
+        best = c + 3;
+      }
+    }
+    for (let c = C4; c < C; c++) {
       const cb = c * dim;
       let s = 0;
       for (let j = 0; j < dim; j++) s += (a[ia + j] as number) * (b[cb + j] as number);
