@@ -1,1 +1,13 @@
-export {};
+export * from "./cache-dirs.js";
+export * from "./clip-architecture.js";
+export * from "./clip-tokenizer.js";
+export * from "./disk-embedding-cache.js";
+export * from "./generate-clip-model.js";
+export * from "./hf-hub-download.js";
+export * from "./image-preprocess.js";
+export * from "./load-clip-encoder.js";
+export * from "./model-files.js";
+export * from "./model-registry.js";
+export * from "./onnx-clip-encoder.js";
+export { pilBicubicResizeRgb, type ResampleWindow } from "./pil-resample.js";
+export { buildTinyClipTokenizerJson, CLIP_BOS_ID, CLIP_EOS_ID } from "./tiny-tokenizer.js";

@@ -1,0 +1,139 @@
+import type { ClipArchitecture, ClipWeights, Tensor } from "./clip-architecture.js";
+import { OnnxGraphBuilder, OnnxType } from "./onnx-builder.js";
+
+function weight(g: OnnxGraphBuilder, weights: ClipWeights, name: string): string {
+  const t = weights.get(name) as Tensor | undefined;
+  if (!t) throw new Error(`missing weight ${name}`);
+  return g.init(name, t.dims, t.data);
+}
+
+interface LayerSpec {
+  width: number;
+  heads: number;
+  prefix: string;
+  eps: number;
+}
+
+/** One pre-LN transformer block (CLIP): x + attn(ln1(x)), then x + mlp(ln2(x)) with quick_gelu. */
+function encoderLayer(
+  g: OnnxGraphBuilder,
+  w: ClipWeights,
+  x: string,
+  spec: LayerSpec,
+  mask: string | null,
+): string {
+  const { prefix: p, width, heads, eps } = spec;
+  const headDim = width / heads;
+  const ln = (input: string, n: string) =>
+    g.op("LayerNormalization", [input, weight(g, w, `${p}.${n}.weight`), weight(g, w, `${p}.${n}.bias`)], {
+      axis: -1,
+      epsilon: { float: eps },
+    });
+  const linear = (input: string, n: string) =>
+    g.op("Add", [g.op("MatMul", [input, weight(g, w, `${p}.${n}.weight`)]), weight(g, w, `${p}.${n}.bias`)]);
+  const splitHeads = (t: string) =>
+    g.op("Transpose", [g.op("Reshape", [t, g.int64s([0, 0, heads, headDim])])], { perm: [0, 2, 1, 3] });
+
+  const h = ln(x, "ln1");
+  const q = splitHeads(g.op("Mul", [linear(h, "q"), g.scalarFloat(headDim ** -0.5)]));
+  const k = g.op("Transpose", [g.op("Reshape", [linear(h, "k"), g.int64s([0, 0, heads, headDim])])], {
+    perm: [0, 2, 3, 1],
+  });
+  const v = splitHeads(linear(h, "v"));
+  let scores = g.op("MatMul", [q, k]);
+  if (mask) scores = g.op("Add", [scores, mask]);
+  const probs = g.op("Softmax", [scores], { axis: -1 });
+  const ctx = g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: [0, 2, 1, 3] });
+  const merged = g.op("Reshape", [ctx, g.int64s([0, 0, width])]);
+  const x1 = g.op("Add", [x, linear(merged, "o")]);
+  const m = linear(ln(x1, "ln2"), "fc1");
+  const act = g.op("Mul", [m, g.op("Sigmoid", [g.op("Mul", [m, g.scalarFloat(1.702)])])]);
+  return g.op("Add", [x1, linear(act, "fc2")]);
+}
+
+const NEG = -1e9;
+
+/**
+ * The CLIP text tower with projection, with the inputs and outputs of the HF/Xenova export:
+ * `input_ids` and `attention_mask` (int64 [batch, sequence]) → `text_embeds` [batch, proj] and
+ * `last_hidden_state`. Pooling takes the hidden state at the first position of the largest id
+ * (the end token 49407), as HF's CLIPTextTransformer does.
+ */
+export function buildTextGraph(arch: ClipArchitecture, w: ClipWeights): OnnxGraphBuilder {
+  const g = new OnnxGraphBuilder("clip_text_model");
+  const { width, heads, layers, maxPositions } = arch.text;
+  const ids = g.input("input_ids", OnnxType.INT64, ["batch_size", "sequence_length"]);
+  const attn = g.input("attention_mask", OnnxType.INT64, ["batch_size", "sequence_length"]);
+  const seq = g.op("Slice", [g.op("Shape", [ids]), g.int64s([1]), g.int64s([2])]);
+  const tok = g.op("Gather", [weight(g, w, "text.token_embedding"), ids], { axis: 0 });
+  const pos = g.op("Slice", [weight(g, w, "text.position_embedding"), g.int64s([0]), seq, g.int64s([0])]);
+  let x = g.op("Add", [tok, pos]);
+  // Causal mask [S, S] plus padding mask [B, 1, 1, S].
+  const causalData = new Float32Array(maxPositions * maxPositions);
+  for (let i = 0; i < maxPositions; i++)
+    for (let j = i + 1; j < maxPositions; j++) causalData[i * maxPositions + j] = NEG;
+  const causalFull = g.init("text.causal_mask", [maxPositions, maxPositions], causalData);
+  const causal = g.op("Slice", [causalFull, g.int64s([0, 0]), g.op("Concat", [seq, seq], { axis: 0 })]);
+  const maskF = g.op("Cast", [attn], { to: OnnxType.FLOAT });
+  const pad = g.op("Mul", [g.op("Sub", [g.scalarFloat(1), maskF]), g.scalarFloat(NEG)]);
+  const padMask = g.op("Unsqueeze", [pad, g.int64s([1, 2])]);
+  const mask = g.op("Add", [causal, padMask]);
+  for (let l = 0; l < layers; l++)
+    x = encoderLayer(g, w, x, { width, heads, prefix: `text.layer${l}`, eps: arch.layerNormEps }, mask);
+  const last = g.op(
+    "LayerNormalization",
+    [x, weight(g, w, "text.final_ln.weight"), weight(g, w, "text.final_ln.bias")],
+    { axis: -1, epsilon: { float: arch.layerNormEps } },
+    "last_hidden_state",
+  );
+  const eos = g.op("Unsqueeze", [g.op("ArgMax", [ids], { axis: -1, keepdims: 0 }), g.int64s([1])]);
+  const pooled = g.op("GatherND", [last, eos], { batch_dims: 1 });
+  g.op("MatMul", [pooled, weight(g, w, "text.projection")], {}, "text_embeds");
+  g.output("text_embeds", OnnxType.FLOAT, ["batch_size", arch.projectionDim]);
+  g.output("last_hidden_state", OnnxType.FLOAT, ["batch_size", "sequence_length", width]);
+  return g;
+}
+
+/**
+ * The CLIP vision tower with projection: `pixel_values` float32 [batch, 3, H, W] →
+ * `image_embeds` [batch, proj] and `last_hidden_state`.
+ */
+export function buildVisionGraph(arch: ClipArchitecture, w: ClipWeights): OnnxGraphBuilder {
+  const g = new OnnxGraphBuilder("clip_vision_model");
+  const { width, heads, layers, imageSize, patchSize } = arch.vision;
+  const px = g.input("pixel_values", OnnxType.FLOAT, ["batch_size", 3, imageSize, imageSize]);
+  const conv = g.op("Conv", [px, weight(g, w, "vision.patch_embedding")], {
+    kernel_shape: [patchSize, patchSize],
+    strides: [patchSize, patchSize],
+  });
+  const patches = g.op("Transpose", [g.op("Reshape", [conv, g.int64s([0, 0, -1])])], { perm: [0, 2, 1] });
+  const batch = g.op("Slice", [g.op("Shape", [px]), g.int64s([0]), g.int64s([1])]);
+  const clsShape = g.op("Concat", [batch, g.int64s([1, width])], { axis: 0 });
+  const cls = g.op("Expand", [
+    g.op("Reshape", [weight(g, w, "vision.class_embedding"), g.int64s([1, 1, width])]),
+    clsShape,
+  ]);
+  const tokens = g.op("Concat", [cls, patches], { axis: 1 });
+  let x = g.op("Add", [tokens, weight(g, w, "vision.position_embedding")]);
+  x = g.op(
+    "LayerNormalization",
+    [x, weight(g, w, "vision.pre_ln.weight"), weight(g, w, "vision.pre_ln.bias")],
+    {
+      axis: -1,
+      epsilon: { float: arch.layerNormEps },
+    },
+  );
+  for (let l = 0; l < layers; l++)
+    x = encoderLayer(g, w, x, { width, heads, prefix: `vision.layer${l}`, eps: arch.layerNormEps }, null);
+  g.op("Identity", [x], {}, "last_hidden_state");
+  const first = g.op("Gather", [x, g.init("vision.cls_index", [], BigInt64Array.of(0n))], { axis: 1 });
+  const pooled = g.op(
+    "LayerNormalization",
+    [first, weight(g, w, "vision.final_ln.weight"), weight(g, w, "vision.final_ln.bias")],
+    { axis: -1, epsilon: { float: arch.layerNormEps } },
+  );
+  g.op("MatMul", [pooled, weight(g, w, "vision.projection")], {}, "image_embeds");
+  g.output("image_embeds", OnnxType.FLOAT, ["batch_size", arch.projectionDim]);
+  g.output("last_hidden_state", OnnxType.FLOAT, ["batch_size", (imageSize / patchSize) ** 2 + 1, width]);
+  return g;
+}

@@ -1,0 +1,117 @@
+/**
+ * A fake Hugging Face hub on 127.0.0.1 for tests, in the hub's URL shape
+ * `/{owner}/{name}/resolve/{revision}/{path}`: LFS files (.onnx) answer with a redirect to a
+ * CDN path carrying X-Linked-Etag (sha256) and X-Linked-Size, small files answer directly with
+ * the git blob sha1 as ETag. Faults can be injected per file. Test-only.
+ */
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface HubRequest {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  range: string | undefined;
+}
+
+export interface FakeHub {
+  endpoint: string;
+  requests: HubRequest[];
+  /** Files (by repo path) whose next GET is cut after half the bytes. */
+  cutOnce: Set<string>;
+  /** Files served with one byte changed (the advertised checksum stays the real one). */
+  corrupt: Set<string>;
+  close(): Promise<void>;
+}
+
+export const FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+export async function startFakeHub(repo: string, files: Map<string, Uint8Array>): Promise<FakeHub> {
+  const requests: HubRequest[] = [];
+  const cutOnce = new Set<string>();
+  const corrupt = new Set<string>();
+  const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+  const gitSha1 = (b: Uint8Array) => createHash("sha1").update(`blob ${b.length}\0`).update(b).digest("hex");
+  const byBlob = new Map<string, string>();
+  for (const [path, data] of files) byBlob.set(sha256(data), path);
+
+  const send = (
+    req: IncomingMessage,
+    res: import("node:http").ServerResponse,
+    path: string,
+    headers: Record<string, string>,
+  ) => {
+    let data = files.get(path) as Uint8Array;
+    if (corrupt.has(path)) {
+      data = Uint8Array.from(data);
+      data[data.length >> 1] = ((data[data.length >> 1] as number) + 1) & 255;
+    }
+    let start = 0;
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    if (range) start = Number(range[1]);
+    const body = data.subarray(start);
+    res.writeHead(range ? 206 : 200, {
+      ...headers,
+      "content-length": String(body.length),
+      ...(range ? { "content-range": `bytes ${start}-${data.length - 1}/${data.length}` } : {}),
+    });
+    if (req.method === "HEAD") return res.end();
+    if (cutOnce.has(path)) {
+      cutOnce.delete(path);
+      res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
+      return;
+    }
+    res.end(body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    requests.push({
+      method: req.method ?? "GET",
+      url,
+      authorization: req.headers.authorization,
+      range: req.headers.range,
+    });
+    const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(url);
+    if (cdn) {
+      const path = byBlob.get(cdn[1] as string);
+      if (!path) return res.writeHead(404).end();
+      return send(req, res, path, {});
+    }
+    const prefix = `/${repo}/resolve/`;
+    if (!url.startsWith(prefix))
+      return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("Repository not found");
+    const rest = url.slice(prefix.length);
+    const slash = rest.indexOf("/");
+    const path = rest.slice(slash + 1);
+    const data = files.get(path);
+    if (!data) return res.writeHead(404, { "x-error-code": "EntryNotFound" }).end("Entry not found");
+    if (path.endsWith(".onnx")) {
+      const sum = sha256(data);
+      return res
+        .writeHead(302, {
+          location: `/cdn/${sum}`,
+          "x-repo-commit": FAKE_COMMIT,
+          "x-linked-etag": `"${sum}"`,
+          "x-linked-size": String(data.length),
+          etag: `"${gitSha1(new TextEncoder().encode("pointer"))}"`,
+        })
+        .end();
+    }
+    send(req, res, path, { "x-repo-commit": FAKE_COMMIT, etag: `"${gitSha1(data)}"` });
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    cutOnce,
+    corrupt,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

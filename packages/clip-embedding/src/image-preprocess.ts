@@ -1,0 +1,204 @@
+import { readFile } from "node:fs/promises";
+import type { ImageSource } from "@vlmopt/core";
+import { DatasetFormatError, ModelLoadError } from "@vlmopt/core";
+import sharp, { type OutputInfo } from "sharp";
+import { pilBicubicResizeRgb } from "./pil-resample.js";
+
+/** The parts of a HF CLIPImageProcessor config (preprocessor_config.json) that are used. */
+export interface PreprocessConfig {
+  /** Short side after resizing. */
+  shortestEdge: number;
+  cropHeight: number;
+  cropWidth: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  doResize: boolean;
+  doCenterCrop: boolean;
+  doNormalize: boolean;
+  rescaleFactor: number;
+}
+
+function triple(v: unknown, field: string, path: string): [number, number, number] {
+  if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === "number")) {
+    return v as [number, number, number];
+  }
+  throw new ModelLoadError(`${path}: field "${field}" must be 3 numbers, got ${JSON.stringify(v)}`, {
+    hint: "Use the preprocessor_config.json of the model's HF repo",
+  });
+}
+
+function sizeOf(v: unknown): { h: number; w: number; short?: number } | undefined {
+  if (typeof v === "number") return { h: v, w: v, short: v };
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.shortest_edge === "number")
+      return { h: o.shortest_edge, w: o.shortest_edge, short: o.shortest_edge };
+    if (typeof o.height === "number" && typeof o.width === "number") return { h: o.height, w: o.width };
+  }
+  return undefined;
+}
+
+export function parsePreprocessConfig(json: unknown, path = "preprocessor_config.json"): PreprocessConfig {
+  const o = (json ?? {}) as Record<string, unknown>;
+  const size = sizeOf(o.size);
+  const crop = sizeOf(o.crop_size) ?? size;
+  if (!size || !crop) {
+    throw new ModelLoadError(`${path}: missing "size" / "crop_size"`, {
+      hint: 'Expected e.g. "size": {"shortest_edge": 224}, "crop_size": {"height": 224, "width": 224}',
+    });
+  }
+  return {
+    shortestEdge: size.short ?? Math.min(size.h, size.w),
+    cropHeight: crop.h,
+    cropWidth: crop.w,
+    mean: triple(o.image_mean ?? [0.48145466, 0.4578275, 0.40821073], "image_mean", path),
+    std: triple(o.image_std ?? [0.26862954, 0.26130258, 0.27577711], "image_std", path),
+    doResize: o.do_resize !== false,
+    doCenterCrop: o.do_center_crop !== false,
+    doNormalize: o.do_normalize !== false,
+    rescaleFactor: typeof o.rescale_factor === "number" ? o.rescale_factor : 1 / 255,
+  };
+}
+
+export async function readPreprocessConfig(path: string): Promise<PreprocessConfig> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ModelLoadError(`Cannot read ${path}: ${(error as Error).message}`, {
+      hint: "The model directory needs the preprocessor_config.json of its HF repo",
+      cause: error,
+    });
+  }
+  return parsePreprocessConfig(json, path);
+}
+
+/** Python's round() (half to even), as torchvision's CenterCrop uses. */
+function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Size after "resize the short side to `edge`" (long side truncated, as torchvision and HF do). */
+export function resizedSize(width: number, height: number, edge: number): { width: number; height: number } {
+  if (width <= height) return { width: edge, height: Math.floor((edge * height) / width) };
+  return { width: Math.floor((edge * width) / height), height: edge };
+}
+
+function describe(src: ImageSource, index: number): string {
+  return typeof src === "string" ? src : `image #${index} (${src.length} bytes)`;
+}
+
+/**
+ * Decodes an image and returns its 8-bit RGB pixels after CLIP's resize and centre crop:
+ * sharp decodes it, applies the EXIF orientation, converts to sRGB, drops alpha and expands
+ * grayscale to RGB; then the short side is resized to `shortestEdge` with Pillow's exact
+ * bicubic (see pil-resample.ts) and the centre is cropped with torchvision's rounding, as
+ * OpenAI's clip.py does.
+ */
+export async function decodeAndCrop(
+  src: ImageSource,
+  cfg: PreprocessConfig,
+  index = 0,
+): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+  const label = describe(src, index);
+  let bytes: Uint8Array;
+  if (typeof src === "string") {
+    try {
+      bytes = await readFile(src);
+    } catch (error) {
+      throw new DatasetFormatError(`Cannot read image ${src}: ${(error as Error).message}`, {
+        hint: "Check that the file exists and is readable",
+        cause: error,
+      });
+    }
+  } else {
+    bytes = src;
+  }
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await sharp(bytes)
+      .rotate()
+      .toColourspace("srgb")
+      .removeAlpha()
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
+    if (decoded.info.channels !== 3)
+      throw new Error(`decoded to ${decoded.info.channels} channels, expected 3`);
+  } catch (error) {
+    throw new DatasetFormatError(`Cannot decode image ${label}: ${(error as Error).message}`, {
+      hint: "Expected a readable JPEG, PNG or WebP file; re-export or remove the image",
+      cause: error,
+    });
+  }
+  const { width: w0, height: h0 } = decoded.info;
+  const src8 = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
+  const { width: w, height: h } = cfg.doResize
+    ? resizedSize(w0, h0, cfg.shortestEdge)
+    : { width: w0, height: h0 };
+  const cw = cfg.doCenterCrop ? cfg.cropWidth : w;
+  const ch = cfg.doCenterCrop ? cfg.cropHeight : h;
+  if (w >= cw && h >= ch) {
+    const win = {
+      outWidth: w,
+      outHeight: h,
+      left: pyRound((w - cw) / 2),
+      top: pyRound((h - ch) / 2),
+      width: cw,
+      height: ch,
+    };
+    return { rgb: pilBicubicResizeRgb(src8, w0, h0, win), width: cw, height: ch };
+  }
+  // Smaller than the crop: resize fully, then pad with zeros around it (torchvision's CenterCrop).
+  const full = pilBicubicResizeRgb(src8, w0, h0, {
+    outWidth: w,
+    outHeight: h,
+    left: 0,
+    top: 0,
+    width: w,
+    height: h,
+  });
+  const out = new Uint8Array(cw * ch * 3);
+  const padTop = Math.floor((ch - h) / 2);
+  const padLeft = Math.floor((cw - w) / 2);
+  const top = Math.max(0, pyRound((h - ch) / 2));
+  const left = Math.max(0, pyRound((w - cw) / 2));
+  for (let y = 0; y < Math.min(h, ch); y++)
+    for (let x = 0; x < Math.min(w, cw); x++)
+      for (let c = 0; c < 3; c++)
+        out[((y + Math.max(0, padTop)) * cw + x + Math.max(0, padLeft)) * 3 + c] = full[
+          ((y + top) * w + x + left) * 3 + c
+        ] as number;
+  return { rgb: out, width: cw, height: ch };
+}
+
+/** Writes one image as normalised CHW float32 into `out` at `offset`. */
+export function normalizeToChw(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  cfg: PreprocessConfig,
+  out: Float32Array,
+  offset: number,
+): void {
+  const plane = width * height;
+  for (let c = 0; c < 3; c++) {
+    const std = cfg.std[c] as number;
+    const scale = cfg.doNormalize ? cfg.rescaleFactor / std : cfg.rescaleFactor;
+    const shift = cfg.doNormalize ? (cfg.mean[c] as number) / std : 0;
+    const base = offset + c * plane;
+    for (let i = 0; i < plane; i++) out[base + i] = (rgb[i * 3 + c] as number) * scale - shift;
+  }
+}
+
+/** Decode, resize, crop and normalise one image into `out` (NCHW) at `offset`. */
+export async function preprocessImage(
+  src: ImageSource,
+  cfg: PreprocessConfig,
+  out: Float32Array,
+  offset: number,
+  index = 0,
+): Promise<void> {
+  const { rgb, width, height } = await decodeAndCrop(src, cfg, index);
+  normalizeToChw(rgb, width, height, cfg, out, offset);
+}
