@@ -16,7 +16,9 @@ describe("JsonlRunStore", () => {
     await store.append(ev(0));
     await store.append(ev(1));
     store.close();
-    expect(readFileSync(join(dir, EVENTS_FILE), "utf8")).toBe(`${JSON.stringify(ev(0))}\n${JSON.stringify(ev(1))}\n`);
+    expect(readFileSync(join(dir, EVENTS_FILE), "utf8")).toBe(
+      `${JSON.stringify(ev(0))}\n${JSON.stringify(ev(1))}\n`,
+    );
     expect((await new JsonlRunStore(dir).readLog()).events).toEqual([ev(0), ev(1)]);
   });
 
@@ -49,7 +51,9 @@ describe("JsonlRunStore", () => {
   });
 
   it("redacts nested secret-looking keys", () => {
-    expect(redactSecrets({ a: [{ authorization: "Bearer x", b: 1 }], OPENAI_API_KEY: "k", token: 5 })).toEqual({
+    expect(
+      redactSecrets({ a: [{ authorization: "Bearer x", b: 1 }], OPENAI_API_KEY: "k", token: 5 }),
+    ).toEqual({
       a: [{ b: 1 }],
       token: 5,
     });

@@ -24,7 +24,9 @@ export interface AccuracyResult {
  */
 export function classify(images: Embeddings, classes: Embeddings): Int32Array {
   if (images.dim !== classes.dim) {
-    throw new RangeError(`image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`);
+    throw new RangeError(
+      `image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`,
+    );
   }
   const { dim } = images;
   const out = new Int32Array(images.count);
