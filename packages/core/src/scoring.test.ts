@@ -38,6 +38,42 @@ describe("classify", () => {
     expect(Array.from(classify(images, reversed))).toEqual([0]);
   });
 
+  it("agrees with a plain argmax for every shape of the blocked loop (odd counts, remainders)", () => {
+    let seed = 1;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648 - 0.5;
+    };
+    for (const [n, c, d] of [
+      [1, 1, 3],
+      [3, 5, 7],
+      [4, 8, 16],
+      [7, 10, 5],
+      [10, 102, 12],
+    ] as const) {
+      const images = createEmbeddings(n, d, Float32Array.from({ length: n * d }, rand));
+      const classes = createEmbeddings(c, d, Float32Array.from({ length: c * d }, rand));
+      const expected = Array.from({ length: n }, (_, i) => {
+        let best = 0;
+        let bestScore = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < c; k++) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += (images.data[i * d + j] as number) * (classes.data[k * d + j] as number);
+          if (s > bestScore) {
+            bestScore = s;
+            best = k;
+          }
+        }
+        return best;
+      });
+      expect(Array.from(classify(images, classes)), `${n}×${c}×${d}`).toEqual(expected);
+    }
+    // ties inside and across blocks go to the lowest index
+    const tied = createEmbeddings(3, 2, Float32Array.from([1, 0, 1, 0, 1, 0]));
+    const same = createEmbeddings(6, 2, Float32Array.from([0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]));
+    expect(Array.from(classify(tied, same))).toEqual([1, 1, 1]);
+  });
+
   it("rejects mismatched dimensions", () => {
     expect(() => classify(m([[1, 0]]), m([[1, 0, 0]]))).toThrow(/dim 2.*dim 3/);
   });

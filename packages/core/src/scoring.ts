@@ -24,21 +24,29 @@ export interface AccuracyResult {
  */
 export function classify(images: Embeddings, classes: Embeddings): Int32Array {
   if (images.dim !== classes.dim) {
-    throw new RangeError(
-      `image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`,
-    );
+    throw new RangeError(`image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`);
   }
   const { dim } = images;
-  const out = new Int32Array(images.count);
   const a = images.data;
   const b = classes.data;
+  const N = images.count;
   const C = classes.count;
+  const best = new Int32Array(N).fill(-1);
+  const bestScore = new Float64Array(N).fill(Number.NEGATIVE_INFINITY);
+  // Classes are visited in increasing order for every image and only a strictly higher score
+  // replaces the best, so an exact tie keeps the lower class index.
+  const consider = (i: number, c: number, score: number) => {
+    if (score > (bestScore[i] as number)) {
+      bestScore[i] = score;
+      best[i] = c;
+    }
+  };
   const C4 = C - (C % 4);
-  for (let i = 0; i < images.count; i++) {
+  const N2 = N - (N % 2);
+  // Register blocking: two images × four classes per pass over the dimension.
+  for (let i = 0; i < N2; i += 2) {
     const ia = i * dim;
-    let best = -1;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    // Four classes per pass: each image value is loaded once for four dot products.
+    const ib = ia + dim;
     for (let c = 0; c < C4; c += 4) {
       const b0 = c * dim;
       const b1 = b0 + dim;
@@ -48,42 +56,47 @@ export function classify(images: Embeddings, classes: Embeddings): Int32Array {
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
       for (let j = 0; j < dim; j++) {
         const x = a[ia + j] as number;
-        s0 += x * (b[b0 + j] as number);
-        s1 += x * (b[b1 + j] as number);
-        s2 += x * (b[b2 + j] as number);
-        s3 += x * (b[b3 + j] as number);
+        const y = a[ib + j] as number;
+        const p = b[b0 + j] as number;
+        const q = b[b1 + j] as number;
+        const r = b[b2 + j] as number;
+        const u = b[b3 + j] as number;
+        s0 += x * p;
+        s1 += x * q;
+        s2 += x * r;
+        s3 += x * u;
+        t0 += y * p;
+        t1 += y * q;
+        t2 += y * r;
+        t3 += y * u;
       }
-      if (s0 > bestScore) {
-        bestScore = s0;
-        best = c;
-      }
-      if (s1 > bestScore) {
-        bestScore = s1;
-        best = c + 1;
-      }
-      if (s2 > bestScore) {
-        bestScore = s2;
-        best = c + 2;
-      }
-      if (s3 > bestScore) {
-        bestScore = s3;
-        best = c + 3;
-      }
+      consider(i, c, s0);
+      consider(i, c + 1, s1);
+      consider(i, c + 2, s2);
+      consider(i, c + 3, s3);
+      consider(i + 1, c, t0);
+      consider(i + 1, c + 1, t1);
+      consider(i + 1, c + 2, t2);
+      consider(i + 1, c + 3, t3);
     }
-    for (let c = C4; c < C; c++) {
-      const cb = c * dim;
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += (a[ia + j] as number) * (b[cb + j] as number);
-      if (s > bestScore) {
-        bestScore = s;
-        best = c;
-      }
-    }
-    out[i] = best;
   }
-  return out;
+  const dot = (i: number, c: number) => {
+    const ia = i * dim;
+    const cb = c * dim;
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += (a[ia + j] as number) * (b[cb + j] as number);
+    return s;
+  };
+  // The classes left over by the blocks, for the blocked images; then the last odd image.
+  for (let i = 0; i < N2; i++) for (let c = C4; c < C; c++) consider(i, c, dot(i, c));
+  for (let i = N2; i < N; i++) for (let c = 0; c < C; c++) consider(i, c, dot(i, c));
+  return best;
 }
 
 export function accuracyOf(predictions: Int32Array, labels: Int32Array, numClasses: number): AccuracyResult {

@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import {
+  type ChosenResult,
   ConfigError,
   extractFeatures,
   JsonlRunStore,
@@ -33,14 +34,7 @@ export interface TransferResult {
   dataset: { name: string; counts: Record<string, number> };
   templates: TransferRow[];
   /** The run's chosen template(s), scored on the new model. */
-  chosen: {
-    templates: string[];
-    ensemble: boolean;
-    trainAccuracy: number;
-    valAccuracy: number | null;
-    testAccuracy: number | null;
-    perClassTest: (number | null)[] | null;
-  } | null;
+  chosen: ChosenResult | null;
   warnings: string[];
 }
 
