@@ -276,6 +276,19 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
     expect(dir).toMatch(/^toy-toy-\d{8}-\d{6}$/);
   });
 
+  it("strategies list shows every strategy with its parameters (real registry)", async () => {
+    const io = memoryIo();
+    expect(await run(["strategies", "list"], io)).toBe(0);
+    for (const name of ["hill-climb", "hill-climb-code", "ape", "ape-iterative", "random", "opro"]) {
+      expect(io.outText).toMatch(new RegExp(`^${name} `, "m"));
+    }
+    expect(io.outText).toContain("iterations=10");
+    const json = memoryIo();
+    expect(await run(["strategies", "list", "--json"], json)).toBe(0);
+    const listed = JSON.parse(json.outText) as { name: string; params: { name: string }[] }[];
+    expect(listed.find((s) => s.name === "hill-climb")?.params.map((p) => p.name)).toContain("k");
+  });
+
   it("--help on every command shows an example", async () => {
     for (const cmd of [
       ["optimize"],
@@ -287,6 +300,7 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
       ["models", "download"],
       ["datasets", "list"],
       ["datasets", "check"],
+      ["strategies", "list"],
     ]) {
       const io = memoryIo();
       expect(await run([...cmd, "--help"], io, fakeRegistry())).toBe(0);

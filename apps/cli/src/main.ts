@@ -7,6 +7,7 @@ import { modelsDownloadCommand, modelsListCommand } from "./commands/models.js";
 import { optimizeCommand } from "./commands/optimize.js";
 import { reportCommand } from "./commands/report.js";
 import { resumeCommand } from "./commands/resume.js";
+import { strategiesListCommand } from "./commands/strategies.js";
 import { transferCommand } from "./commands/transfer.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -25,9 +26,10 @@ export const COMMANDS: readonly Command[] = [
   modelsDownloadCommand,
   datasetsListCommand,
   datasetsCheckCommand,
+  strategiesListCommand,
 ];
 
-const GROUPS = ["models", "datasets"];
+const GROUPS = ["models", "datasets", "strategies"];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
@@ -37,7 +39,9 @@ export function mainHelp(): string {
     "Usage: vlmopt <command> [options]   (vlmopt <command> --help for its options)",
     "",
     "Commands:",
-    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split(/(?<=\.) /)[0]}`),
+    ...COMMANDS.map(
+      (c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split(/(?<=[a-z0-9)'’]{3}\.) (?=[A-Z])/)[0]}`,
+    ),
     "",
     "Example:",
     "  vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
