@@ -27,6 +27,8 @@ export interface Dataset {
 export interface DatasetProvenance {
   root?: string;
   splitFile?: string;
+  /** The few-shot list the train/val splits came from (CoOp's shot_K-seed_S file), if any. */
+  fewshotFile?: string;
   shots?: number;
   seed?: number;
   /** Content hash of the split lists (sha256 of the JSON of paths and labels). */
