@@ -1,6 +1,6 @@
 import { type AskContext, type LlmProposal, topK } from "@vlmopt/core";
+import { llmProposal } from "../llm-proposal.js";
 import { COMMON, num, type ParamSpec, type ResolvedParams } from "../params.js";
-import { parseTemplates } from "../parse-templates.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { plural } from "../strategy-helpers.js";
@@ -50,26 +50,18 @@ export class ApeIterativeStrategy extends PoolThenLlmStrategy {
     const top = topK(ctx.history, num(this.params, "k"));
     const parent = top[this.variations % top.length];
     if (!parent) return null;
-    const n = num(this.params, "n");
     const content = prompt("ape-variation.txt", {
       count,
       variations: plural(count, "variation"),
       template: parent.template,
       templates: plural(count),
     });
-    return {
-      kind: "llm",
-      label: `ape-iterative variation ${this.variations + 1}`,
-      request: {
-        messages: [{ role: "user", content }],
-        temperature: num(this.params, "temperature"),
-        maxTokens: num(this.params, "maxTokens"),
-        ...(n > 1 ? { n } : {}),
-      },
-      maxAttempts: num(this.params, "maxAttempts"),
-      parse: (texts, alreadyScored) =>
-        texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: count })),
-    };
+    return llmProposal(
+      this.params,
+      `ape-iterative variation ${this.variations + 1}`,
+      [{ role: "user", content }],
+      count,
+    );
   }
 
   protected override told(): void {

@@ -1,6 +1,6 @@
 import type { AskContext, LlmProposal, Rng, TaskInfo } from "@vlmopt/core";
+import { llmProposal } from "../llm-proposal.js";
 import { COMMON, num, type ParamSpec, type ResolvedParams } from "../params.js";
-import { parseTemplates } from "../parse-templates.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { plural, taskPhrase } from "../strategy-helpers.js";
@@ -34,7 +34,6 @@ export function apeGenerateProposal(
 ): LlmProposal {
   const shown = num(params, "classesShown");
   const names = task.classNames.length > shown ? rng.sample(task.classNames, shown) : task.classNames.slice();
-  const n = num(params, "n");
   const content = prompt("ape-generate.txt", {
     task: taskPhrase(task),
     description: task.description ? ` ${task.description}` : "",
@@ -42,18 +41,7 @@ export function apeGenerateProposal(
     count,
     templates: plural(count),
   });
-  return {
-    kind: "llm",
-    label,
-    request: {
-      messages: [{ role: "user", content }],
-      temperature: num(params, "temperature"),
-      maxTokens: num(params, "maxTokens"),
-      ...(n > 1 ? { n } : {}),
-    },
-    maxAttempts: num(params, "maxAttempts"),
-    parse: (texts, alreadyScored) => texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: count })),
-  };
+  return llmProposal(params, label, [{ role: "user", content }], count);
 }
 
 /**

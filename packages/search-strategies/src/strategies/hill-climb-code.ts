@@ -1,6 +1,6 @@
 import { type AskContext, bottomK, type LlmProposal, topK } from "@vlmopt/core";
+import { llmProposal } from "../llm-proposal.js";
 import { COMMON, num, type ParamSpec, type ResolvedParams } from "../params.js";
-import { parseTemplates } from "../parse-templates.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 
@@ -37,16 +37,12 @@ export class HillClimbCodeStrategy extends PoolThenLlmStrategy {
       good: lines(topK(ctx.history, k)),
       bad: lines(bottomK(ctx.history, k)),
     });
-    return {
-      kind: "llm",
-      label: `hill-climb-code step ${this.llmSteps + 1}`,
-      request: {
-        messages: [{ role: "user", content }],
-        temperature: num(this.params, "temperature"),
-        maxTokens: num(this.params, "maxTokens"),
-      },
-      maxAttempts: num(this.params, "maxAttempts"),
-      parse: (texts, alreadyScored) => parseTemplates(texts, { alreadyScored, limit: count }),
-    };
+    return llmProposal(
+      this.params,
+      `hill-climb-code step ${this.llmSteps + 1}`,
+      [{ role: "user", content }],
+      count,
+      1,
+    );
   }
 }

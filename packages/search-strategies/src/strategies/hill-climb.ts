@@ -7,8 +7,8 @@ import {
   type StepOutcome,
   topK,
 } from "@vlmopt/core";
+import { llmProposal } from "../llm-proposal.js";
 import { COMMON, num, type ParamSpec, type ResolvedParams, str } from "../params.js";
-import { parseTemplates } from "../parse-templates.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { bestAccuracy, percent, plural, scoredLines, taskPhrase } from "../strategy-helpers.js";
@@ -118,21 +118,12 @@ export class HillClimbStrategy extends PoolThenLlmStrategy {
       this.reference = bestAccuracy(topK(ctx.history, 1));
       this.conversations++;
     }
-    const count = this.count;
-    const n = num(this.params, "n");
-    return {
-      kind: "llm",
-      label: `hill-climb turn ${(this.conversation.length + 1) >> 1} of conversation ${this.conversations}`,
-      request: {
-        messages: this.window(this.conversation),
-        temperature: num(this.params, "temperature"),
-        maxTokens: num(this.params, "maxTokens"),
-        ...(n > 1 ? { n } : {}),
-      },
-      maxAttempts: num(this.params, "maxAttempts"),
-      parse: (texts, alreadyScored) =>
-        texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: count })),
-    };
+    return llmProposal(
+      this.params,
+      `hill-climb turn ${(this.conversation.length + 1) >> 1} of conversation ${this.conversations}`,
+      this.window(this.conversation),
+      this.count,
+    );
   }
 
   protected override poolScored(outcome: StepOutcome): void {

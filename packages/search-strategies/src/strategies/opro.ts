@@ -1,6 +1,6 @@
 import { type AskContext, type LlmProposal, topK } from "@vlmopt/core";
+import { llmProposal } from "../llm-proposal.js";
 import { COMMON, num, type ParamSpec, type ResolvedParams } from "../params.js";
-import { parseTemplates } from "../parse-templates.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { taskPhrase } from "../strategy-helpers.js";
@@ -39,18 +39,11 @@ export class OproStrategy extends PoolThenLlmStrategy {
       .reverse()
       .map((s) => `text:\n${s.template}\nscore:\n${(s.trainAccuracy * 100).toFixed(1)}\n`)
       .join("\n");
-    const n = num(this.params, "n");
-    return {
-      kind: "llm",
-      label: `opro step ${this.llmSteps + 1}`,
-      request: {
-        messages: [{ role: "user", content: prompt("opro.txt", { task: taskPhrase(ctx.task), history }) }],
-        temperature: num(this.params, "temperature"),
-        maxTokens: num(this.params, "maxTokens"),
-        ...(n > 1 ? { n } : {}),
-      },
-      maxAttempts: num(this.params, "maxAttempts"),
-      parse: (texts, alreadyScored) => texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: 1 })),
-    };
+    return llmProposal(
+      this.params,
+      `opro step ${this.llmSteps + 1}`,
+      [{ role: "user", content: prompt("opro.txt", { task: taskPhrase(ctx.task), history }) }],
+      1,
+    );
   }
 }

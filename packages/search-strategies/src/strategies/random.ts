@@ -1,6 +1,6 @@
 import type { AskContext, Proposal } from "@vlmopt/core";
+import { llmProposal } from "../llm-proposal.js";
 import { COMMON, num, type ParamSpec, type ResolvedParams, str } from "../params.js";
-import { parseTemplates } from "../parse-templates.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { plural, taskPhrase } from "../strategy-helpers.js";
@@ -59,29 +59,12 @@ export class RandomStrategy extends PoolThenLlmStrategy {
       .sample(ctx.history, num(this.params, "k"))
       .map((s) => `- ${s.template}`)
       .join("\n");
-    const n = num(this.params, "n");
-    return {
-      kind: "llm",
-      label: `random step ${this.llmSteps + 1}`,
-      request: {
-        messages: [
-          {
-            role: "user",
-            content: prompt("random-llm.txt", {
-              task: taskPhrase(ctx.task),
-              examples,
-              count,
-              templates: plural(count),
-            }),
-          },
-        ],
-        temperature: num(this.params, "temperature"),
-        maxTokens: num(this.params, "maxTokens"),
-        ...(n > 1 ? { n } : {}),
-      },
-      maxAttempts: num(this.params, "maxAttempts"),
-      parse: (texts, alreadyScored) =>
-        texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit: count })),
-    };
+    const content = prompt("random-llm.txt", {
+      task: taskPhrase(ctx.task),
+      examples,
+      count,
+      templates: plural(count),
+    });
+    return llmProposal(this.params, `random step ${this.llmSteps + 1}`, [{ role: "user", content }], count);
   }
 }
