@@ -29,6 +29,7 @@ export interface Selection {
   train: EntryList;
   val: EntryList;
   test: EntryList;
+  /** The few-shot list train/val came from; `<file>#shot_K-seed_S` for an entry of a collection. */
   fewshotFile: string | null;
 }
 
@@ -49,8 +50,9 @@ export async function selectSplits(
   const test: EntryList = { name: "test", file, entries: source.split.test };
   const { shots } = options;
   if (shots === undefined) {
+    const train = source.deferredTrain ? await source.deferredTrain.list(problems) : source.split.train;
     return {
-      train: { name: "train", file, entries: source.split.train },
+      train: { name: "train", file, entries: train },
       val: { name: "val", file, entries: source.split.val },
       test,
       fewshotFile: null,
@@ -71,7 +73,7 @@ export async function selectSplits(
       train: { name: `${key}.train`, file: found.file, entries: found.sample.train },
       val: { name: `${key}.val`, file: found.file, entries: found.sample.val },
       test,
-      fewshotFile: found.file,
+      fewshotFile: found.fromCollection ? `${found.file}#${key}` : found.file,
     };
   }
   return {
@@ -133,6 +135,7 @@ export async function buildDataset(
     provenance: {
       root: source.datasetDir ?? resolve(rootForProvenance),
       ...(source.splitFile ? { splitFile: source.splitFile } : {}),
+      ...(sel.fewshotFile ? { fewshotFile: sel.fewshotFile } : {}),
       ...(options.shots !== undefined ? { shots: options.shots, seed: options.seed ?? 1 } : {}),
       splitHash: splitHash(sel),
     },

@@ -168,12 +168,16 @@ describe("checkDataset on generated fixtures", () => {
     );
   });
 
-  it("a dataset folder with only CoOp's pickled few-shot list explains how to proceed", async () => {
+  it("a CoOp few-shot .pkl that is not a pickle is reported with the opcode and offset", async () => {
     const { rmSync } = await import("node:fs");
     rmSync(join(ds.datasetDir, "split_fewshot", "shot_1-seed_1.json"));
-    write(join(ds.datasetDir, "split_fewshot", "shot_1-seed_1.pkl"), "pickle");
-    await expect(loadDataset("eurosat", { root: tmp.dir, shots: 1, seed: 1 })).rejects.toThrow(
-      /fewshot-pickle/,
+    const pkl = join(ds.datasetDir, "split_fewshot", "shot_1-seed_1.pkl");
+    write(pkl, "pickle");
+    const error = await loadDataset("eurosat", { root: tmp.dir, shots: 1, seed: 1 }).catch((e: unknown) => e);
+    expect(DatasetFormatError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/pickle-invalid/);
+    expect((error as Error).message).toContain(
+      `${pkl}: unsupported opcode (opcode 0x70 'p' PUT at offset 0)`,
     );
     await expect(loadDataset("eurosat", { root: tmp.dir, shots: 2, seed: 1 })).rejects.toThrow(
       /fewshot-missing/,
@@ -186,6 +190,7 @@ describe("checkDataset on generated fixtures", () => {
     });
     expect(sampled.splits.train).toHaveLength(10);
     const report = await checkDataset("eurosat", tmp.dir);
-    expect(codes(report, "warning")).toContain("fewshot-pickle");
+    expect(report.problems.find((p) => p.code === "pickle-invalid")?.file).toBe(pkl);
+    expect(report.ok).toBe(false);
   });
 });

@@ -1,5 +1,4 @@
-import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { listFewShotFiles } from "./fewshot-lookup.js";
 import { checkImageFiles } from "./image-check.js";
 import { reportImageResults } from "./image-problems.js";
@@ -7,7 +6,7 @@ import type { OwnDataOptions } from "./own-data-options.js";
 import { ProblemList } from "./problems.js";
 import { readSource } from "./read-source.js";
 import type { DatasetSource } from "./source.js";
-import { readFewShotCollectionInto } from "./split-file.js";
+import { pickleLayouts, readFewShotCollectionInto } from "./split-file.js";
 import type { CheckReport, CoopEntry, ImageCheckLevel } from "./types.js";
 import {
   checkCounts,
@@ -33,6 +32,9 @@ export interface CheckDatasetOptions extends OwnDataOptions {
   signal?: AbortSignal;
 }
 
+const pickleLayoutsOf = (source: DatasetSource) =>
+  source.fewshot?.coopLayout ? [source.fewshot.coopLayout] : pickleLayouts();
+
 async function checkFewShotFiles(
   source: DatasetSource,
   options: CheckDatasetOptions,
@@ -42,7 +44,7 @@ async function checkFewShotFiles(
   const lists: EntryList[] = [];
   const files = source.fewshot ? listFewShotFiles(source.fewshot, options.fewshotFile) : [];
   for (const file of files) {
-    const samples = await readFewShotCollectionInto(file, problems);
+    const samples = await readFewShotCollectionInto(file, problems, pickleLayoutsOf(source));
     if (!samples) continue;
     for (const [key, sample] of samples) {
       const train: EntryList = { name: `${key}.train`, file, entries: sample.train };
@@ -56,23 +58,6 @@ async function checkFewShotFiles(
       checkTrainTestOverlap([train, val], split.test, problems);
       lists.push(train, val);
     }
-  }
-  for (const dir of source.fewshot?.fewshotDirs ?? []) {
-    let pickles: string[] = [];
-    try {
-      pickles = readdirSync(dir).filter((f) => f.endsWith(".pkl"));
-    } catch {
-      pickles = [];
-    }
-    problems.items({
-      severity: "warning",
-      code: "fewshot-pickle",
-      items: pickles.map((f) => join(dir, f)),
-      itemIsFile: true,
-      one: (f) => `${f} is a CoOp pickle, which cannot be read here`,
-      many: (n) => `${n} CoOp few-shot pickles in ${dir} cannot be read here`,
-      fix: "Add JSON versions (shot_K-seed_S.json) or pass fewshotFile (e.g. coop_splits/fewshot/<dataset>.json.gz).",
-    });
   }
   return { lists, files: files.length };
 }
@@ -134,9 +119,13 @@ export async function checkDataset(
   checkEmptyClasses(split.val, source.classNames, problems, "warning");
   checkEmptyClasses(split.test, source.classNames, problems, source.generatedSplit ? "warning" : "error");
   checkTrainTestOverlap([split.train, split.val], split.test, problems);
+  // CoOp's ImageNet train folder (1.28M files) is counted, not listed.
+  const trainCount = source.deferredTrain
+    ? await source.deferredTrain.count(problems)
+    : split.train.entries.length;
   if (source.info) {
     const counts = {
-      train: split.train.entries.length,
+      train: trainCount,
       val: split.val.entries.length,
       test: split.test.entries.length,
     };
@@ -188,7 +177,7 @@ export async function checkDataset(
   report.problems = problems.problems;
   report.counts = {
     classes: source.classNames.length,
-    train: split.train.entries.length,
+    train: trainCount,
     val: split.val.entries.length,
     test: split.test.entries.length,
     imagesChecked: level === "none" ? 0 : files.length,

@@ -1,5 +1,6 @@
 export { type SelectOptions, splitHash } from "./build-dataset.js";
 export { type CheckDatasetOptions, checkDataset } from "./check-dataset.js";
+export { coopRelativePath } from "./coop-pickle.js";
 export { hasImageTrailer } from "./image-check.js";
 export {
   createDatasetLoader,
@@ -10,6 +11,7 @@ export {
   type OwnDataLoadOptions,
 } from "./load-dataset.js";
 export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
+export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle.js";
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
 export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
 export { DATASETS, findDatasetInfo, getDatasetInfo, listDatasets } from "./registry.js";

@@ -32,6 +32,7 @@ describe.skipIf(!HAS_SHARED)("loadDataset on the shared real data", () => {
       shots: 1,
       seed: 1,
       splitFile: join(DATASETS_ROOT, "eurosat/split.json"),
+      fewshotFile: join(DATASETS_ROOT, "eurosat/split_fewshot/shot_1-seed_1.json"),
     });
     expect(ds.provenance?.splitHash).toMatch(/^[0-9a-f]{64}$/);
     // The test split equals CoOp's own test split.
@@ -49,6 +50,9 @@ describe.skipIf(!HAS_SHARED)("loadDataset on the shared real data", () => {
     });
     expect(viaGz.splits.train).toEqual(viaDir.splits.train);
     expect(viaGz.provenance?.splitHash).toBe(viaDir.provenance?.splitHash);
+    expect(viaGz.provenance?.fewshotFile).toBe(
+      `${join(DATASETS_ROOT, "coop_splits/fewshot/eurosat.json.gz")}#shot_1-seed_1`,
+    );
     const single = await readFewShotFile(join(DATASETS_ROOT, "eurosat/split_fewshot/shot_1-seed_1.json"));
     expect(single.train.map(([p]) => join(DATASETS_ROOT, "eurosat/images", p))).toEqual(
       viaDir.splits.train.map((i) => i.path),
@@ -80,6 +84,9 @@ describe.skipIf(!HAS_SHARED)("loadDataset on the shared real data", () => {
       );
       expect(ds.splits.val).toHaveLength(102);
       expect(ds.splits.test).toHaveLength(510);
+      expect(ds.provenance?.fewshotFile).toBe(
+        join(DATASETS_ROOT, `oxford_flowers/split_fewshot/shot_1-seed_${seed}.json`),
+      );
       trains.push(ds.splits.train.map((i) => i.path));
     }
     expect(trains[0]).not.toEqual(trains[1]);
@@ -92,6 +99,7 @@ describe.skipIf(!HAS_SHARED)("loadDataset on the shared real data", () => {
     expect(ds.splits.test).toHaveLength(1000);
     expect(ds.splits.train).toHaveLength(0);
     expect(ds.splits.val).toHaveLength(0);
+    expect(ds.provenance?.fewshotFile).toBeUndefined();
     expect(new Set(ds.splits.test.map((i) => i.label)).size).toBe(1000);
     expect(ds.splits.test[0]?.path).toBe(
       join(DATASETS_ROOT, "imagenet_sample/images/n01440764/n01440764_tench.JPEG"),

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { classNamesFromEntries, compareClassNames, readClassNamesFile } from "./class-names-file.js";
 import { readFgvcVariants } from "./fgvc-variants.js";
+import { readImageNetSource } from "./imagenet-source.js";
 import { readJsonFile } from "./json-file.js";
 import type { ProblemList } from "./problems.js";
 import { type ResolvedLayout, resolveLayout } from "./resolve-layout.js";
@@ -26,6 +27,7 @@ export async function readRegistrySource(
     );
     return undefined;
   }
+  if (layout.kind === "coop-imagenet") return readImageNetSource(info, layout, problems);
   let split: CoopSplit | undefined;
   if (layout.kind === "fgvc-variants") split = await readFgvcVariants(layout.datasetDir, problems);
   else if (layout.splitFile)
@@ -71,6 +73,7 @@ export async function readSplitDirSource(
     imageDir: join(dir, "images"),
     splitFile,
     classNamesFile: fromFile ? classNamesFile : null,
+    coopLayout: null,
     fewshotDirs: [join(dir, "split_fewshot")],
     fewshotCollections: [],
   };

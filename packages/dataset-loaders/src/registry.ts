@@ -5,6 +5,7 @@ import { EUROSAT_CLASS_NAMES } from "./data/eurosat-class-names.js";
 import { FGVC_AIRCRAFT_CLASS_NAMES } from "./data/fgvc-aircraft-class-names.js";
 import { FOOD101_CLASS_NAMES } from "./data/food101-class-names.js";
 import { IMAGENET_CLASS_NAMES } from "./data/imagenet-class-names.js";
+import { IMAGENET_WNIDS } from "./data/imagenet-wnids.js";
 import { OXFORD_FLOWERS_CLASS_NAMES } from "./data/oxford-flowers-class-names.js";
 import { OXFORD_PETS_CLASS_NAMES } from "./data/oxford-pets-class-names.js";
 import { STANFORD_CARS_CLASS_NAMES } from "./data/stanford-cars-class-names.js";
@@ -25,6 +26,7 @@ export const DATASETS: readonly DatasetInfo[] = [
     displayName: "ImageNet",
     description: "Photographs of everyday objects, animals and scenes from the 1,000 ImageNet classes.",
     classNames: IMAGENET_CLASS_NAMES,
+    wnids: IMAGENET_WNIDS,
     expectedCounts: { train: 1_281_167, val: null, test: 50_000 },
     layout: { datasetDir: "imagenet", imageDir: "images", splitFile: null, fewshotDir: "split_fewshot" },
     folderNames: ["imagenet_sample"],

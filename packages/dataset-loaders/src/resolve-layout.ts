@@ -1,18 +1,23 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { DatasetInfo } from "./types.js";
+import type { CoopLayout, DatasetInfo } from "./types.js";
 
 /** Where a registry dataset was found on disk, and in which layout. */
 export interface ResolvedLayout {
-  /** "shared": images/ + split.json; "coop": CoOp's DATASETS.md layout; "fgvc-variants": FGVC's variant lists. */
-  kind: "shared" | "coop" | "fgvc-variants";
+  /**
+   * "shared": images/ + split.json; "coop": CoOp's DATASETS.md layout with a split file;
+   * "fgvc-variants": FGVC's variant lists; "coop-imagenet": CoOp's ImageNet (images/train|val/<wnid>/).
+   */
+  kind: "shared" | "coop" | "fgvc-variants" | "coop-imagenet";
   datasetDir: string;
   /** Folder the split paths are relative to. */
   imageDir: string;
-  /** The split file (null for "fgvc-variants"). */
+  /** The split file (null for "fgvc-variants" and "coop-imagenet"). */
   splitFile: string | null;
-  /** classnames.txt of the shared layout, if present. */
+  /** classnames.txt of the shared layout (or CoOp ImageNet's "wnid name" list), if present. */
   classNamesFile: string | null;
+  /** CoOp's layout of the dataset (registry datasets): maps the absolute paths in CoOp's pickles. */
+  coopLayout: CoopLayout | null;
   /** Folders that may hold `shot_K-seed_S.json`. */
   fewshotDirs: string[];
   /** Per-dataset few-shot collections found near the root (`coop_splits/fewshot/<name>.json.gz`). */
@@ -67,9 +72,26 @@ export function resolveLayout(
         imageDir: join(dir, "images"),
         splitFile: shared,
         classNamesFile: firstExisting(join(dir, "classnames.txt")) ?? null,
+        coopLayout: info.layout,
         fewshotDirs: [join(dir, "split_fewshot")],
         fewshotCollections: collections(info, root, dir),
       };
+    }
+    if (info.wnids) {
+      const images = join(dir, info.layout.imageDir);
+      searched.push(join(images, "val"));
+      if (isDir(join(images, "val")) || isDir(join(images, "train"))) {
+        return {
+          kind: "coop-imagenet",
+          datasetDir: dir,
+          imageDir: images,
+          splitFile: null,
+          classNamesFile: firstExisting(join(dir, "classnames.txt")) ?? null,
+          coopLayout: info.layout,
+          fewshotDirs: [join(dir, info.layout.fewshotDir)],
+          fewshotCollections: collections(info, root, dir),
+        };
+      }
     }
     const { splitFile } = info.layout;
     if (splitFile) {
@@ -82,6 +104,7 @@ export function resolveLayout(
           imageDir: join(dir, info.layout.imageDir),
           splitFile: coop,
           classNamesFile: null,
+          coopLayout: info.layout,
           fewshotDirs: [join(dir, info.layout.fewshotDir)],
           fewshotCollections: collections(info, root, dir),
         };
@@ -96,6 +119,7 @@ export function resolveLayout(
           imageDir: join(dir, info.layout.imageDir),
           splitFile: null,
           classNamesFile: null,
+          coopLayout: info.layout,
           fewshotDirs: [join(dir, info.layout.fewshotDir)],
           fewshotCollections: collections(info, root, dir),
         };
@@ -117,6 +141,7 @@ export function resolveLayout(
         imageDir: join(datasetDir, info.layout.imageDir),
         splitFile: file,
         classNamesFile: null,
+        coopLayout: info.layout,
         fewshotDirs: [join(datasetDir, info.layout.fewshotDir)],
         fewshotCollections: collections(info, root, datasetDir),
       };

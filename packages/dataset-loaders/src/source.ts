@@ -1,5 +1,6 @@
+import type { ProblemList } from "./problems.js";
 import type { ResolvedLayout } from "./resolve-layout.js";
-import type { CoopSplit, DatasetInfo } from "./types.js";
+import type { CoopEntry, CoopSplit, DatasetInfo } from "./types.js";
 
 /** A dataset read from disk, before few-shot selection: the full split and where things are. */
 export interface DatasetSource {
@@ -7,7 +8,7 @@ export interface DatasetSource {
   displayName?: string;
   description?: string;
   classNames: readonly string[];
-  /** "shared", "coop", "fgvc-variants", "split-dir", "folder" or "manifest". */
+  /** "shared", "coop", "coop-imagenet", "fgvc-variants", "split-dir", "folder" or "manifest". */
   layout: string;
   datasetDir: string | null;
   /** Split paths are relative to this folder (absolute paths stay as they are). */
@@ -21,4 +22,12 @@ export interface DatasetSource {
   info?: DatasetInfo;
   /** Where CoOp few-shot lists may be (paper datasets and split dirs); own data samples instead. */
   fewshot?: ResolvedLayout;
+  /**
+   * A train split too large to list up front (CoOp's ImageNet: images/train, 1.28M files): `split.train`
+   * is empty; `list` lists it (full-split loads), `count` counts it without keeping names (the checker).
+   */
+  deferredTrain?: {
+    list(problems: ProblemList): Promise<CoopEntry[]>;
+    count(problems: ProblemList): Promise<number>;
+  };
 }

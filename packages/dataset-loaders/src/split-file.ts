@@ -1,6 +1,8 @@
+import { isPickleFile, readFewShotPickle } from "./coop-pickle.js";
 import { readJsonFile } from "./json-file.js";
 import { ProblemList, problemsToError } from "./problems.js";
-import type { CoopEntry, CoopSplit, FewShotSplit } from "./types.js";
+import { DATASETS, getDatasetInfo } from "./registry.js";
+import type { CoopEntry, CoopLayout, CoopSplit, FewShotSplit } from "./types.js";
 
 /** CoOp's few-shot key, e.g. `shot_1-seed_1`. */
 export function fewshotKey(shots: number, seed: number): string {
@@ -98,14 +100,28 @@ export function parseFewShotValue(
   };
 }
 
+/** CoOp layouts a pickle's absolute paths are mapped with: the named dataset's, or every registry dataset's. */
+export function pickleLayouts(dataset?: string): readonly CoopLayout[] {
+  return dataset ? [getDatasetInfo(dataset).layout] : DATASETS.map((d) => d.layout);
+}
+
+/** The few-shot key in a file name (`.../shot_1-seed_2.json` → `shot_1-seed_2`), or "default". */
+export const sampleKey = (path: string): string => /(shot_\d+-seed_\d+)/.exec(path)?.[1] ?? "default";
+
 /**
  * A few-shot file's samples by key. Accepts a single sample (`shot_K-seed_S.json`, keyed by its
- * file name) or a collection `{"shot_K-seed_S": {...}, ...}` (CoOp lists per dataset, plain or .gz).
+ * file name), a collection `{"shot_K-seed_S": {...}, ...}` (CoOp lists per dataset, plain or .gz),
+ * or CoOp's pickle `shot_K-seed_S.pkl` (Datum paths mapped with `layouts`, see coopRelativePath).
  */
 export async function readFewShotCollectionInto(
   path: string,
   problems: ProblemList,
+  layouts: readonly CoopLayout[] = pickleLayouts(),
 ): Promise<Map<string, FewShotSplit> | undefined> {
+  if (isPickleFile(path)) {
+    const sample = await readFewShotPickle(path, layouts, problems);
+    return sample ? new Map([[sampleKey(path), sample]]) : undefined;
+  }
   const value = await readJsonFile(path, problems);
   if (value === undefined) return undefined;
   const out = new Map<string, FewShotSplit>();
@@ -118,8 +134,7 @@ export async function readFewShotCollectionInto(
   }
   const parsed = parseFewShotValue(value, path, problems);
   if (!parsed) return undefined;
-  const base = /(shot_\d+-seed_\d+)/.exec(path)?.[1] ?? "default";
-  out.set(base, parsed);
+  out.set(sampleKey(path), parsed);
   return out;
 }
 
@@ -132,23 +147,31 @@ export async function readSplitFile(path: string): Promise<CoopSplit> {
   return split;
 }
 
-/** Every sample in a few-shot file, keyed `shot_K-seed_S`. Throws DatasetFormatError listing problems. */
-export async function readFewShotCollection(path: string): Promise<Map<string, FewShotSplit>> {
+/**
+ * Every sample in a few-shot file, keyed `shot_K-seed_S`. `dataset` (a registry name) says which
+ * CoOp image folder a pickle's absolute paths are relative to; without it every registry dataset's is
+ * tried. Throws DatasetFormatError listing problems.
+ */
+export async function readFewShotCollection(
+  path: string,
+  options: { dataset?: string } = {},
+): Promise<Map<string, FewShotSplit>> {
   const problems = new ProblemList();
-  const samples = await readFewShotCollectionInto(path, problems);
+  const samples = await readFewShotCollectionInto(path, problems, pickleLayouts(options.dataset));
   if (!samples || problems.hasErrors) throw problemsToError(`Few-shot file ${path}`, problems.problems);
   return samples;
 }
 
 /**
- * Reads one CoOp few-shot sample: a `shot_K-seed_S.json` file, or the `shot_K-seed_S` entry of a
- * per-dataset collection (e.g. `coop_splits/fewshot/eurosat.json.gz`, which needs shots and seed).
+ * Reads one CoOp few-shot sample: a `shot_K-seed_S.json` or CoOp's `shot_K-seed_S.pkl` file, or the
+ * `shot_K-seed_S` entry of a per-dataset collection (e.g. `coop_splits/fewshot/eurosat.json.gz`,
+ * which needs shots and seed). `dataset` as in readFewShotCollection.
  */
 export async function readFewShotFile(
   path: string,
-  options: { shots?: number; seed?: number } = {},
+  options: { shots?: number; seed?: number; dataset?: string } = {},
 ): Promise<FewShotSplit> {
-  const samples = await readFewShotCollection(path);
+  const samples = await readFewShotCollection(path, options.dataset ? { dataset: options.dataset } : {});
   if (options.shots === undefined) {
     const only = samples.size === 1 ? [...samples.values()][0] : undefined;
     if (only) return only;

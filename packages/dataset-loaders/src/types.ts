@@ -44,6 +44,8 @@ export interface DatasetInfo {
   description: string;
   /** CoOp's class names in label order. */
   classNames: readonly string[];
+  /** ImageNet only: the WordNet ids (CoOp's class folders, `images/{train,val}/<wnid>/`) in label order. */
+  wnids?: readonly string[];
   /** CoOp's split counts (split_zhou files; ImageNet: official train / val-as-test). */
   expectedCounts: SplitCounts;
   layout: CoopLayout;
@@ -87,7 +89,7 @@ export interface CheckReport {
   /** True when there is no problem of severity "error". */
   ok: boolean;
   name: string;
-  /** Which layout was found: "shared", "coop", "fgvc-variants", "folder", "manifest". */
+  /** Which layout was found: "shared", "coop", "coop-imagenet", "fgvc-variants", "split-dir", "folder", "manifest". */
   layout: string | null;
   datasetDir: string | null;
   splitFile: string | null;
