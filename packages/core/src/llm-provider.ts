@@ -18,6 +18,14 @@ export interface LlmRequest {
 
 export interface LlmGenerateOptions {
   signal?: AbortSignal;
+  /**
+   * Identity of this call within its run, stable across a resume and a re-run of the same
+   * settings (the loop sends `seed=<run seed>;seq=<call number>`). A reply cache keys on it, so a
+   * request repeated within a run (a retry, the same meta-prompt at a later step) or sent by a
+   * run with another seed gets fresh samples, while a re-run or resumed run gets the same ones;
+   * deterministic providers (simulated) seed on it.
+   */
+  callId?: string;
 }
 
 export interface LlmUsage {

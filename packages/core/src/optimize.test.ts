@@ -154,6 +154,19 @@ describe("optimize()", () => {
     }
   });
 
+  it("gives every LLM call a stable call id (run seed and call number)", async () => {
+    const seen: (string | undefined)[] = [];
+    const llm = new ScriptedLlm({ replies: [replyFor], whenExhausted: "repeat-last" });
+    const generate = llm.generate.bind(llm);
+    llm.generate = (request, options) => {
+      seen.push(options?.callId);
+      return generate(request, options);
+    };
+    await run(tmp(), llm);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen).toEqual(seen.map((_, i) => `seed=7;seq=${i}`));
+  });
+
   it("uses a top-k ensemble when asked, and scores test only for the chosen templates", async () => {
     const { result } = await run(tmp(), undefined, { ensembleTopK: 3 });
     expect(result.chosen?.ensemble).toBe(true);

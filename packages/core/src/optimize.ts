@@ -326,7 +326,8 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
             const started = Date.now();
             let result: Awaited<ReturnType<LlmProvider["generate"]>>;
             try {
-              result = await llm.generate(request, signal ? { signal } : {});
+              const callId = `seed=${o.seed ?? 1};seq=${callSeq}`;
+              result = await llm.generate(request, signal ? { signal, callId } : { callId });
             } catch (error) {
               const retryable = (error as { isRetryable?: boolean }).isRetryable === true;
               await store.append({
