@@ -1,6 +1,11 @@
 export { CAPTIONS_POOL } from "./data/captions-pool.js";
 export { type ParamSpec, type ParamValue, type ResolvedParams, resolveParams } from "./params.js";
-export { normalizePlaceholder, type ParseTemplatesOptions, parseTemplates } from "./parse-templates.js";
+export {
+  MAX_TEMPLATE_WORDS,
+  normalizePlaceholder,
+  type ParseTemplatesOptions,
+  parseTemplates,
+} from "./parse-templates.js";
 export { PoolThenLlmStrategy, type StrategyContext } from "./pool-then-llm.js";
 export { findOfficialPoolsFile, getPool, OFFICIAL_POOLS_FILE, POOLS, type PoolInfo } from "./pools.js";
 export {

@@ -1,72 +1,74 @@
 import { MAX_TEMPLATE_LENGTH, normalizeTemplate, PLACEHOLDER, templateProblem } from "@vlmopt/core";
+import { BULLET, templateFromLine } from "./template-line.js";
+
+export { normalizePlaceholder } from "./template-line.js";
+
+/**
+ * Most words a template may have. CLIP reads at most 77 tokens; a longer "template" is almost
+ * surely a paragraph of explanation that happens to contain `{}`.
+ */
+export const MAX_TEMPLATE_WORDS = 40;
 
 export interface ParseTemplatesOptions {
   /** True for templates scored earlier in the run (they are dropped). */
   alreadyScored?: (template: string) => boolean;
   /** Longest template accepted, in characters. Default core's MAX_TEMPLATE_LENGTH (300). */
   maxLength?: number;
+  /** Most words (whitespace-separated) a template may have. Default MAX_TEMPLATE_WORDS (40). */
+  maxWords?: number;
   /** Keep at most this many templates (the first ones). Default unlimited. */
   limit?: number;
 }
 
-const BULLET = /^(?:[-*•]\s+|\d{1,3}[.)]\s+)/;
+/** OPRO's labels on a line of their own: "text:" (the template follows) and "score:". */
+const TEXT_LABEL = /^(?:\*\*|__)?text\s*:\s*(?:\*\*|__)?$/i;
+const INLINE_TEXT_LABEL = /^(?:\*\*|__)?text\s*:/i;
 
-/**
- * Other spellings of the class placeholder that LLMs write, rewritten to `{}`: `[CLASS]`,
- * `<class>`, `{class}`, `{class name}`, `{classname}`, `{label}`, `{0}`, `{ }` (any case).
- */
-const PLACEHOLDER_VARIANTS =
-  /\[\s*class(?:[ _-]?name)?\s*\]|<\s*class(?:[ _-]?name)?\s*>|\{\s*(?:class(?:[ _-]?name)?|label|0)?\s*\}/gi;
-
-const QUOTE_PAIRS: readonly [string, string][] = [
-  ['"', '"'],
-  ["'", "'"],
-  ["`", "`"],
-  ["“", "”"],
-  ["‘", "’"],
-  ["**", "**"],
-  ["*", "*"],
-  ["_", "_"],
-];
-
-function stripWrappers(text: string): string {
-  let t = text.trim();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [open, close] of QUOTE_PAIRS) {
-      if (t.length >= open.length + close.length + 1 && t.startsWith(open) && t.endsWith(close)) {
-        t = t.slice(open.length, t.length - close.length).trim();
-        changed = true;
-      }
-    }
-  }
-  return t;
+interface Line {
+  text: string;
+  /** A list item or OPRO "text:" entry — preferred over free-standing lines. */
+  primary: boolean;
 }
 
-/** Rewrites placeholder variants to `{}` (see PLACEHOLDER_VARIANTS). */
-export function normalizePlaceholder(text: string): string {
-  return text.replace(PLACEHOLDER_VARIANTS, PLACEHOLDER);
+function splitLines(text: string): Line[] {
+  const raw = String(text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  return raw.map((l, i) => ({
+    text: l,
+    primary: BULLET.test(l) || INLINE_TEXT_LABEL.test(l) || (i > 0 && TEXT_LABEL.test(raw[i - 1] as string)),
+  }));
 }
 
-/** One line of a reply as a template candidate, or null when it is not one. */
-function cleanLine(line: string, maxLength: number): string | null {
-  const t = normalizePlaceholder(stripWrappers(line.replace(BULLET, "")));
+/** Lines longer than this are prose, not templates; skipping them bounds the regex work. */
+const MAX_LINE_LENGTH = 2000;
+
+/** The template in one line, or null when the line holds none. */
+function candidate(line: string, maxLength: number, maxWords: number): string | null {
+  if (line.length > MAX_LINE_LENGTH) return null;
+  const t = templateFromLine(line);
   if (!t.includes(PLACEHOLDER)) return null;
   // Any other brace would break Python-style `format` in the paper's code and is almost surely junk.
   if (/[{}]/.test(t.split(PLACEHOLDER).join(""))) return null;
-  if (t.length > maxLength) return null;
+  if (t.length > maxLength || t.split(" ").length > maxWords) return null;
   if (templateProblem(t) !== null) return null;
-  return t.replace(/\s+/g, " ");
+  return t;
 }
 
 /**
  * Turns LLM reply texts into candidate templates. Rules, applied to each text:
- * - if any line starts with a bullet ("- ", "* ", "• ") or a number ("1." / "1)"), only those
- *   lines count; otherwise every non-empty line does (a bare one-line reply works);
- * - the bullet, surrounding quotes, backticks and markdown emphasis are stripped;
- * - `[CLASS]`, `<class>`, `{class}`, `{0}` and similar are rewritten to `{}`;
- * - the result must contain `{}`, no other braces, no control characters, and be at most
- *   `maxLength` characters;
+ * - if any list item ("- ", "* ", "• ", "1.", "1)", an emoji bullet) or OPRO entry ("text:" and
+ *   the line after a bare "text:") holds a template, only those lines count; otherwise every
+ *   non-empty line does (a bare one-line reply works);
+ * - in each line: the list marker is removed; `[CLASS]`, `<class>`, `{class}`, `{0}` and similar
+ *   become `{}`; a quoted / backticked / bold part holding a template is taken instead of the
+ *   whole line; quotes, backticks and emphasis around the text, trailing score annotations
+ *   ("(61.25%)", "— 71%", "score: 0.8", "[0.71]"…) and a leading label ending in ":" ("Here is a
+ *   better prompt:", "Template 2:") are removed; whitespace runs are collapsed; a trailing
+ *   period is kept;
+ * - the result must contain `{}`, no other braces, no control characters, be at most
+ *   `maxLength` characters and `maxWords` words;
  * - duplicates (by core's normalizeTemplate key) within the reply and templates for which
  *   `alreadyScored` is true are dropped.
  * Never throws: a reply with nothing usable gives [].
@@ -76,23 +78,20 @@ export function parseTemplates(
   options: ParseTemplatesOptions = {},
 ): string[] {
   const maxLength = Math.min(options.maxLength ?? MAX_TEMPLATE_LENGTH, MAX_TEMPLATE_LENGTH);
+  const maxWords = options.maxWords ?? MAX_TEMPLATE_WORDS;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const seen = new Set<string>();
   const out: string[] = [];
   for (const text of typeof texts === "string" ? [texts] : texts) {
-    const lines = String(text ?? "")
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l !== "");
-    const bulleted = lines.filter((l) => BULLET.test(l));
-    for (const line of bulleted.length > 0 ? bulleted : lines) {
+    const found = splitLines(text).map((l) => ({ ...l, template: candidate(l.text, maxLength, maxWords) }));
+    const usePrimary = found.some((l) => l.primary && l.template !== null);
+    for (const { template, primary } of found) {
       if (out.length >= limit) return out;
-      const t = cleanLine(line, maxLength);
-      if (t === null) continue;
-      const key = normalizeTemplate(t);
-      if (seen.has(key) || options.alreadyScored?.(t)) continue;
+      if (template === null || (usePrimary && !primary)) continue;
+      const key = normalizeTemplate(template);
+      if (seen.has(key) || options.alreadyScored?.(template)) continue;
       seen.add(key);
-      out.push(t);
+      out.push(template);
     }
   }
   return out;
