@@ -1,7 +1,16 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError } from "@vlmopt/core";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AnthropicProvider } from "./anthropic-provider.js";
-import { checkCredentials, createProvider, parseProviderSpec, requiredEnv } from "./create-provider.js";
+import {
+  checkCredentials,
+  checkProviderSpec,
+  createProvider,
+  parseProviderSpec,
+  requiredEnv,
+} from "./create-provider.js";
 import { LlamaCppProvider } from "./llama-cpp-provider.js";
 import { OpenAIProvider } from "./openai-provider.js";
 import { ReplayProvider } from "./replay-provider.js";
@@ -105,5 +114,69 @@ describe("createProvider", () => {
     expect(p).not.toBeInstanceOf(OpenAIProvider);
     expect(p.provider).toBe("openai");
     expect(p.modelId).toBe("gpt-4o");
+  });
+});
+
+describe("checkProviderSpec: local paths are checked before any work", () => {
+  const root = mkdtempSync(join(tmpdir(), "vlmopt-spec-check-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const configError = (fn: () => void): ConfigError => {
+    try {
+      fn();
+    } catch (e) {
+      expect(ConfigError.isInstance(e)).toBe(true);
+      return e as ConfigError;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it("replay:<dir> needs a readable <dir>/events.jsonl", () => {
+    const missing = join(root, "no-such-run");
+    const e1 = configError(() => checkCredentials(`replay:${missing}`, {}));
+    expect(e1.message).toContain(missing);
+    expect(e1.message).toContain("does not exist");
+    expect(e1.hint).toContain("--llm replay:");
+
+    const notRun = join(root, "not-a-run");
+    mkdirSync(notRun);
+    const e2 = configError(() => checkProviderSpec(`replay:${notRun}`, {}));
+    expect(e2.message).toContain(join(notRun, "events.jsonl"));
+    expect(e2.message).toContain("not a run directory");
+
+    mkdirSync(join(notRun, "events.jsonl"));
+    expect(configError(() => checkCredentials(`replay:${notRun}`, {})).message).toContain("is not a file");
+
+    const run = join(root, "run");
+    mkdirSync(run);
+    writeFileSync(join(run, "events.jsonl"), "");
+    expect(() => checkCredentials(`replay:${run}`, {})).not.toThrow();
+    if (process.getuid?.() !== 0) {
+      chmodSync(join(run, "events.jsonl"), 0o000);
+      expect(configError(() => checkCredentials(`replay:${run}`, {})).message).toContain("cannot read");
+      chmodSync(join(run, "events.jsonl"), 0o644);
+    }
+  });
+
+  it("llama-cpp:<file> needs an existing GGUF file, without loading it", () => {
+    const missing = join(root, "missing.gguf");
+    const e1 = configError(() => checkCredentials(`llama-cpp:${missing}`, {}));
+    expect(e1.message).toContain(missing);
+    expect(e1.hint).toContain("--llm llama-cpp:");
+    expect(configError(() => checkProviderSpec(`llama-cpp:${root}`, {})).message).toContain("is not a file");
+    const pointer = join(root, "pointer.gguf");
+    writeFileSync(pointer, "version https://git-lfs.github.com/spec/v1\n");
+    expect(configError(() => checkCredentials(`llama-cpp:${pointer}`, {})).message).toContain(
+      "is not a GGUF file",
+    );
+    const header = join(root, "header-only.gguf");
+    writeFileSync(header, Buffer.from("GGUF\x03\x00\x00\x00", "latin1"));
+    expect(() => checkCredentials(`llama-cpp:${header}`, {})).not.toThrow();
+  });
+
+  it("checks keys and the spec's form too; other specs name no path", () => {
+    expect(() => checkProviderSpec("anthropic:m", {})).toThrow(/ANTHROPIC_API_KEY is not set/);
+    expect(() => checkProviderSpec("bard:x", {})).toThrow(ConfigError);
+    expect(() => checkProviderSpec("simulated:3", {})).not.toThrow();
+    expect(() => checkProviderSpec("ollama:m", {})).not.toThrow();
   });
 });

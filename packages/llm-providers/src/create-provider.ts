@@ -2,6 +2,7 @@ import { ConfigError, type LlmProvider, type ModelPrice } from "@vlmopt/core";
 import { AnthropicProvider } from "./anthropic-provider.js";
 import { LlamaCppProvider } from "./llama-cpp-provider.js";
 import { OpenAIProvider } from "./openai-provider.js";
+import { checkProviderPaths } from "./provider-paths.js";
 import { ReplayProvider } from "./replay-provider.js";
 import { withReplyCache } from "./reply-cache.js";
 import type { RetryOptions } from "./retry.js";
@@ -120,10 +121,23 @@ export function requiredEnv(spec: string): string[] {
 }
 
 /**
- * Throws a ConfigError ("ANTHROPIC_API_KEY is not set — set it, or use --llm simulated") when a
- * spec's key is missing, before any work starts. Also validates the spec.
+ * The CLI's preflight, before any work starts (no run directory written, nothing loaded): parses
+ * the spec, then throws a ConfigError ("ANTHROPIC_API_KEY is not set — set it, or use --llm
+ * simulated") when its key is missing, or when a local path it names is unusable
+ * (`replay:<dir>` without a readable `<dir>/events.jsonl`; `llama-cpp:<file>` that is not an
+ * existing GGUF file). Same as `checkProviderSpec`.
  */
 export function checkCredentials(spec: string, env: Record<string, string | undefined> = process.env): void {
+  checkProviderSpec(spec, env);
+}
+
+/**
+ * Validates a provider spec before any work: its form (ConfigError listing the valid forms), its
+ * API key in `env`, and the local paths it names (see `checkProviderPaths`). Loads no model and
+ * makes no request.
+ */
+export function checkProviderSpec(spec: string, env: Record<string, string | undefined> = process.env): void {
+  const parsed = parseProviderSpec(spec);
   for (const variable of requiredEnv(spec)) {
     const value = env[variable];
     if (value === undefined || value.trim() === "") {
@@ -132,6 +146,7 @@ export function checkCredentials(spec: string, env: Record<string, string | unde
       });
     }
   }
+  checkProviderPaths(parsed);
 }
 
 /** Builds the provider a spec names, optionally behind the disk reply cache. */

@@ -6,6 +6,7 @@ export {
 export { createLimiter, type Limiter } from "./concurrency.js";
 export {
   checkCredentials,
+  checkProviderSpec,
   createProvider,
   OPENAI_COMPATIBLE_PRESETS,
   type ParsedProviderSpec,
@@ -19,6 +20,7 @@ export type { HttpProviderOptions } from "./http-provider-options.js";
 export { LlamaCppProvider, type LlamaCppProviderOptions, templateListGrammar } from "./llama-cpp-provider.js";
 export { OPENAI_DEFAULT_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
 export { PRICES, type PriceTable, priceFor } from "./prices.js";
+export { checkProviderPaths } from "./provider-paths.js";
 export { ReplayProvider } from "./replay-provider.js";
 export { type ReplyCacheOptions, replyCacheKey, withReplyCache } from "./reply-cache.js";
 export { parseRetryAfter, type RetryOptions, retryDelayMs, withRetries } from "./retry.js";

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { canonicalJson, sha256Hex } from "@vlmopt/core";
 import { ScriptedLlm } from "@vlmopt/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runLlmProviderContract } from "./llm-provider-contract.js";
@@ -84,11 +85,55 @@ describe("withReplyCache", () => {
     expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("openai", "m2", base, 0));
   });
 
+  it("keys on the call id: a repeated request at another call or seed is fresh, a resumed call is a hit", async () => {
+    const cached = withReplyCache(openai(), { dir });
+    // APE sends the identical request every step and for every seed; hill-climb-code retries it
+    const ids = ["seed=1;seq=0", "seed=1;seq=1", "seed=2;seq=0"];
+    const first = [];
+    for (const callId of ids) first.push(await cached.generate(ask({ n: 2 }), { callId }));
+    expect(server.requests).toHaveLength(3);
+    expect(first.every((r) => r.cached === undefined)).toBe(true);
+    // a resumed or re-run run sends the same call ids: served from disk by a new wrapper, unpaid
+    const resumed = withReplyCache(openai(), { dir });
+    for (const [i, callId] of ids.entries()) {
+      const again = await resumed.generate(ask({ n: 2 }), { callId });
+      expect(again.cached).toBe(true);
+      expect(again.texts).toEqual(first[i]?.texts);
+    }
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("without a call id keeps the key it had before call ids existed (identical requests share replies)", () => {
+    const base = { messages: [{ role: "user" as const, content: "x" }], temperature: 1 };
+    const plain = replyCacheKey("openai", "m", base, 0);
+    expect(replyCacheKey("openai", "m", base, 0, undefined)).toBe(plain);
+    expect(replyCacheKey("openai", "m", base, 0, "seed=1;seq=0")).not.toBe(plain);
+    expect(replyCacheKey("openai", "m", base, 0, "seed=1;seq=0")).not.toBe(
+      replyCacheKey("openai", "m", base, 0, "seed=1;seq=1"),
+    );
+    // the pre-call-id key, pinned: caches written before call ids stay valid
+    expect(plain).toBe(
+      sha256Hex(
+        canonicalJson({
+          v: 1,
+          provider: "openai",
+          model: "m",
+          system: null,
+          messages: [{ role: "user", content: "x" }],
+          temperature: 1,
+          maxTokens: null,
+          sample: 0,
+        }),
+      ),
+    );
+  });
+
   it("never writes the API key: every file in the cache directory is free of it", async () => {
     const cached = withReplyCache(openai(), { dir });
     await cached.generate(ask({ n: 3 }));
+    await cached.generate(ask({ n: 1 }), { callId: "seed=1;seq=0" });
     const files = await allFiles(dir);
-    expect(files.length).toBe(3);
+    expect(files.length).toBe(4);
     for (const f of files) {
       const text = await readFile(f, "utf8");
       expect(text).not.toContain(PLANTED);

@@ -30,9 +30,20 @@ interface CacheEntry {
 
 /**
  * The cache key of one sample: provider, model, full messages, system prompt, temperature,
- * max tokens and the sample's index (so asking n=3 after n=2 only pays for the third).
+ * max tokens, the sample's index (so asking n=3 after n=2 only pays for the third) and, when
+ * given, the call's identity (`LlmGenerateOptions.callId`, "seed=<run seed>;seq=<call number>"
+ * from the loop). With a call id, the same request sent at another step, as a retry or by a run
+ * with another seed is a miss (fresh samples), while a re-run or resumed run — same call ids —
+ * is a hit. Without one, identical requests share their replies (the key is the one used before
+ * call ids existed). Never derived from an API key.
  */
-export function replyCacheKey(provider: string, model: string, request: LlmRequest, sample: number): string {
+export function replyCacheKey(
+  provider: string,
+  model: string,
+  request: LlmRequest,
+  sample: number,
+  callId?: string,
+): string {
   return sha256Hex(
     canonicalJson({
       v: 1,
@@ -43,6 +54,7 @@ export function replyCacheKey(provider: string, model: string, request: LlmReque
       temperature: request.temperature ?? null,
       maxTokens: request.maxTokens ?? null,
       sample,
+      ...(callId !== undefined ? { callId } : {}),
     }),
   );
 }
@@ -54,7 +66,8 @@ function split(total: number, parts: number): number[] {
 }
 
 /**
- * Wraps a provider with a disk cache of replies, one JSON file per sample (written atomically).
+ * Wraps a provider with a disk cache of replies, one JSON file per sample (written atomically),
+ * keyed by `replyCacheKey` (which includes `options.callId` when the caller gives one).
  * A call whose samples are all cached costs nothing and reports the recorded usage with
  * `cached: true`; otherwise only the missing samples are requested and the usage is what that
  * call used.
@@ -78,7 +91,7 @@ export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions
     throwIfAborted(opts.signal);
     const n = request.n ?? 1;
     const keys = Array.from({ length: n }, (_, i) =>
-      replyCacheKey(provider.provider, provider.modelId, request, i),
+      replyCacheKey(provider.provider, provider.modelId, request, i, opts.callId),
     );
     const entries = await Promise.all(keys.map(read));
     const missing = entries.flatMap((e, i) => (e ? [] : [i]));

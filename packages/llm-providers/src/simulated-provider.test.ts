@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { extractTemplates } from "./extract-templates.js";
 import { runLlmProviderContract } from "./llm-provider-contract.js";
 import { editTemplate, SIMULATED_VOCABULARY, SimulatedProvider } from "./simulated-provider.js";
+import { OPENING_PROMPTS } from "./testing/meta-prompts.js";
 
 runLlmProviderContract("simulated", () => new SimulatedProvider({ seed: 3 }));
 
@@ -75,6 +76,41 @@ describe("SimulatedProvider", () => {
     expect(a.texts).toEqual(b.texts);
     expect(a.texts).not.toEqual(c.texts);
   });
+
+  it("keeps no state: fresh instances and repeated calls with the same callId agree", async () => {
+    const a = new SimulatedProvider({ seed: 5 });
+    const first = await a.generate(metaPrompt, { callId: "seed=1;seq=3" });
+    const again = await a.generate(metaPrompt, { callId: "seed=1;seq=3" });
+    const fresh = await new SimulatedProvider({ seed: 5 }).generate(metaPrompt, { callId: "seed=1;seq=3" });
+    expect(again.texts).toEqual(first.texts);
+    expect(fresh.texts).toEqual(first.texts);
+  });
+
+  it("gives a repeated request with another callId fresh candidates (retries, later steps, other seeds)", async () => {
+    const ids = ["seed=1;seq=0", "seed=1;seq=1", "seed=2;seq=0"];
+    // a fresh instance per call: only the call id tells the calls apart
+    const replies = await Promise.all(
+      ids.map((callId) => new SimulatedProvider({ seed: 5 }).generate(metaPrompt, { callId })),
+    );
+    const shared = new SimulatedProvider({ seed: 5 });
+    const replies2 = await Promise.all(ids.map((callId) => shared.generate(metaPrompt, { callId })));
+    expect(new Set(replies.map((r) => r.texts.join("\n"))).size).toBe(3);
+    expect(replies2.map((r) => r.texts)).toEqual(replies.map((r) => r.texts));
+  });
+
+  for (const [strategy, { prompt }] of Object.entries(OPENING_PROMPTS)) {
+    it(`answers ${strategy}'s real opening prompt with templates, never instructions or scores`, async () => {
+      const result = await new SimulatedProvider({ seed: 1 }).generate({
+        messages: [{ role: "user", content: prompt }],
+        n: 3,
+      });
+      for (const line of result.texts.join("\n").split("\n")) {
+        expect(line.startsWith("- ")).toBe(true);
+        expect(line).toContain("{}");
+        for (const banned of ["%", "CLIP", "template", "Reply", "Keep"]) expect(line).not.toContain(banned);
+      }
+    });
+  }
 
   it("starts from defaults when the prompt shows no templates", async () => {
     const result = await new SimulatedProvider().generate({

@@ -1,4 +1,5 @@
 import {
+  canonicalJson,
   createRng,
   type LlmGenerateOptions,
   type LlmGenerateResult,
@@ -52,10 +53,14 @@ export interface SimulatedProviderOptions {
 
 /**
  * A deterministic stand-in for an LLM, for dry runs and tests. It reads the templates shown in
- * the request (quoted or listed lines containing "{}") and answers with word-level edits of them
- * (insert, delete or replace one word from a small vocabulary; "{}" is always kept) as a "- "
- * list. Same seed + same requests in the same order → same replies. Usage is approximated as
- * ceil(characters / 4) tokens; cost is 0 (it is free).
+ * the request (see `extractTemplates`; DEFAULT_TEMPLATES when it shows none) and answers with
+ * word-level edits of them (insert, delete or replace one word from a small vocabulary; "{}" is
+ * always kept) as a "- " list. It keeps no state between calls: sample i of a call is seeded from
+ * (provider seed, `options.callId`, the request's system prompt, messages, temperature and max
+ * tokens, i) — so a resumed run (same call ids) gets the same replies as an uninterrupted one,
+ * and a repeated request with another call id (a retry, a later step, another run seed) gets
+ * fresh ones. Without a call id the same request always gets the same reply. Usage is
+ * approximated as ceil(characters / 4) tokens; cost is 0 (it is free).
  */
 export class SimulatedProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
@@ -65,7 +70,6 @@ export class SimulatedProvider implements LlmProvider {
   readonly warning = "simulated provider — not an LLM; templates are word-level edits";
   private readonly seed: number;
   private readonly perReply: number;
-  private calls = 0;
 
   constructor(options: SimulatedProviderOptions = {}) {
     this.seed = options.seed ?? 0;
@@ -75,7 +79,6 @@ export class SimulatedProvider implements LlmProvider {
 
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
     throwIfAborted(options.signal);
-    const call = this.calls++;
     const n = request.n ?? 1;
     const prompt = [request.system ?? "", ...request.messages.map((m) => m.content)].join("\n");
     // The last user message holds the current task; earlier turns were already answered.
@@ -84,13 +87,18 @@ export class SimulatedProvider implements LlmProvider {
     if (shown.length === 0) shown = extractTemplates(prompt);
     if (shown.length === 0) shown = DEFAULT_TEMPLATES;
     const seen = new Set(extractTemplates(prompt).map(normalizeTemplate));
-    const mix = Number.parseInt(
-      sha256Hex(`${this.seed}:${call}:${normalizeTemplate(lastUser)}`).slice(0, 8),
-      16,
-    );
-    const rng = createRng(mix);
+    const content = {
+      system: request.system ?? null,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      temperature: request.temperature ?? null,
+      maxTokens: request.maxTokens ?? null,
+    };
     const texts: string[] = [];
-    for (let s = 0; s < n; s++) {
+    for (let sample = 0; sample < n; sample++) {
+      const mix = sha256Hex(
+        canonicalJson({ seed: this.seed, callId: options.callId ?? null, request: content, sample }),
+      );
+      const rng = createRng(Number.parseInt(mix.slice(0, 8), 16));
       const out: string[] = [];
       const used = new Set(seen);
       for (let tries = 0; out.length < this.perReply && tries < this.perReply * 20; tries++) {
