@@ -84,6 +84,16 @@ describe.skipIf(reason !== null)("LlamaCppProvider on the real tiny GGUF (storie
     const b = await make().generate(ask);
     expect(a.texts).toEqual(b.texts);
   });
+
+  it("samples a call by its callId, so a resumed run's re-sent call matches", async () => {
+    const ask = { messages: [{ role: "user" as const, content: "Write templates." }], maxTokens: 80 };
+    const first = make();
+    await first.generate(ask, { callId: "seed=1;seq=0" });
+    const later = await first.generate(ask, { callId: "seed=1;seq=1" });
+    // a fresh instance (a resumed process) asked only for call 1 samples the same text
+    const resumed = await make().generate(ask, { callId: "seed=1;seq=1" });
+    expect(resumed.texts).toEqual(later.texts);
+  });
 });
 
 describe("LlamaCppProvider errors", () => {

@@ -5,6 +5,7 @@ import {
   type LlmProvider,
   type LlmRequest,
   ModelLoadError,
+  sha256Hex,
   throwIfAborted,
 } from "@vlmopt/core";
 import type { Llama, LlamaContext, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
@@ -26,7 +27,10 @@ export interface LlamaCppProviderOptions {
   constrainToTemplates?: boolean;
   /** Lines per reply under the grammar. Default 5. */
   templatesPerReply?: number;
-  /** Seed of the sampler (sample i of call c uses seed + c·1000 + i). Default 0. */
+  /**
+   * Seed of the sampler. Sample i of a call uses seed + a number derived from the call's
+   * `callId` (stable across a resume) + i; without a callId, from the call's position. Default 0.
+   */
   seed?: number;
   /** max tokens when the request does not say. Default 256. */
   defaultMaxTokens?: number;
@@ -72,7 +76,10 @@ export class LlamaCppProvider implements LlmProvider {
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
     throwIfAborted(options.signal);
     const { model, context, grammar, mod } = await this.load();
-    const call = this.calls++;
+    const position = this.calls++;
+    // A resumed run re-sends its unfinished calls with the same callId, so they sample alike.
+    const call =
+      options.callId === undefined ? position : Number.parseInt(sha256Hex(options.callId).slice(0, 5), 16);
     return this.serial.run(async () => {
       const n = request.n ?? 1;
       const maxTokens = request.maxTokens ?? this.options.defaultMaxTokens ?? 256;
