@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "./io.js";
 import { EXIT, run, slug } from "./main.js";
 import { toyWiring, writeToyDataset } from "./test-doubles.js";
+import { createDefaultWiring } from "./wiring.js";
 
 describe("vlmopt-bench command line", () => {
   it("prints help for every command", async () => {
@@ -92,6 +93,54 @@ describe("vlmopt-bench command line", () => {
     const r = memoryIo({}, out);
     expect(await run(["report", dir], r.io)).toBe(0);
     expect(existsSync(join(dir, "report.html"))).toBe(true);
+    rmSync(root, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it("a missing data root is one line, exit 1, and nothing is written", async () => {
+    const out = mkdtempSync(join(tmpdir(), "vlmopt-bench-noroot-"));
+    const m = memoryIo({}, out);
+    const argv = ["run", "--suite", "smoke", "--llm", "simulated", "--model", "random:tiny"];
+    expect(await run([...argv, "--data-root", "/nonexistent"], m.io, { wiring: toyWiring() })).toBe(
+      EXIT.error,
+    );
+    expect(m.stderr()).toBe(
+      "error: data root /nonexistent does not exist (--data-root /nonexistent) — pass the directory that holds eurosat/, oxford_flowers/, … e.g. --data-root ../shared/datasets\n",
+    );
+    expect(m.stdout()).toBe("");
+    expect(readdirSync(out)).toEqual([]);
+    rmSync(out, { recursive: true, force: true });
+  });
+  it("a suite none of whose datasets loads exits 1, writes nothing, and gives each fix once (real loader)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "vlmopt-bench-empty-root-"));
+    const out = mkdtempSync(join(tmpdir(), "vlmopt-bench-empty-out-"));
+    const real = createDefaultWiring();
+    const wiring = { ...toyWiring(), resolveDataset: real.resolveDataset };
+    const m = memoryIo({}, out);
+    const argv = [
+      "run",
+      "--suite",
+      "smoke",
+      "--llm",
+      "scripted",
+      "--model",
+      "test:hash",
+      "--data-root",
+      root,
+    ];
+    expect(await run(argv, m.io, { wiring })).toBe(EXIT.error);
+    const err = m.stderr();
+    const skips = err.split("\n").filter((l) => l.startsWith("skip "));
+    expect(skips.map((l) => l.split(":")[0])).toEqual(["skip eurosat", "skip oxford_flowers"]);
+    for (const line of skips) {
+      expect(line).toContain(`cannot be loaded from ${root}: `);
+      expect(line.split("Lay it out as CoOp does")).toHaveLength(2);
+    }
+    expect(err.split("Lay it out as CoOp does")).toHaveLength(3);
+    expect(err).toMatch(
+      /^error: none of the 2 datasets of suite smoke \(eurosat, oxford_flowers\) can be loaded from /m,
+    );
+    expect(readdirSync(out)).toEqual([]);
     rmSync(root, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });

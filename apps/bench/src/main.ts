@@ -200,6 +200,14 @@ async function runCommand(
   });
   const parallel = numberOpt("parallel", values.parallel, true) ?? 2;
   if (parallel < 1) throw new ConfigError("--parallel must be at least 1");
+  const givenRoot = values["data-root"] ?? "../shared/datasets";
+  const dataRoot = resolve(io.cwd, givenRoot);
+  if (!existsSync(dataRoot)) {
+    io.stderr(
+      `error: data root ${dataRoot} does not exist (--data-root ${givenRoot}) — pass the directory that holds eurosat/, oxford_flowers/, … e.g. --data-root ../shared/datasets\n`,
+    );
+    return EXIT.error;
+  }
   const out = resolve(io.cwd, values.out ?? "bench-runs");
   const suiteDir = join(out, `${suite.name}-${slug(values.model as string)}-${slug(values.llm as string)}`);
   io.stderr(`suite ${suite.name} → ${suiteDir}\n`);
@@ -207,7 +215,7 @@ async function runCommand(
     suite,
     modelSpec: values.model as string,
     llmSpec: values.llm as string,
-    dataRoot: resolve(io.cwd, values["data-root"] ?? "../shared/datasets"),
+    dataRoot,
     outDir: suiteDir,
     parallel,
     budget: {

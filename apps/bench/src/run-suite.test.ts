@@ -45,7 +45,7 @@ describe("runSuite", () => {
     const o = setup(w);
     const r = await runSuite(o);
     expect(r.skippedDatasets).toEqual([
-      { dataset: "dtd", reason: expect.stringContaining(`images not found under ${o.dataRoot}`) },
+      { dataset: "dtd", reason: expect.stringContaining(`cannot be loaded from ${o.dataRoot}: no folder`) },
     ]);
     const runs = r.records.filter((x) => x.kind === "strategy");
     expect(runs.map((x) => `${x.dataset}/${x.seed}`).sort()).toEqual([

@@ -22,6 +22,7 @@ import { mapBounded } from "./bounded.js";
 import { meaninglessReason } from "./labels.js";
 import { writeSuiteOutputs } from "./outputs.js";
 import { curveFromEvents, type RunState, readRunState, spentInLog } from "./run-state.js";
+import { skipReason } from "./skip-reason.js";
 import { SuiteBudget } from "./suite-budget.js";
 import { balancedSubset } from "./test-subset.js";
 import type {
@@ -78,6 +79,26 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
   const { suite, wiring, log } = o;
   const outDir = resolve(o.outDir);
   const dataRoot = resolve(o.dataRoot);
+  // Datasets first: it is cheap, and a suite none of whose datasets loads writes nothing.
+  const skippedDatasets: SkippedDataset[] = [];
+  const loadedDatasets = new Map<string, Map<number, Dataset>>();
+  for (const datasetName of suite.datasets) {
+    if (o.signal?.aborted) break;
+    const loaded = await loadSeeds(o, datasetName, dataRoot);
+    if ("reason" in loaded) {
+      skippedDatasets.push({ dataset: datasetName, reason: loaded.reason });
+      log(`skip ${datasetName}: ${loaded.reason}`);
+    } else loadedDatasets.set(datasetName, loaded.bySeed);
+  }
+  if (loadedDatasets.size === 0 && !o.signal?.aborted) {
+    const n = suite.datasets.length;
+    throw new DatasetFormatError(
+      `${n === 1 ? "the dataset" : `none of the ${n} datasets`} of suite ${suite.name} (${suite.datasets.join(", ")}) can be loaded from ${dataRoot}; nothing was run or written`,
+      {
+        hint: "see the skip lines above; pass the --data-root that holds them (e.g. ../shared/datasets), or pick others with --datasets",
+      },
+    );
+  }
   const encoder = await wiring.resolveModel(o.modelSpec, {
     cacheDir: o.cacheDir,
     ...(o.offline ? { offline: true } : {}),
@@ -96,7 +117,6 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
       `test accuracy is measured on at most ${suite.maxTestImages} class-balanced test images per dataset`,
     );
   const records: BenchRecord[] = [];
-  const skippedDatasets: SkippedDataset[] = [];
   const results = (): SuiteResults => ({
     formatVersion: 1,
     createdAt: new Date().toISOString(),
@@ -127,15 +147,8 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
   const imageCache = await wiring.imageCache(join(o.cacheDir ?? join(outDir, "cache"), "features"));
   const textCache = new MemoryEmbeddingCache(200_000);
 
-  for (const datasetName of suite.datasets) {
+  for (const [datasetName, bySeed] of loadedDatasets) {
     if (o.signal?.aborted) break;
-    const loaded = await loadSeeds(o, datasetName, dataRoot);
-    if ("reason" in loaded) {
-      skippedDatasets.push({ dataset: datasetName, reason: loaded.reason });
-      log(`skip ${datasetName}: ${loaded.reason}`);
-      continue;
-    }
-    const bySeed = loaded.bySeed;
     const first = bySeed.get(suite.seeds[0] as number) as Dataset;
     const test = balancedSubset(first.splits.test, suite.maxTestImages);
     log(`${datasetName}: features of ${test.length} test images (${encoder.id})`);
@@ -236,8 +249,7 @@ async function loadSeeds(
     try {
       ds = await o.wiring.resolveDataset(name, { root, shots: o.suite.shots, seed });
     } catch (error) {
-      const prefix = DatasetFormatError.isInstance(error) ? `images not found under ${root}: ` : "";
-      return { reason: `${prefix}${messageOf(error)}` };
+      return { reason: skipReason(error, name, root) };
     }
     if (ds.splits.train.length === 0)
       return { reason: `no ${o.suite.shots}-shot train split for seed ${seed} under ${root}` };

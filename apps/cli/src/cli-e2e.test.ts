@@ -174,6 +174,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
           "--llm",
           "openai:gpt-4o-mini",
           ...hillClimb,
+          "--no-llm-cache",
           "--no-test",
           "--run-dir",
           "runs-openai/a",
@@ -198,6 +199,8 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
         "--llm",
         "openai:gpt-4o-mini",
         ...hillClimb,
+        // Every call must reach the server here (the reply cache would answer repeated ones).
+        "--no-llm-cache",
         "--test-limit",
         "100",
       ];

@@ -1,13 +1,15 @@
-import { relative } from "node:path";
-import { JsonlRunStore, optimize, type RunResult } from "@vlmopt/core";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { type BudgetLimit, JsonlRunStore, MANIFEST_FILE, optimize, type RunResult } from "@vlmopt/core";
 import { printJson } from "./command-context.js";
-import { exitCodeOf } from "./exit-codes.js";
+import { printError } from "./error-output.js";
+import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { pct, table, usageLine } from "./format.js";
 import type { CliIo } from "./io.js";
 import { createProgressObserver } from "./progress.js";
 import { writeReport } from "./report/write-report.js";
 import type { PreparedRun } from "./run-setup.js";
-import { VERSION } from "./version.js";
+import { collectVersions } from "./versions.js";
 
 export interface ExecuteOptions {
   runDir: string;
@@ -45,9 +47,16 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
       imageCache: prepared.imageCache,
       evaluateTest: prepared.evaluateTest,
       ensembleTopK: prepared.ensembleTopK,
-      versions: { "@vlmopt/cli": VERSION },
+      versions: collectVersions(),
       manifestOptions: prepared.manifestOptions,
     });
+  } catch (error) {
+    progress.done();
+    // Core stops on an abort itself; anything else (e.g. a provider error) ends the run here.
+    if (!existsSync(join(runDir, MANIFEST_FILE))) throw error;
+    printError(io, error, options.verbose);
+    io.stderr(`what was done is saved in ${shown}\nresume with: vlmopt resume ${shown}\n`);
+    return EXIT.error;
   } finally {
     progress.done();
     store.close();
@@ -66,8 +75,24 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
     io.stderr(
       `budget reached (${result.stop.limit}) before the requested iterations; results are saved in ${shown}\n`,
     );
+    const note = budgetNote(result.stop.limit);
+    if (note) io.stderr(`${note}\n`);
   }
   return code;
+}
+
+/**
+ * Why a token or USD budget can stop a run before it looks spent: core refuses a call whose worst
+ * case could exceed the budget.
+ */
+export function budgetNote(limit: BudgetLimit): string | null {
+  if (limit !== "maxTokens" && limit !== "maxUsd") return null;
+  const flag = limit === "maxTokens" ? "--max-tokens" : "--budget-usd";
+  const worst =
+    limit === "maxTokens"
+      ? "the prompt's UTF-8 bytes (+ 8 per message) plus the call's max output tokens × samples"
+      : "that many tokens at the model's prices: the prompt's UTF-8 bytes (+ 8 per message) as input plus the call's max output tokens × samples";
+  return `note: vlmopt does not start an LLM call whose worst case could exceed the budget (${worst}), so ${flag} must leave room for one full call on top of what was used`;
 }
 
 export function summaryText(result: RunResult, runDir: string, testCount: number): string {

@@ -43,6 +43,20 @@ describe("vlmopt (in-process, test doubles)", () => {
       iterations: 2,
     });
     expect(manifest.options.dataRoot).toBe(join(cwd, "data"));
+    expect(Object.keys(manifest.versions)).toEqual(
+      expect.arrayContaining([
+        "@vlmopt/cli",
+        "@vlmopt/core",
+        "@vlmopt/clip-embedding",
+        "@vlmopt/llm-providers",
+        "@vlmopt/search-strategies",
+        "@vlmopt/dataset-loaders",
+        "node",
+        "onnxruntime-node",
+      ]),
+    );
+    expect(manifest.versions.node).toBe(process.version);
+    expect(manifest.versions["onnxruntime-node"]).toMatch(/^\d+\.\d+\.\d+/);
     expect(registry.llmCalls()).toBe(2);
   });
 
@@ -79,6 +93,24 @@ describe("vlmopt (in-process, test doubles)", () => {
       limit: "maxLlmCalls",
     });
     expect(io.errText).toContain("budget reached");
+    expect(io.errText).not.toContain("worst case");
+  });
+
+  it("a token budget too small for one call stops before it and says why", async () => {
+    const cwd = setup();
+    const io = memoryIo({ cwd });
+    const code = await run(
+      ["optimize", ...base, "--llm", "scripted", "--iterations", "3", "--max-tokens", "40", "--run-dir", "t"],
+      io,
+      fakeRegistry(),
+    );
+    expect(code).toBe(3);
+    const results = JSON.parse(readFileSync(join(cwd, "t/results.json"), "utf8"));
+    expect(results.stop).toEqual({ kind: "budget", limit: "maxTokens" });
+    expect(results.usage.llmCalls).toBe(0);
+    expect(io.errText).toMatch(
+      /^note: vlmopt does not start an LLM call whose worst case could exceed the budget \(the prompt's UTF-8 bytes .* max output tokens .*\), so --max-tokens must leave room for one full call/m,
+    );
   });
 
   it("an aborted signal exits 130 and says how to resume", async () => {
@@ -287,6 +319,23 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
     expect(await run(["strategies", "list", "--json"], json)).toBe(0);
     const listed = JSON.parse(json.outText) as { name: string; params: { name: string }[] }[];
     expect(listed.find((s) => s.name === "hill-climb")?.params.map((p) => p.name)).toContain("k");
+  });
+
+  it("--help on a command group lists its sub-commands", async () => {
+    for (const [group, subs] of [
+      ["models", ["models list", "models download"]],
+      ["datasets", ["datasets list", "datasets check"]],
+      ["strategies", ["strategies list"]],
+    ] as const) {
+      const io = memoryIo();
+      expect(await run([group, "--help"], io, fakeRegistry())).toBe(0);
+      for (const sub of subs) expect(io.outText).toMatch(new RegExp(`^ {2}${sub} `, "m"));
+      expect(io.outText).toContain("Example");
+      const bare = memoryIo();
+      expect(await run([group], bare, fakeRegistry())).toBe(2);
+      expect(bare.errText).toContain(`unknown or missing sub-command for "${group}"`);
+      expect(bare.errText).toContain(`  ${subs[0]} `);
+    }
   });
 
   it("--help on every command shows an example", async () => {

@@ -9,6 +9,7 @@ import { reportCommand } from "./commands/report.js";
 import { resumeCommand } from "./commands/resume.js";
 import { strategiesListCommand } from "./commands/strategies.js";
 import { transferCommand } from "./commands/transfer.js";
+import { printError } from "./error-output.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { createRegistry, type Registry } from "./registry.js";
@@ -49,6 +50,24 @@ export function mainHelp(): string {
   return `${lines.join("\n")}\n`;
 }
 
+const subCommands = (group: string) => COMMANDS.filter((c) => c.spec.name.startsWith(`${group} `));
+
+/** `vlmopt models --help`: the group's sub-commands. */
+export function groupHelp(group: string): string {
+  const commands = subCommands(group);
+  const width = Math.max(...commands.map((c) => c.spec.name.length)) + 2;
+  const lines = [
+    `Usage: vlmopt ${group} <sub-command> [options]   (vlmopt ${group} <sub-command> --help for its options)`,
+    "",
+    "Sub-commands:",
+    ...commands.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
+    "",
+    commands.length > 1 ? "Examples:" : "Example:",
+    ...commands.map((c) => `  ${c.spec.examples[0] ?? `vlmopt ${c.spec.name}`}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
   const [first, second] = argv;
   if (first && GROUPS.includes(first) && second && !second.startsWith("-")) {
@@ -77,17 +96,19 @@ export async function run(
     io.stdout(`${VERSION}\n`);
     return EXIT.ok;
   }
+  if (GROUPS.includes(first) && (argv[1] === "--help" || argv[1] === "-h" || argv[1] === "help")) {
+    io.stdout(groupHelp(first));
+    return EXIT.ok;
+  }
   const found = findCommand(argv);
   if (!found) {
     const group = GROUPS.includes(first) ? first : null;
     const message = group
-      ? `unknown or missing sub-command for "${group}": use ${COMMANDS.filter((c) =>
-          c.spec.name.startsWith(`${group} `),
-        )
+      ? `unknown or missing sub-command for "${group}": use ${subCommands(group)
           .map((c) => `"${c.spec.name}"`)
           .join(" or ")}`
       : `unknown command "${first}"`;
-    io.stderr(`error: ${message}\n\n${mainHelp()}`);
+    io.stderr(`error: ${message}\n\n${group ? groupHelp(group) : mainHelp()}`);
     return EXIT.usage;
   }
   const { command, rest } = found;
@@ -110,14 +131,7 @@ export async function run(
       io.stderr("interrupted\n");
       return EXIT.interrupted;
     }
-    const line = VlmoptError.isInstance(error)
-      ? error.toDisplayString()
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    io.stderr(`error: ${line}\n`);
-    if (verbose && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
-    else if (!VlmoptError.isInstance(error)) io.stderr("(run with --verbose for details)\n");
+    printError(io, error, verbose);
     return EXIT.error;
   }
 }

@@ -251,7 +251,8 @@ export const OPTIONS = {
     key: "cacheDir",
     type: "string",
     placeholder: "<dir>",
-    description: "model and image-feature cache (default: the model package's cache dir)",
+    description:
+      "model, image-feature and LLM-reply cache (default: the model package's cache dir); replies go to <dir>/llm",
     setting: true,
   }),
   threads: o({
@@ -267,6 +268,33 @@ export const OPTIONS = {
     key: "offline",
     type: "boolean",
     description: "never download models",
+    setting: true,
+  }),
+  noLlmCache: o({
+    flag: "no-llm-cache",
+    key: "noLlmCache",
+    type: "boolean",
+    description:
+      "do not reuse or store LLM replies (by default a call identical to an earlier one — same provider, model, request, seed and call number — is served from <cache-dir>/llm for free)",
+    setting: true,
+  }),
+  fewshotSource: o({
+    flag: "fewshot-source",
+    key: "fewshotSource",
+    type: "string",
+    placeholder: "<src>",
+    description:
+      "where the K-shot train/val lists come from: coop = CoOp's published lists (the default for the paper's datasets), sample = a seeded sample of the full splits",
+    setting: true,
+    choices: ["coop", "sample"],
+  }),
+  fewshotFile: o({
+    flag: "fewshot-file",
+    key: "fewshotFile",
+    type: "string",
+    placeholder: "<file>",
+    description:
+      "a CoOp few-shot file to take the K-shot lists from (shot_K-seed_S.json or .pkl, or a per-dataset <name>.json.gz)",
     setting: true,
   }),
   noTest: o({

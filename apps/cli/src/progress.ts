@@ -8,7 +8,10 @@ export interface ProgressOptions {
   quiet?: boolean;
 }
 
-/** Feature extraction: "features test: 4,000/8,100 images, 850 img/s, ETA 5s". */
+/**
+ * Feature extraction: "features test: 4,000/8,100 images, 850 img/s, ETA 5s"; "(all cached)" when
+ * every image came from the cache, and no rate while only cached images have been read.
+ */
 export function featureLine(info: {
   split: string;
   done: number;
@@ -16,10 +19,14 @@ export function featureLine(info: {
   cached: number;
   elapsedMs: number;
 }): string {
-  const rate = info.elapsedMs > 0 ? ((info.done - info.cached) * 1000) / info.elapsedMs : 0;
-  const eta = rate > 0 ? duration((info.total - info.done) / rate) : "?";
+  const head = `features ${info.split}: ${int(info.done)}/${int(info.total)} images`;
+  if (info.done === info.total && info.cached === info.total) return `${head} (all cached)`;
   const cached = info.cached > 0 ? `, ${int(info.cached)} cached` : "";
-  return `features ${info.split}: ${int(info.done)}/${int(info.total)} images${cached}, ${rate.toFixed(0)} img/s, ETA ${info.done === info.total ? "0s" : eta}`;
+  const computed = info.done - info.cached;
+  if (computed === 0) return `${head}${cached}`;
+  const rate = info.elapsedMs > 0 ? (computed * 1000) / info.elapsedMs : 0;
+  const eta = rate > 0 ? duration((info.total - info.done) / rate) : "?";
+  return `${head}${cached}, ${rate.toFixed(0)} img/s, ETA ${info.done === info.total ? "0s" : eta}`;
 }
 
 /**

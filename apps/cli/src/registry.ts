@@ -34,6 +34,10 @@ export interface ResolveDatasetOptions {
   root: string;
   shots?: number;
   seed?: number;
+  /** "coop": CoOp's K-shot lists (default for the paper's datasets); "sample": a seeded sample. */
+  fewshotSource?: "coop" | "sample";
+  /** A CoOp few-shot file to take the K-shot lists from. */
+  fewshotFile?: string;
   signal?: AbortSignal;
 }
 
@@ -127,6 +131,7 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
     },
     async checkLlm(spec, env) {
       const m = await llms();
+      // Also checks the paths of replay:<run-dir> and llama-cpp:<file>.
       m.checkCredentials(spec, env);
     },
     async resolveLlm(spec, options = {}) {

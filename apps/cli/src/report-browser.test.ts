@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { fakeRegistry, writeToyDataset } from "./fake-registry.js";
+import { fakeRegistry, toyStrategy, writeToyDataset } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
 import { decodePng, distinctColors } from "./png-decode.js";
@@ -29,11 +29,27 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
       "--strategy",
       "toy",
     ];
+    // Long strategy parameters (like hill-climb's) must wrap, not widen the summary table.
+    const registry = fakeRegistry({
+      async resolveStrategy(_name, params) {
+        const strategy = toyStrategy(Number(params.iterations ?? 3));
+        return {
+          ...strategy,
+          ask: strategy.ask.bind(strategy),
+          tell: strategy.tell.bind(strategy),
+          params: {
+            ...strategy.params,
+            metaPrompt: "Here are some templates with their accuracy, best last: ".repeat(6),
+            pool: "imagenet80,basic,".repeat(16),
+          },
+        };
+      },
+    });
     expect(
       await run(
         [...args, "--llm", "scripted", "--iterations", "4", "--run-dir", "r"],
         memoryIo({ cwd }),
-        fakeRegistry(),
+        registry,
       ),
     ).toBe(0);
     const browser = await chromium.launch({
@@ -70,6 +86,15 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
         "random weights — accuracy is meaningless",
       );
       expect(external).toEqual([]);
+      // The page does not scroll sideways and the summary table stays inside the body.
+      expect(
+        await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth"),
+      ).toBeLessThanOrEqual(0);
+      const summary = await page.locator("#summary").boundingBox();
+      const body = await page.locator("body").boundingBox();
+      expect((summary?.x ?? 0) + (summary?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(
+        (body?.x ?? 0) + (body?.width ?? 0),
+      );
       const chart = decodePng(await svg.screenshot());
       expect(distinctColors(chart)).toBeGreaterThan(8);
       const full = decodePng(await page.screenshot({ fullPage: true }));

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import {
   type Budget,
   type ClipEncoder,
@@ -13,6 +13,7 @@ import {
   validateBudget,
 } from "@vlmopt/core";
 import type { Settings } from "./config.js";
+import { fewshotOptions, loadDatasetFor } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
 import type { Registry, ResolveModelOptions } from "./registry.js";
@@ -170,11 +171,43 @@ export async function loadModel(
   return registry.resolveModel(spec, options);
 }
 
+/**
+ * `replay:<run-dir>` and `llama-cpp:<file>` with their path made absolute (relative to the working
+ * directory), so that the check, the provider and a later `vlmopt resume` agree on it.
+ */
+export function llmSpecIn(spec: string, cwd: string): string {
+  const m = /^\s*(replay|llama-cpp):(.+)$/.exec(spec);
+  if (!m) return spec;
+  const path = (m[2] as string).trim();
+  return `${m[1]}:${absolutePath(cwd, path)}`;
+}
+
+/** Providers whose replies the disk cache could save (not the free, offline simulated or replay). */
+export function replyCacheApplies(spec: string): boolean {
+  return !/^\s*(simulated|replay)(:|\s*$)/.test(spec);
+}
+
+/**
+ * The LLM-reply cache directory of a run: `<cache-dir>/llm` (the default cache dir when none is
+ * given), or null with `--no-llm-cache` or a provider that costs nothing to ask again.
+ */
+export async function llmCacheDirOf(
+  registry: Registry,
+  spec: string,
+  settings: Settings,
+  cwd: string,
+): Promise<string | null> {
+  if (settings.noLlmCache === true || !replyCacheApplies(spec)) return null;
+  const dir = str(settings, "cacheDir");
+  return join(dir ? absolutePath(cwd, dir) : await registry.defaultCacheDir(), "llm");
+}
+
 export async function loadLlm(
   registry: Registry,
   spec: string,
   settings: Settings,
   io: CliIo,
+  cacheDir: string | null = null,
 ): Promise<LlmProvider> {
   const baseURL = str(settings, "llmBaseUrl");
   const timeout = num(settings, "llmTimeout");
@@ -186,6 +219,7 @@ export async function loadLlm(
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(retries !== undefined ? { maxRetries: retries } : {}),
     ...(price ? { price } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
   });
 }
 
@@ -213,8 +247,9 @@ export interface PreparedRun {
 }
 
 /**
- * Everything a run needs, checked cheapest first (LLM credentials, data root, dataset name,
- * strategy, budget) so that bad input stops before any download, feature or file is made.
+ * Everything a run needs, checked cheapest first (LLM spec, credentials and paths; data root,
+ * dataset name, strategy, budget) so that bad input stops before any download, feature or file
+ * (the run directory included) is made.
  */
 export async function prepareRun(
   settings: Settings,
@@ -222,9 +257,16 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   const { io, registry, command } = ctx;
   const datasetName = required(settings, "dataset", "dataset", "eurosat", command);
-  const llmSpec = required(settings, "llm", "llm", "anthropic:claude-sonnet-4-5 or --llm simulated", command);
+  const givenLlm = required(
+    settings,
+    "llm",
+    "llm",
+    "anthropic:claude-sonnet-4-5 or --llm simulated",
+    command,
+  );
   const modelSpec = required(settings, "model", "model", "clip-vit-b32", command);
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
+  const llmSpec = llmSpecIn(givenLlm, io.cwd);
   await registry.checkLlm(llmSpec, io.env);
   const root = dataRootOf(settings, io.cwd, command);
   await checkDatasetName(registry, datasetName);
@@ -233,14 +275,16 @@ export async function prepareRun(
   const price = priceOf(settings);
   const seed = num(settings, "seed") ?? 1;
   const shots = num(settings, "shots");
-  const loaded = await registry.resolveDataset(datasetName, {
+  const loaded = await loadDatasetFor(registry, datasetName, {
     root,
     ...(shots !== undefined ? { shots } : {}),
     seed,
+    ...fewshotOptions(settings, io.cwd),
     ...(io.signal ? { signal: io.signal } : {}),
   });
   const dataset = withTestLimit(loaded, num(settings, "testLimit"));
-  const llm = await loadLlm(registry, llmSpec, settings, io);
+  const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
+  const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);
   if (budget.maxUsd !== undefined && !(llm.price ?? price)) {
     throw new ConfigError(`--budget-usd ${budget.maxUsd} was given but the price of ${llmSpec} is unknown`, {
       hint: "give --price-in and --price-out (USD per million tokens), or limit with --max-calls / --max-tokens",
@@ -255,6 +299,12 @@ export async function prepareRun(
     if (v !== undefined) manifestOptions[spec.key] = v;
   }
   manifestOptions.dataRoot = root;
+  manifestOptions.llm = llmSpec;
+  const fewshotFile = fewshotOptions(settings, io.cwd).fewshotFile;
+  if (fewshotFile) manifestOptions.fewshotFile = fewshotFile;
+  // Whether LLM replies were served from / stored in the disk cache, and where.
+  manifestOptions.llmCache = llmCacheDir !== null;
+  if (llmCacheDir) manifestOptions.llmCacheDir = llmCacheDir;
   const cacheDir = str(settings, "cacheDir");
   if (cacheDir) manifestOptions.cacheDir = absolutePath(io.cwd, cacheDir);
   delete manifestOptions.out;

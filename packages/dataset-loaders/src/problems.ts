@@ -80,20 +80,56 @@ export function formatProblem(problem: DatasetProblem): string {
   return `[${problem.severity} ${problem.code}] ${problem.message}${where ? ` (${where})` : ""} — fix: ${problem.fix}`;
 }
 
-/** A DatasetFormatError listing the first `limit` errors of a dataset. */
+/** One problem without its fix: `[code] message (file: …, entry: …)`. */
+function problemLine(problem: DatasetProblem): string {
+  const where = [problem.file ? `file: ${problem.file}` : "", problem.entry ? `entry: ${problem.entry}` : ""]
+    .filter(Boolean)
+    .join(", ");
+  return `[${problem.code}] ${problem.message}${where ? ` (${where})` : ""}`;
+}
+
+/**
+ * The DatasetFormatError that loading throws: `what` and the error problems (all of them, not only
+ * the listed ones) are kept on it so that an app can present them its own way.
+ */
+export class DatasetProblemsError extends DatasetFormatError {
+  /** e.g. `Dataset "eurosat" at /data/eurosat`. */
+  readonly what: string;
+  /** Every problem of severity "error". */
+  readonly problems: readonly DatasetProblem[];
+
+  constructor(what: string, problems: readonly DatasetProblem[], message: string, hint: string) {
+    super(message, { hint });
+    this.what = what;
+    this.problems = problems;
+  }
+}
+
+/**
+ * A DatasetFormatError listing the first `limit` errors of a dataset with each fix once: when they
+ * share one fix it is the hint (after the list); otherwise each problem line ends with its fix
+ * ("as above" when it repeats the previous one) and the hint points to the full report.
+ */
 export function problemsToError(
   what: string,
   problems: readonly DatasetProblem[],
   limit = 5,
-): DatasetFormatError {
+): DatasetProblemsError {
   const errors = problems.filter((p) => p.severity === "error");
   const shown = errors.slice(0, limit);
   const more = errors.length - shown.length;
-  const lines = shown.map((p) => `  - ${formatProblem(p)}`);
+  const oneFix = new Set(shown.map((p) => p.fix)).size === 1;
+  const lines = shown.map((p, i) => {
+    if (oneFix) return `  - ${problemLine(p)}`;
+    return `  - ${problemLine(p)} — fix: ${i > 0 && shown[i - 1]?.fix === p.fix ? "as above" : p.fix}`;
+  });
   if (more > 0) lines.push(`  - … and ${more} more`);
-  const fixes = [...new Set(shown.map((p) => p.fix))].slice(0, 2).join(" ");
-  return new DatasetFormatError(
-    `${what} cannot be loaded: ${errors.length} problem${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}`,
-    { hint: `${fixes} Run checkDataset (vlmopt datasets check) for the full report.` },
+  const count = `${errors.length} problem${errors.length === 1 ? "" : "s"}`;
+  const report = "Run checkDataset (vlmopt datasets check) for the full report.";
+  return new DatasetProblemsError(
+    what,
+    errors,
+    `${what} cannot be loaded: ${count}:\n${lines.join("\n")}`,
+    oneFix ? `${shown[0]?.fix} ${report}` : report,
   );
 }

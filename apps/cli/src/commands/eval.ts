@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, extractFeatures, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
+import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
 import { pct, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
@@ -64,6 +65,8 @@ export const evalCommand: Command = {
       OPTIONS.limit,
       OPTIONS.shots,
       OPTIONS.seed,
+      OPTIONS.fewshotSource,
+      OPTIONS.fewshotFile,
       OPTIONS.model,
       OPTIONS.cacheDir,
       OPTIONS.threads,
@@ -95,10 +98,11 @@ export const evalCommand: Command = {
     await checkDatasetName(registry, datasetName);
     const seed = num(s, "seed") ?? 1;
     const shots = num(s, "shots");
-    const dataset = await registry.resolveDataset(datasetName, {
+    const dataset = await loadDatasetFor(registry, datasetName, {
       root,
       seed,
       ...(shots !== undefined ? { shots } : {}),
+      ...fewshotOptions(s, io.cwd),
       ...(io.signal ? { signal: io.signal } : {}),
     });
     const limit = num(s, "limit");

@@ -28,6 +28,8 @@ export const optimizeCommand: Command = {
       OPTIONS.dataRoot,
       OPTIONS.shots,
       OPTIONS.seed,
+      OPTIONS.fewshotSource,
+      OPTIONS.fewshotFile,
       OPTIONS.model,
       OPTIONS.llm,
       OPTIONS.strategy,
@@ -52,6 +54,7 @@ export const optimizeCommand: Command = {
       OPTIONS.out,
       OPTIONS.runDir,
       OPTIONS.cacheDir,
+      OPTIONS.noLlmCache,
       OPTIONS.threads,
       OPTIONS.offline,
     ],
@@ -60,7 +63,7 @@ export const optimizeCommand: Command = {
       "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model random:tiny --llm simulated --test-limit 200",
     ],
     notes:
-      "Exit codes: 0 done, 1 error, 2 usage, 3 budget reached before the requested iterations (results still written), 130 interrupted (resume with `vlmopt resume <run-dir>`).\nSettings also come from VLMOPT_<FLAG> variables (e.g. VLMOPT_DATA_ROOT) and vlmopt.config.json; flags win, then env, then the config file.",
+      "Exit codes: 0 done, 1 error, 2 usage, 3 budget reached before the requested iterations (results still written), 130 interrupted (resume with `vlmopt resume <run-dir>`).\nLLM replies are cached on disk under <cache-dir>/llm (keyed by provider, model, the full request, the run seed and the call number), so re-running the same command costs nothing; --no-llm-cache turns this off. Budgets: vlmopt does not start an LLM call whose worst case (the prompt's UTF-8 bytes + the call's max output tokens) could exceed --max-tokens or --budget-usd, so a budget must leave room for one full call.\nSettings also come from VLMOPT_<FLAG> variables (e.g. VLMOPT_DATA_ROOT) and vlmopt.config.json; flags win, then env, then the config file.",
   },
   async run(parsed, { io, registry }) {
     const s = parsed.settings;

@@ -12,6 +12,7 @@ import {
 } from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
 import type { Settings } from "../config.js";
+import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
 import { pct, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
@@ -79,10 +80,11 @@ export const transferCommand: Command = {
     );
     const shots = data.manifest.dataset.shots ?? num(saved, "shots");
     const seed = data.manifest.dataset.seed ?? data.manifest.seed;
-    const loaded = await registry.resolveDataset(data.manifest.dataset.name, {
+    const loaded = await loadDatasetFor(registry, data.manifest.dataset.name, {
       root,
       seed,
       ...(shots !== undefined ? { shots } : {}),
+      ...fewshotOptions(settings, io.cwd),
       ...(io.signal ? { signal: io.signal } : {}),
     });
     const dataset = withTestLimit(loaded, num(settings, "testLimit"));

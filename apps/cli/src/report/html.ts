@@ -6,7 +6,7 @@ import { chosenRow, perClassRows, summaryRows, TEMPLATE_HEADER, templateRows } f
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:980px;color:#1d2125;padding:0 16px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #dde1e5;padding-bottom:4px}
-table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #d5dae0;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;font-size:13px;margin:8px 0;max-width:100%}th,td{border:1px solid #d5dae0;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}
 th{background:#f1f3f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .warning{background:#fff3bf;border:1px solid #f08c00;padding:8px 12px;margin:8px 0;font-weight:600}
 pre{background:#f8f9fa;border:1px solid #dde1e5;padding:8px;font-size:12px;overflow:auto}
