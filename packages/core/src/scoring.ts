@@ -1,7 +1,9 @@
 import type { ClipEncoder } from "./clip-encoder.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
 import { createEmbeddings, type Embeddings, normalizeRows } from "./embeddings.js";
+import { ConfigError } from "./errors.js";
 import { fillTemplate } from "./template.js";
+import { argmaxDotWasm, wasmArgmaxFits, wasmSimdAvailable } from "./wasm-dot-kernel.js";
 
 /** Image features of one split with their labels. */
 export interface SplitFeatures {
@@ -18,14 +20,48 @@ export interface AccuracyResult {
   perClass: (number | null)[];
 }
 
+export interface ClassifyOptions {
+  /**
+   * "auto" (default): WebAssembly SIMD when the runtime has it and the problem is big enough to
+   * repay the setup, else JavaScript. "js" / "wasm" force one (the predictions are identical: both
+   * accumulate float64 in the same order). "wasm" throws a ConfigError where SIMD is unavailable;
+   * empty inputs, and shapes whose packed copies exceed 2 GiB, run in JavaScript on any backend.
+   */
+  backend?: "auto" | "js" | "wasm";
+}
+
+/** Below this many multiply-adds (images × classes × dim) "auto" stays in JavaScript. */
+const WASM_MIN_WORK = 1 << 15;
+
 /**
  * Predicted class per image: argmax over classes of image · class embedding. An exact tie in
- * logits goes to the lower class index (the first maximum wins).
+ * logits goes to the lower class index (the first maximum wins). Dot products are float32 values
+ * multiplied and summed in float64, in dimension order, on either backend.
  */
-export function classify(images: Embeddings, classes: Embeddings): Int32Array {
+export function classify(images: Embeddings, classes: Embeddings, options: ClassifyOptions = {}): Int32Array {
   if (images.dim !== classes.dim) {
-    throw new RangeError(`image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`);
+    throw new RangeError(
+      `image features have dim ${images.dim} but class embeddings have dim ${classes.dim}`,
+    );
   }
+  const backend = options.backend ?? "auto";
+  const { dim } = images;
+  const N = images.count;
+  const C = classes.count;
+  if (backend === "wasm" || (backend === "auto" && N * C * dim >= WASM_MIN_WORK && wasmSimdAvailable())) {
+    if (backend === "wasm" && !wasmSimdAvailable()) {
+      throw new ConfigError('classify backend "wasm" needs WebAssembly SIMD, which this runtime lacks', {
+        hint: 'use backend "auto" or "js"',
+      });
+    }
+    // Empty inputs, and shapes too big for the kernel's memory, stay in JavaScript.
+    const best = wasmArgmaxFits(N, C, dim) ? argmaxDotWasm(images.data, N, classes.data, C, dim) : null;
+    if (best) return best;
+  }
+  return classifyJs(images, classes);
+}
+
+function classifyJs(images: Embeddings, classes: Embeddings): Int32Array {
   const { dim } = images;
   const a = images.data;
   const b = classes.data;
