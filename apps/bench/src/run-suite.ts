@@ -6,6 +6,7 @@ import {
   ConfigError,
   type Dataset,
   DatasetFormatError,
+  displayMessage,
   type EmbeddingCache,
   extractFeatures,
   JsonlRunStore,
@@ -16,7 +17,6 @@ import {
   type SplitFeatures,
   sha256Hex,
   TemplateScorer,
-  VlmoptError,
 } from "@vlmopt/core";
 import { mapBounded } from "./bounded.js";
 import { meaninglessReason } from "./labels.js";
@@ -66,13 +66,6 @@ export interface RunSuiteOptions {
 export function runDirOf(outDir: string, dataset: string, method: string, seed: number): string {
   return join(outDir, "runs", dataset, method, `seed-${seed}`);
 }
-
-const messageOf = (error: unknown) =>
-  VlmoptError.isInstance(error)
-    ? error.toDisplayString()
-    : error instanceof Error
-      ? error.message
-      : String(error);
 
 /** Runs a suite (resuming an interrupted one) and writes its outputs; returns what results.json holds. */
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
@@ -303,7 +296,7 @@ async function scoreBaseline(
     const acc = scorer.score(classes, test);
     return { ...base, testAccuracy: acc.accuracy, evaluations: templates.length, templates };
   } catch (error) {
-    return { ...base, status: "error", reason: messageOf(error) };
+    return { ...base, status: "error", reason: displayMessage(error) };
   }
 }
 
@@ -424,7 +417,7 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
   } catch (error) {
     const log = await store.readLog().catch(() => ({ events: [] }));
     budget.settle(reservation, spentInLog(log.events));
-    o.log(`${label}: failed: ${messageOf(error)}`);
+    o.log(`${label}: failed: ${displayMessage(error)}`);
     return {
       dataset: dataset.name,
       method: strategy.method,
@@ -432,7 +425,7 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
       kind: "strategy",
       seed,
       status: "error",
-      reason: messageOf(error),
+      reason: displayMessage(error),
       stop: "error",
       testAccuracy: null,
       trainAccuracy: null,

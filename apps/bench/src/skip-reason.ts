@@ -1,4 +1,4 @@
-import { VlmoptError } from "@vlmopt/core";
+import { displayMessage, VlmoptError } from "@vlmopt/core";
 
 interface Problem {
   message: string;
@@ -12,13 +12,6 @@ function problemsOf(error: unknown): Problem[] | null {
   return Array.isArray(problems) && problems.length > 0 ? (problems as Problem[]) : null;
 }
 
-const messageOf = (error: unknown) =>
-  VlmoptError.isInstance(error)
-    ? error.toDisplayString()
-    : error instanceof Error
-      ? error.message
-      : String(error);
-
 /**
  * Why a dataset of a suite is skipped, on one line: its first problem and that problem's fix
  * (once), and how many more there are and where to see them.
@@ -26,7 +19,7 @@ const messageOf = (error: unknown) =>
 export function skipReason(error: unknown, dataset: string, root: string): string {
   const problems = problemsOf(error);
   const where = `cannot be loaded from ${root}`;
-  if (!problems) return `${where}: ${messageOf(error).replace(/\s*\n\s*/g, " ")}`;
+  if (!problems) return `${where}: ${displayMessage(error).replace(/\s*\n\s*/g, " ")}`;
   const [first] = problems as [Problem, ...Problem[]];
   const more =
     problems.length > 1

@@ -1,4 +1,4 @@
-import { ProviderApiError, VlmoptError } from "@vlmopt/core";
+import { displayMessage, ProviderApiError, VlmoptError } from "@vlmopt/core";
 import type { CliIo } from "./io.js";
 import { ListedError } from "./listed-error.js";
 
@@ -26,12 +26,7 @@ export function unreachableLocalServer(error: unknown): string | null {
  * `--verbose`.
  */
 export function printError(io: CliIo, error: unknown, verbose: boolean): void {
-  const line = VlmoptError.isInstance(error)
-    ? error.toDisplayString()
-    : error instanceof Error
-      ? error.message
-      : String(error);
-  io.stderr(`error: ${line}\n`);
+  io.stderr(`error: ${displayMessage(error)}\n`);
   if (error instanceof ListedError) for (const d of error.details) io.stderr(`${d}\n`);
   const server = unreachableLocalServer(error);
   if (server) io.stderr(`hint: is the server running at ${server}? (or pass --llm-base-url)\n`);

@@ -3,6 +3,7 @@ import {
   BudgetExceededError,
   ConfigError,
   DatasetFormatError,
+  displayMessage,
   isRetryableStatus,
   ProviderApiError,
   VlmoptError,
@@ -28,6 +29,12 @@ describe("errors", () => {
     expect(new ProviderApiError("x", { status: 400 }).isRetryable).toBe(false);
     expect(new ProviderApiError("network", { isRetryable: true }).isRetryable).toBe(true);
     expect(ProviderApiError.isInstance(new ProviderApiError("x"))).toBe(true);
+  });
+
+  it("displayMessage gives one line for anything thrown", () => {
+    expect(displayMessage(new ConfigError("bad", { hint: "fix it" }))).toBe("bad — fix it");
+    expect(displayMessage(new Error("plain"))).toBe("plain");
+    expect(displayMessage("text")).toBe("text");
   });
 
   it("budget errors say which limit", () => {

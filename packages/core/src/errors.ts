@@ -160,6 +160,12 @@ export class ProviderApiError extends VlmoptError {
   }
 }
 
+/** The one-line text of any thrown value: a VlmoptError's message and hint, else the message. */
+export function displayMessage(error: unknown): string {
+  if (VlmoptError.isInstance(error)) return error.toDisplayString();
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Throws an AbortError if the signal is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {

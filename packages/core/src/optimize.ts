@@ -2,7 +2,7 @@ import { type Budget, BudgetTracker, type BudgetUsage } from "./budget.js";
 import type { ClipEncoder } from "./clip-encoder.js";
 import type { Dataset, SplitName } from "./dataset.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
-import { AbortError, type BudgetLimit, RunStoreError, VlmoptError } from "./errors.js";
+import { AbortError, type BudgetLimit, displayMessage, RunStoreError } from "./errors.js";
 import { extractFeatures } from "./features.js";
 import { canonicalJson, sha256Hex } from "./hashing.js";
 import type { LlmProvider, LlmRequest } from "./llm-provider.js";
@@ -430,8 +430,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
     if (error instanceof AbortError || AbortError.isInstance(error) || signal?.aborted) {
       finishWith({ kind: "aborted" });
     } else {
-      const message = VlmoptError.isInstance(error) ? error.toDisplayString() : String(error);
-      finishWith({ kind: "error", message });
+      finishWith({ kind: "error", message: displayMessage(error) });
       await store.append({ type: "run-end", time: now(), stop });
       await store.writeJson("results", resultOf(null));
       throw error;
