@@ -1,20 +1,9 @@
 import { ConfigError } from "@vlmopt/core";
+import { DATASETS } from "@vlmopt/dataset-loaders";
 import type { SuiteBaseline, SuiteSpec, SuiteStrategy } from "./types.js";
 
-/** The paper's 11 datasets, in the column order of its tables (registry names). */
-export const PAPER_DATASETS = [
-  "imagenet",
-  "caltech101",
-  "oxford_pets",
-  "stanford_cars",
-  "oxford_flowers",
-  "food101",
-  "fgvc_aircraft",
-  "sun397",
-  "dtd",
-  "eurosat",
-  "ucf101",
-] as const;
+/** The paper's 11 datasets, in the column order of its tables (the dataset registry's order). */
+export const PAPER_DATASETS: readonly string[] = DATASETS.map((d) => d.name);
 
 export const PAPER_STRATEGIES: readonly SuiteStrategy[] = [
   { method: "hill-climb-p", label: "Hill-climb (P only)", strategy: "hill-climb-p", params: {} },
@@ -100,20 +89,10 @@ export function selectFromSuite(
   };
 }
 
-/** Column headers as the paper writes them. */
-export const DATASET_LABELS: Readonly<Record<string, string>> = {
-  imagenet: "ImageNet",
-  caltech101: "Caltech101",
-  oxford_pets: "OxfordPets",
-  stanford_cars: "StanfordCars",
-  oxford_flowers: "Flowers102",
-  food101: "Food101",
-  fgvc_aircraft: "FGVCAircraft",
-  sun397: "SUN397",
-  dtd: "DTD",
-  eurosat: "EuroSAT",
-  ucf101: "UCF101",
-};
+/** Column headers as the paper writes them (the registry's display names). */
+export const DATASET_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  DATASETS.map((d) => [d.name, d.displayName]),
+);
 
 /** Row order: baselines first, then strategies, as in the paper's table. */
 export const METHOD_ORDER: readonly string[] = [
