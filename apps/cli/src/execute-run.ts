@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { type BudgetLimit, JsonlRunStore, MANIFEST_FILE, optimize, type RunResult } from "@vlmopt/core";
 import { printJson } from "./command-context.js";
 import { printError } from "./error-output.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
-import { pct, table, usageLine } from "./format.js";
+import { pct, shownPath, table, usageLine } from "./format.js";
 import type { CliIo } from "./io.js";
 import { createProgressObserver } from "./progress.js";
 import { writeReport } from "./report/write-report.js";
@@ -20,7 +20,7 @@ export interface ExecuteOptions {
 /** Runs (or resumes) the loop in a run directory, writes the report, prints the summary. */
 export async function executeRun(prepared: PreparedRun, io: CliIo, options: ExecuteOptions): Promise<number> {
   const { runDir } = options;
-  const shown = relative(io.cwd, runDir) || ".";
+  const shown = shownPath(io.cwd, runDir);
   const progress = createProgressObserver(io, { verbose: options.verbose });
   const warnings = new Set<string>();
   if (prepared.encoder.warning) warnings.add(`model ${prepared.encoder.id}: ${prepared.encoder.warning}`);
@@ -68,7 +68,7 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
     return code;
   }
   io.stdout(summaryText(result, shown, prepared.dataset.splits.test.length));
-  io.stdout(`report: ${relative(io.cwd, report.html)} (and report.md)\n`);
+  io.stdout(`report: ${shownPath(io.cwd, report.html)} (and report.md)\n`);
   if (result.stop.kind === "aborted") {
     io.stderr(`interrupted: what was done is saved in ${shown}\nresume with: vlmopt resume ${shown}\n`);
   } else if (result.stop.kind === "budget") {

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from "node:path";
 import type { BudgetUsage } from "@vlmopt/core";
 
 /** 0.6123 → "61.2%"; null → "—". */
@@ -38,4 +39,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .join("  ")
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** A path as the user should see it: relative to the working directory when inside it, else absolute. */
+export function shownPath(cwd: string, path: string): string {
+  const absolute = resolve(cwd, path);
+  const rel = relative(cwd, absolute);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? absolute : rel;
 }

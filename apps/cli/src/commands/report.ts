@@ -1,5 +1,5 @@
-import { relative } from "node:path";
 import { type Command, printJson } from "../command-context.js";
+import { shownPath } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { loadReportData } from "../report/report-data.js";
 import { writeReport } from "../report/write-report.js";
@@ -27,7 +27,7 @@ export const reportCommand: Command = {
       printJson(io, { ...written, warnings: data.warnings });
       return 0;
     }
-    io.stdout(`wrote ${relative(io.cwd, written.markdown)}\nwrote ${relative(io.cwd, written.html)}\n`);
+    io.stdout(`wrote ${shownPath(io.cwd, written.markdown)}\nwrote ${shownPath(io.cwd, written.html)}\n`);
     for (const w of data.warnings) io.stdout(`WARNING: ${w}\n`);
     return 0;
   },

@@ -1,4 +1,3 @@
-import { relative } from "node:path";
 import {
   type ChosenResult,
   ConfigError,
@@ -13,7 +12,7 @@ import {
 import { type Command, printJson } from "../command-context.js";
 import type { Settings } from "../config.js";
 import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
-import { pct, table } from "../format.js";
+import { pct, shownPath, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
 import { loadReportData } from "../report/report-data.js";
@@ -184,7 +183,7 @@ export const transferCommand: Command = {
         `chosen ${chosen.templates.map((t) => JSON.stringify(t)).join(" + ")} on ${encoder.id}: train ${pct(chosen.trainAccuracy)} · val ${pct(chosen.valAccuracy)} · test ${chosen.testAccuracy === null ? "not scored" : `${pct(chosen.testAccuracy)} (${dataset.splits.test.length} images)`}\n`,
       );
     }
-    io.stdout(`wrote ${relative(io.cwd, `${runDir}/${name}.json`)}\n`);
+    io.stdout(`wrote ${shownPath(io.cwd, `${runDir}/${name}.json`)}\n`);
     for (const w of warnings) io.stdout(`WARNING: ${w}\n`);
     return 0;
   },
