@@ -1,8 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
+import { IMAGE_EXTENSIONS, type OwnDataOptions, splitOwnData } from "./own-data-options.js";
 import type { ProblemList } from "./problems.js";
-import { splitDataset } from "./sampling.js";
 import type { DatasetSource } from "./source.js";
 import type { CoopEntry, CoopSplit } from "./types.js";
 
@@ -96,18 +95,7 @@ export async function readImageFolderSource(
       split[s] = (await toEntries(join(root, s))).map(([p, l, n]) => [`${s}/${p}`, l, n] as CoopEntry);
     }
   } else {
-    const all = await toEntries(root);
-    const items = all.map((entry) => ({ path: entry[0], label: entry[1], entry }));
-    const parts = splitDataset(items, {
-      val: options.valFraction ?? 0.2,
-      test: options.testFraction ?? 0.3,
-      seed: options.splitSeed ?? 1,
-    });
-    split = {
-      train: parts.train.map((i) => i.entry),
-      val: parts.val.map((i) => i.entry),
-      test: parts.test.map((i) => i.entry),
-    };
+    split = splitOwnData(await toEntries(root), options);
   }
   return {
     name: options.name ?? basename(root),

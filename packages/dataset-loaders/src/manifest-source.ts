@@ -5,8 +5,8 @@ import { readClassNamesFile } from "./class-names-file.js";
 import { parseCsv } from "./csv.js";
 import { jsonErrorOffset, lineColumn, readTextFile } from "./json-file.js";
 import type { OwnDataOptions } from "./own-data-options.js";
+import { splitOwnData } from "./own-data-options.js";
 import type { ProblemList } from "./problems.js";
-import { splitDataset } from "./sampling.js";
 import type { DatasetSource } from "./source.js";
 import type { CoopEntry, CoopSplit } from "./types.js";
 
@@ -183,17 +183,10 @@ export async function readManifestSource(
       fix: "Give every row a split, or none (then the data is split automatically).",
     });
   } else {
-    const items = entries.map((e) => ({ path: e.entry[0], label: e.entry[1], entry: e.entry }));
-    const parts = splitDataset(items, {
-      val: options.valFraction ?? 0.2,
-      test: options.testFraction ?? 0.3,
-      seed: options.splitSeed ?? 1,
-    });
-    split = {
-      train: parts.train.map((i) => i.entry),
-      val: parts.val.map((i) => i.entry),
-      test: parts.test.map((i) => i.entry),
-    };
+    split = splitOwnData(
+      entries.map((e) => e.entry),
+      options,
+    );
   }
   return {
     name: options.name ?? basename(file, extname(file)),

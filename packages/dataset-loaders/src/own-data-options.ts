@@ -1,3 +1,6 @@
+import { splitDataset } from "./sampling.js";
+import type { CoopEntry, CoopSplit } from "./types.js";
+
 /** Options for your own data (image folders and manifests). */
 export interface OwnDataOptions {
   /** Dataset name (default: the folder or manifest file name). */
@@ -25,3 +28,21 @@ export const IMAGE_EXTENSIONS: readonly string[] = [
   ".tif",
   ".tiff",
 ];
+
+/**
+ * Own data without a split: the seeded per-class train/val/test split (`splitDataset`) with the
+ * user's fractions (default 50/20/30, CoOp's proportions) and `splitSeed`.
+ */
+export function splitOwnData(entries: readonly CoopEntry[], options: OwnDataOptions): CoopSplit {
+  const items = entries.map((entry) => ({ path: entry[0], label: entry[1], entry }));
+  const parts = splitDataset(items, {
+    val: options.valFraction ?? 0.2,
+    test: options.testFraction ?? 0.3,
+    seed: options.splitSeed ?? 1,
+  });
+  return {
+    train: parts.train.map((i) => i.entry),
+    val: parts.val.map((i) => i.entry),
+    test: parts.test.map((i) => i.entry),
+  };
+}
