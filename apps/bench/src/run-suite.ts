@@ -63,6 +63,19 @@ export interface RunSuiteOptions {
 }
 
 /** Where one run of the grid keeps its manifest, events and results. */
+/** The measured fields of a record before (or without) any measurement (fresh arrays each call). */
+const nothingMeasured = () =>
+  ({
+    testAccuracy: null,
+    trainAccuracy: null,
+    valAccuracy: null,
+    llmCalls: 0,
+    costUsd: 0,
+    evaluations: 0,
+    templates: [],
+    curve: [],
+  }) satisfies Partial<BenchRecord>;
+
 export function runDirOf(outDir: string, dataset: string, method: string, seed: number): string {
   return join(outDir, "runs", dataset, method, `seed-${seed}`);
 }
@@ -269,14 +282,7 @@ async function scoreBaseline(
     kind: "baseline",
     seed: null,
     status: "done",
-    testAccuracy: null,
-    trainAccuracy: null,
-    valAccuracy: null,
-    llmCalls: 0,
-    costUsd: 0,
-    evaluations: 0,
-    templates: [],
-    curve: [],
+    ...nothingMeasured(),
   };
   try {
     const templates = Array.isArray(b.templates)
@@ -368,14 +374,7 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
       seed,
       status: "skipped",
       reason: `suite budget of $${budget.capUsd} reached`,
-      testAccuracy: null,
-      trainAccuracy: null,
-      valAccuracy: null,
-      llmCalls: 0,
-      costUsd: 0,
-      evaluations: 0,
-      templates: [],
-      curve: [],
+      ...nothingMeasured(),
       runDir: dir,
     };
   }
