@@ -106,6 +106,35 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
 
   // The full test split (8,100 images) takes minutes with the tiny model on a 2-core machine, so the
   // suite scores 300 test images spread over it.
+  it("optimize --dry-run estimates calls, tokens and cost for a paid LLM without a key, and writes nothing", async () => {
+    const cwd = mkdtempSync(join(work, "dry-"));
+    const args = ["optimize", ...common, ...hillClimb, "--llm", "anthropic:claude-haiku-4-5", "--dry-run"];
+    const r = await vlmopt([...args, "--json"], {}, cwd);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const estimate = JSON.parse(r.stdout);
+    expect(estimate.llm).toBe("anthropic:claude-haiku-4-5");
+    expect(estimate.llmCalls).toBe(4);
+    expect(estimate.inputTokens).toBeGreaterThan(0);
+    expect(estimate.price.inputPerMTok).toBeGreaterThan(0);
+    const expected =
+      (estimate.inputTokens * estimate.price.inputPerMTok +
+        estimate.outputTokens * estimate.price.outputPerMTok) /
+      1e6;
+    expect(estimate.costUsd).toBeCloseTo(expected, 12);
+    expect(readdirSync(cwd)).toEqual([]);
+    const text = await vlmopt(args, {}, cwd);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      "simulated provider (not an LLM) standing in for anthropic:claude-haiku-4-5",
+    );
+    expect(text.stdout).toMatch(/4 LLM calls/);
+    // a budget that cannot cover the run is shown to stop it, as it would for real
+    const capped = await vlmopt([...args, "--json", "--max-calls", "2"], {}, cwd);
+    expect(JSON.parse(capped.stdout).stop).toEqual({ kind: "budget", limit: "maxLlmCalls" });
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it("optimize with --llm simulated: summary, run directory, test split, random-weights warning everywhere", async () => {
     const r = await vlmopt([
       "optimize",

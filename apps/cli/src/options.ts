@@ -297,6 +297,13 @@ export const OPTIONS = {
       "a CoOp few-shot file to take the K-shot lists from (shot_K-seed_S.json or .pkl, or a per-dataset <name>.json.gz)",
     setting: true,
   }),
+  dryRun: o({
+    flag: "dry-run",
+    key: "dryRun",
+    type: "boolean",
+    description:
+      "estimate the run's LLM calls, tokens and cost before spending money: the whole loop runs with the simulated provider (not an LLM, no key needed, free) priced as --llm, and nothing is kept",
+  }),
   noTest: o({
     flag: "no-test",
     key: "noTest",

@@ -59,6 +59,8 @@ export interface Registry {
   resolveModel(spec: string, options?: ResolveModelOptions): Promise<ClipEncoder>;
   /** Throws a ConfigError naming the missing variable, before any work is done. */
   checkLlm(spec: string, env: Record<string, string | undefined>): Promise<void>;
+  /** The price the LLM a spec names would charge (USD per million tokens), null when unknown. */
+  priceOfLlm(spec: string): Promise<ModelPrice | null>;
   resolveLlm(spec: string, options?: ResolveLlmOptions): Promise<LlmProvider>;
   resolveStrategy(
     name: string,
@@ -133,6 +135,10 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
       const m = await llms();
       // Also checks the paths of replay:<run-dir> and llama-cpp:<file>.
       m.checkCredentials(spec, env);
+    },
+    async priceOfLlm(spec) {
+      const m = await llms();
+      return m.priceOfSpec(spec);
     },
     async resolveLlm(spec, options = {}) {
       const m = await llms();

@@ -9,6 +9,7 @@ import {
   checkProviderSpec,
   createProvider,
   parseProviderSpec,
+  priceOfSpec,
   requiredEnv,
 } from "./create-provider.js";
 import { LlamaCppProvider } from "./llama-cpp-provider.js";
@@ -178,5 +179,21 @@ describe("checkProviderSpec: local paths are checked before any work", () => {
     expect(() => checkProviderSpec("bard:x", {})).toThrow(ConfigError);
     expect(() => checkProviderSpec("simulated:3", {})).not.toThrow();
     expect(() => checkProviderSpec("ollama:m", {})).not.toThrow();
+  });
+});
+
+describe("priceOfSpec", () => {
+  it("is the price the created provider would use, without a key", () => {
+    expect(priceOfSpec("anthropic:claude-haiku-4-5")).toEqual(
+      createProvider("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: "x" } }).price,
+    );
+    expect(priceOfSpec("openai:gpt-4o-mini")).toEqual(
+      createProvider("openai:gpt-4o-mini", { env: { OPENAI_API_KEY: "x" } }).price,
+    );
+    expect(priceOfSpec("openai:gpt-4o-mini")?.inputPerMTok).toBeGreaterThan(0);
+    expect(priceOfSpec("ollama:qwen2.5")).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
+    expect(priceOfSpec("openai-compatible:m@http://127.0.0.1:9/v1")).toBeNull();
+    expect(priceOfSpec("anthropic:no-such-model")).toBeNull();
+    expect(() => priceOfSpec("nonsense")).toThrow(/provider spec/);
   });
 });

@@ -2,6 +2,7 @@ import { ConfigError, type LlmProvider, type ModelPrice } from "@vlmopt/core";
 import { AnthropicProvider } from "./anthropic-provider.js";
 import { LlamaCppProvider } from "./llama-cpp-provider.js";
 import { OpenAIProvider } from "./openai-provider.js";
+import { priceFor } from "./prices.js";
 import { checkProviderPaths } from "./provider-paths.js";
 import { ReplayProvider } from "./replay-provider.js";
 import { withReplyCache } from "./reply-cache.js";
@@ -147,6 +148,27 @@ export function checkProviderSpec(spec: string, env: Record<string, string | und
     }
   }
   checkProviderPaths(parsed);
+}
+
+const FREE: ModelPrice = { inputPerMTok: 0, outputPerMTok: 0 };
+
+/**
+ * The price the provider a spec names would charge, without creating it (no key needed): the
+ * price table's entry for Anthropic and OpenAI models, 0 for local models (presets, GGUF) and for
+ * simulated/replayed replies, null when unknown (an arbitrary OpenAI-compatible endpoint, a model
+ * missing from the table). Used to estimate a run's cost before spending money.
+ */
+export function priceOfSpec(spec: string): ModelPrice | null {
+  const parsed = parseProviderSpec(spec);
+  switch (parsed.kind) {
+    case "anthropic":
+    case "openai":
+      return priceFor(parsed.kind, parsed.model);
+    case "openai-compatible":
+      return parsed.preset ? { ...FREE } : null;
+    default:
+      return { ...FREE };
+  }
 }
 
 /** Builds the provider a spec names, optionally behind the disk reply cache. */

@@ -13,6 +13,7 @@ export {
   PROVIDER_SPEC_FORMS,
   type ProviderOptions,
   parseProviderSpec,
+  priceOfSpec,
   requiredEnv,
 } from "./create-provider.js";
 export { extractTemplates } from "./extract-templates.js";

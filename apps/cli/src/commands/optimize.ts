@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "../command-context.js";
+import { dryRun } from "../dry-run.js";
 import { executeRun } from "../execute-run.js";
 import { OPTIONS } from "../options.js";
 import { absolutePath, prepareRun, str } from "../run-setup.js";
@@ -49,6 +50,7 @@ export const optimizeCommand: Command = {
       OPTIONS.llmTimeout,
       OPTIONS.llmRetries,
       OPTIONS.ensemble,
+      OPTIONS.dryRun,
       OPTIONS.noTest,
       OPTIONS.testLimit,
       OPTIONS.out,
@@ -61,11 +63,13 @@ export const optimizeCommand: Command = {
     examples: [
       "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --shots 1 --seed 1 --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --strategy hill-climb --iterations 10 --max-calls 50",
       "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model random:tiny --llm simulated --test-limit 200",
+      "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model random:tiny --llm anthropic:claude-haiku-4-5 --iterations 20 --dry-run",
     ],
     notes:
       "Exit codes: 0 done, 1 error, 2 usage, 3 budget reached before the requested iterations (results still written), 130 interrupted (resume with `vlmopt resume <run-dir>`).\nLLM replies are cached on disk under <cache-dir>/llm (keyed by provider, model, the full request, the run seed and the call number), so re-running the same command costs nothing; --no-llm-cache turns this off. Budgets: vlmopt does not start an LLM call whose worst case (the prompt's UTF-8 bytes + the call's max output tokens) could exceed --max-tokens or --budget-usd, so a budget must leave room for one full call.\nSettings also come from VLMOPT_<FLAG> variables (e.g. VLMOPT_DATA_ROOT) and vlmopt.config.json; flags win, then env, then the config file.",
   },
   async run(parsed, { io, registry }) {
+    if (parsed.flags.dryRun === true) return dryRun(parsed, io, registry);
     const s = parsed.settings;
     const prepared = await prepareRun(s, { io, registry, command: "optimize", quiet: parsed.json });
     const explicit = str(s, "runDir");

@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ConfigError,
+  costOf,
+  JsonlRunStore,
+  type LlmProvider,
+  type ModelPrice,
+  optimize,
+  type RunResult,
+} from "@vlmopt/core";
+import type { ParsedCommand } from "./command.js";
+import { type CommandContext, printJson } from "./command-context.js";
+import { EXIT } from "./exit-codes.js";
+import { int, usd } from "./format.js";
+import { createProgressObserver } from "./progress.js";
+import type { Registry } from "./registry.js";
+import { prepareRun, priceOf, str } from "./run-setup.js";
+
+/** The simulated provider, charging what `price` would (so budgets stop where the real run would). */
+function priced(llm: LlmProvider, price: ModelPrice | null): LlmProvider {
+  return {
+    specificationVersion: "v1",
+    provider: llm.provider,
+    modelId: llm.modelId,
+    price,
+    ...(llm.warning ? { warning: llm.warning } : {}),
+    async generate(request, options) {
+      const result = await llm.generate(request, options);
+      return { ...result, usage: { ...result.usage, costUsd: price ? costOf(result.usage, price) : null } };
+    },
+  };
+}
+
+export interface DryRunEstimate {
+  llm: string;
+  price: ModelPrice | null;
+  llmCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** null when the LLM's price is unknown. */
+  costUsd: number | null;
+  evaluations: number;
+  steps: number;
+  stop: RunResult["stop"];
+}
+
+/**
+ * `optimize --dry-run`: the whole loop with the simulated provider standing in for --llm (no key,
+ * no cost), in a temporary run directory that is removed; prints the LLM calls, tokens and the cost
+ * they would have at --llm's prices.
+ */
+export async function dryRun(
+  parsed: ParsedCommand,
+  io: CommandContext["io"],
+  registry: Registry,
+): Promise<number> {
+  const target = str(parsed.settings, "llm");
+  const price = target ? (priceOf(parsed.settings) ?? (await registry.priceOfLlm(target))) : null;
+  const settings = { ...parsed.settings, llm: "simulated", noLlmCache: true, noTest: true };
+  const prepared = await prepareRun(settings, { io, registry, command: "optimize", quiet: parsed.json });
+  if (prepared.budget.maxUsd !== undefined && !price) {
+    throw new ConfigError(
+      `--budget-usd ${prepared.budget.maxUsd} was given but the price of ${target} is unknown`,
+      {
+        hint: "give --price-in and --price-out (USD per million tokens), or limit with --max-calls / --max-tokens",
+      },
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), "vlmopt-dry-run-"));
+  const store = new JsonlRunStore(join(dir, "run"));
+  const progress = createProgressObserver(io, { verbose: parsed.verbose });
+  let result: RunResult;
+  try {
+    result = await optimize({
+      strategy: prepared.strategy,
+      llm: priced(prepared.llm, price),
+      encoder: prepared.encoder,
+      dataset: prepared.dataset,
+      store,
+      budget: prepared.budget,
+      seed: prepared.seed,
+      observers: [progress],
+      ...(io.signal ? { signal: io.signal } : {}),
+      imageCache: prepared.imageCache,
+      evaluateTest: false,
+    });
+  } finally {
+    progress.done();
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const u = result.usage;
+  const estimate: DryRunEstimate = {
+    llm: target ?? "?",
+    price,
+    llmCalls: u.llmCalls,
+    inputTokens: u.inputTokens,
+    outputTokens: u.outputTokens,
+    costUsd: price ? costOf(u, price) : null,
+    evaluations: u.evaluations,
+    steps: result.steps,
+    stop: result.stop,
+  };
+  if (parsed.json) {
+    printJson(io, estimate);
+    return EXIT.ok;
+  }
+  const cost =
+    estimate.costUsd === null
+      ? `cost unknown: the price of ${estimate.llm} is not in vlmopt's table (give --price-in/--price-out)`
+      : `about ${usd(estimate.costUsd)} at ${estimate.llm}'s prices ($${price?.inputPerMTok} in / $${price?.outputPerMTok} out per million tokens)`;
+  const stop =
+    result.stop.kind === "budget"
+      ? `the budget (${result.stop.limit}) would stop the run after ${result.steps} steps`
+      : result.stop.kind === "completed"
+        ? `all ${result.steps} steps would run`
+        : `stopped: ${result.stop.kind}`;
+  io.stdout(
+    [
+      `Dry run: ${prepared.strategy.name} on ${prepared.dataset.name} with the simulated provider (not an LLM) standing in for ${estimate.llm}`,
+      `  ${int(u.llmCalls)} LLM calls, ${int(u.inputTokens + u.outputTokens)} tokens (in ${int(u.inputTokens)} / out ${int(u.outputTokens)}), ${int(u.evaluations)} templates scored`,
+      `  ${cost}`,
+      `  ${stop}`,
+      "A real LLM's replies are longer or shorter than the simulated ones, so treat this as an estimate. No run directory was written.",
+      "",
+    ].join("\n"),
+  );
+  return EXIT.ok;
+}
