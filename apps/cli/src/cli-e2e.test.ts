@@ -133,6 +133,25 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
     const capped = await vlmopt([...args, "--json", "--max-calls", "2"], {}, cwd);
     expect(JSON.parse(capped.stdout).stop).toEqual({ kind: "budget", limit: "maxLlmCalls" });
     expect(readdirSync(cwd)).toEqual([]);
+    // a USD budget for an LLM whose price is unknown is refused before any work
+    const unknown = await vlmopt(
+      [
+        "optimize",
+        ...common,
+        "--llm",
+        "openai-compatible:m@http://127.0.0.1:9/v1",
+        "--budget-usd",
+        "1",
+        "--dry-run",
+      ],
+      {},
+      cwd,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /^error: --budget-usd 1 was given but the price of openai-compatible:m@.* is unknown/,
+    );
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it("optimize with --llm simulated: summary, run directory, test split, random-weights warning everywhere", async () => {

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  ConfigError,
   costOf,
   JsonlRunStore,
   type LlmProvider,
@@ -12,11 +11,12 @@ import {
 } from "@vlmopt/core";
 import type { ParsedCommand } from "./command.js";
 import { type CommandContext, printJson } from "./command-context.js";
+import { loopOptions } from "./execute-run.js";
 import { EXIT } from "./exit-codes.js";
 import { int, usd } from "./format.js";
 import { createProgressObserver } from "./progress.js";
 import type { Registry } from "./registry.js";
-import { prepareRun, priceOf, str } from "./run-setup.js";
+import { budgetOf, checkBudgetPrice, prepareRun, priceOf, str } from "./run-setup.js";
 
 /** The simulated provider, charging what `price` would (so budgets stop where the real run would). */
 function priced(llm: LlmProvider, price: ModelPrice | null): LlmProvider {
@@ -58,32 +58,17 @@ export async function dryRun(
 ): Promise<number> {
   const target = str(parsed.settings, "llm");
   const price = target ? (priceOf(parsed.settings) ?? (await registry.priceOfLlm(target))) : null;
+  checkBudgetPrice(budgetOf(parsed.settings), price, target ?? "--llm");
   const settings = { ...parsed.settings, llm: "simulated", noLlmCache: true, noTest: true };
   const prepared = await prepareRun(settings, { io, registry, command: "optimize", quiet: parsed.json });
-  if (prepared.budget.maxUsd !== undefined && !price) {
-    throw new ConfigError(
-      `--budget-usd ${prepared.budget.maxUsd} was given but the price of ${target} is unknown`,
-      {
-        hint: "give --price-in and --price-out (USD per million tokens), or limit with --max-calls / --max-tokens",
-      },
-    );
-  }
   const dir = await mkdtemp(join(tmpdir(), "vlmopt-dry-run-"));
   const store = new JsonlRunStore(join(dir, "run"));
   const progress = createProgressObserver(io, { verbose: parsed.verbose });
   let result: RunResult;
   try {
     result = await optimize({
-      strategy: prepared.strategy,
+      ...loopOptions(prepared, io, store, [progress]),
       llm: priced(prepared.llm, price),
-      encoder: prepared.encoder,
-      dataset: prepared.dataset,
-      store,
-      budget: prepared.budget,
-      seed: prepared.seed,
-      observers: [progress],
-      ...(io.signal ? { signal: io.signal } : {}),
-      imageCache: prepared.imageCache,
       evaluateTest: false,
     });
   } finally {

@@ -1,6 +1,15 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type BudgetLimit, JsonlRunStore, MANIFEST_FILE, optimize, type RunResult } from "@vlmopt/core";
+import {
+  type BudgetLimit,
+  JsonlRunStore,
+  MANIFEST_FILE,
+  type OptimizeOptions,
+  optimize,
+  type RunObserver,
+  type RunResult,
+  type RunStore,
+} from "@vlmopt/core";
 import { printJson } from "./command-context.js";
 import { printError } from "./error-output.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
@@ -15,6 +24,27 @@ export interface ExecuteOptions {
   runDir: string;
   json: boolean;
   verbose: boolean;
+}
+
+/** What every CLI run of the loop passes to optimize(): the prepared plugins, store, observers, Ctrl-C. */
+export function loopOptions(
+  prepared: PreparedRun,
+  io: CliIo,
+  store: RunStore,
+  observers: RunObserver[],
+): OptimizeOptions {
+  return {
+    strategy: prepared.strategy,
+    llm: prepared.llm,
+    encoder: prepared.encoder,
+    dataset: prepared.dataset,
+    store,
+    budget: prepared.budget,
+    seed: prepared.seed,
+    observers,
+    ...(io.signal ? { signal: io.signal } : {}),
+    imageCache: prepared.imageCache,
+  };
 }
 
 /** Runs (or resumes) the loop in a run directory, writes the report, prints the summary. */
@@ -35,16 +65,7 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
   let result: RunResult;
   try {
     result = await optimize({
-      strategy: prepared.strategy,
-      llm: prepared.llm,
-      encoder: prepared.encoder,
-      dataset: prepared.dataset,
-      store,
-      budget: prepared.budget,
-      seed: prepared.seed,
-      observers: [progress],
-      ...(io.signal ? { signal: io.signal } : {}),
-      imageCache: prepared.imageCache,
+      ...loopOptions(prepared, io, store, [progress]),
       evaluateTest: prepared.evaluateTest,
       ensembleTopK: prepared.ensembleTopK,
       versions: collectVersions(),

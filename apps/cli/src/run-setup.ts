@@ -97,6 +97,18 @@ export function priceOf(settings: Settings): ModelPrice | undefined {
   return { inputPerMTok: inp, outputPerMTok: out };
 }
 
+/** A USD budget needs the LLM's price: a ConfigError saying what to pass when it is unknown. */
+export function checkBudgetPrice(
+  budget: Budget,
+  price: ModelPrice | null | undefined,
+  llmSpec: string,
+): void {
+  if (budget.maxUsd === undefined || price) return;
+  throw new ConfigError(`--budget-usd ${budget.maxUsd} was given but the price of ${llmSpec} is unknown`, {
+    hint: "give --price-in and --price-out (USD per million tokens), or limit with --max-calls / --max-tokens",
+  });
+}
+
 export function budgetOf(settings: Settings): Budget {
   const b: Budget = {};
   const calls = num(settings, "maxCalls");
@@ -285,11 +297,7 @@ export async function prepareRun(
   const dataset = withTestLimit(loaded, num(settings, "testLimit"));
   const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
   const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);
-  if (budget.maxUsd !== undefined && !(llm.price ?? price)) {
-    throw new ConfigError(`--budget-usd ${budget.maxUsd} was given but the price of ${llmSpec} is unknown`, {
-      hint: "give --price-in and --price-out (USD per million tokens), or limit with --max-calls / --max-tokens",
-    });
-  }
+  checkBudgetPrice(budget, llm.price ?? price, llmSpec);
   const encoder = await loadModel(registry, modelSpec, settings, io, ctx.quiet);
   const imageCache = await imageCacheOf(registry, settings, io.cwd);
 
