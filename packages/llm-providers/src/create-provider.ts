@@ -1,28 +1,16 @@
 import { ConfigError, type LlmProvider, type ModelPrice } from "@vlmopt/core";
 import { AnthropicProvider } from "./anthropic-provider.js";
+import type { HttpProviderOptions } from "./http-provider-options.js";
 import { LlamaCppProvider } from "./llama-cpp-provider.js";
 import { OpenAIProvider } from "./openai-provider.js";
 import { priceFor } from "./prices.js";
 import { checkProviderPaths } from "./provider-paths.js";
 import { ReplayProvider } from "./replay-provider.js";
 import { withReplyCache } from "./reply-cache.js";
-import type { RetryOptions } from "./retry.js";
 import { SimulatedProvider } from "./simulated-provider.js";
 
-export interface ProviderOptions {
-  /** Where keys and base URLs are read from. Default process.env. */
-  env?: Record<string, string | undefined>;
-  apiKey?: string;
-  /** Overrides the spec's or the environment's base URL. */
-  baseURL?: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  maxRetries?: number;
-  /** Backoff tuning (mainly for tests). */
-  retry?: Omit<RetryOptions, "maxRetries" | "signal">;
-  concurrency?: number;
-  /** Price override (USD per million tokens); null = unknown. */
-  price?: ModelPrice | null;
+/** The HTTP providers' options (key, base URL overriding the spec's, fetch, timeout, retries, ...), plus: */
+export interface ProviderOptions extends Omit<HttpProviderOptions, "model" | "defaultMaxTokens"> {
   /** Enables the disk reply cache in this directory. */
   cacheDir?: string;
   /** llama-cpp: CPU threads (default 1 on ≤ 2 cores). */
@@ -174,16 +162,8 @@ export function priceOfSpec(spec: string): ModelPrice | null {
 /** Builds the provider a spec names, optionally behind the disk reply cache. */
 export function createProvider(spec: string, options: ProviderOptions = {}): LlmProvider {
   const parsed = parseProviderSpec(spec);
-  const http = {
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.price !== undefined ? { price: options.price } : {}),
-  };
+  // What the HTTP providers take; the spec decides the model and (unless overridden) the base URL.
+  const { cacheDir: _cacheDir, threads: _threads, seed: _seed, baseURL: _baseURL, ...http } = options;
   let provider: LlmProvider;
   switch (parsed.kind) {
     case "anthropic":
