@@ -1,6 +1,6 @@
 import { RANDOM_WEIGHTS_WARNING } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
-import { isPaperBackbone, meaninglessReason } from "./labels.js";
+import { backboneOf, isPaperBackbone, meaninglessReason } from "./labels.js";
 import type { PublishedTable } from "./published.js";
 import { PUBLISHED_1SHOT } from "./published.js";
 import { renderCsv } from "./render-csv.js";
@@ -20,6 +20,20 @@ describe("meaninglessReason", () => {
   it("leaves real models unlabelled", () => {
     expect(meaninglessReason({ id: "clip-vit-b32" })).toBeNull();
     expect(meaninglessReason({ id: "clip-rn50", spec: "/models/clip-rn50" })).toBeNull();
+  });
+});
+
+describe("backboneOf", () => {
+  it("names the CLIP backbone in ids, specs and table labels", () => {
+    expect(backboneOf("CLIP RN50")).toBe("rn50");
+    expect(backboneOf("ResNet-50")).toBe("rn50");
+    expect(backboneOf("clip-vit-b32")).toBe("vit-b32");
+    expect(backboneOf("CLIP ViT-B/32")).toBe("vit-b32");
+    expect(backboneOf("openai/clip-vit-base-patch16")).toBe("vit-b16");
+    expect(backboneOf("ViT-B/16")).toBe("vit-b16");
+    expect(backboneOf("clip-vit-l14")).toBe("vit-l14");
+    expect(backboneOf("clip-rn50x4")).toBeNull();
+    expect(backboneOf("test:hash")).toBeNull();
   });
 });
 
@@ -106,6 +120,10 @@ describe("outputs", () => {
       "| Hill-climb (P+N) | 50.0 / 12.3 |",
     );
     expect(renderMarkdown(results("clip-vit-b32"), fakePublished)).toContain("Not shown side by side");
+    // a table of another backbone is shown beside a suite of that backbone only
+    const vitTable = { ...fakePublished, backbone: "CLIP ViT-B/32" };
+    expect(renderMarkdown(results("clip-vit-b32"), vitTable)).toContain("| Hill-climb (P+N) | 50.0 / 12.3 |");
+    expect(renderMarkdown(results("clip-rn50"), vitTable)).toContain("Not shown side by side");
     const html = renderHtml(results("clip-rn50"), fakePublished);
     expect(html).toContain("50.0 / 12.3");
     expect(html).not.toMatch(/<script|<link|src=/);

@@ -19,9 +19,21 @@ export function meaninglessBanner(reason: string): string {
   return `WARNING: ${reason}. This suite checks the pipeline only; its accuracies are not results.`;
 }
 
-const RN50 = /(^|[^a-z0-9])(clip[-_]?)?rn50([^0-9x]|$)/i;
+const BACKBONES: readonly (readonly [string, RegExp])[] = [
+  ["rn50", /(^|[^a-z0-9])(clip[-_ ]?)?(rn|resnet)[-_ ]?50([^0-9x]|$)/i],
+  ["rn101", /(^|[^a-z0-9])(clip[-_ ]?)?(rn|resnet)[-_ ]?101([^0-9]|$)/i],
+  ["vit-b32", /vit[-_ ]?(b|base-patch)[-_ /]?32([^0-9]|$)/i],
+  ["vit-b16", /vit[-_ ]?(b|base-patch)[-_ /]?16([^0-9]|$)/i],
+  ["vit-l14", /vit[-_ ]?(l|large-patch)[-_ /]?14([^0-9]|$)/i],
+];
+
+/** The CLIP backbone a model id, spec or label names ("rn50", "vit-b32", …), or null. */
+export function backboneOf(...names: readonly string[]): string | null {
+  for (const [key, pattern] of BACKBONES) if (names.some((n) => pattern.test(n))) return key;
+  return null;
+}
 
 /** True when a model id or spec names CLIP ResNet-50, the paper's backbone. */
 export function isPaperBackbone(...names: readonly string[]): boolean {
-  return names.some((n) => RN50.test(n));
+  return backboneOf(...names) === "rn50";
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -93,6 +93,41 @@ describe("vlmopt-bench command line", () => {
     const r = memoryIo({}, out);
     expect(await run(["report", dir], r.io)).toBe(0);
     expect(existsSync(join(dir, "report.html"))).toBe(true);
+
+    // --published: a bad file is refused before anything is rewritten …
+    const md = readFileSync(join(dir, "results.md"), "utf8");
+    const badFile = join(out, "bad.json");
+    writeFileSync(
+      badFile,
+      JSON.stringify({ source: "x", backbone: "CLIP RN50", rows: { random: { eurosat: 140 } } }),
+    );
+    const b = memoryIo({}, out);
+    expect(await run(["report", dir, "--published", badFile], b.io)).toBe(EXIT.usage);
+    expect(b.stderr()).toContain('rows."random"."eurosat" is 140');
+    expect(readFileSync(join(dir, "results.md"), "utf8")).toBe(md);
+    // … and a good one is shown beside the measured numbers once the suite's backbone is the table's
+    const stored = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
+    stored.identity.model = { ...stored.identity.model, id: "clip-rn50", spec: "clip-rn50" };
+    delete stored.identity.model.warning;
+    delete stored.identity.meaningless;
+    delete stored.warning;
+    writeFileSync(join(dir, "results.json"), JSON.stringify(stored));
+    const goodFile = join(out, "good.json");
+    writeFileSync(
+      goodFile,
+      JSON.stringify({
+        source: "typed-in table",
+        backbone: "CLIP RN50",
+        rows: { random: { eurosat: 61.2 } },
+      }),
+    );
+    expect(await run(["report", dir, "--published", goodFile], memoryIo({}, out).io)).toBe(0);
+    const shown = readFileSync(join(dir, "results.md"), "utf8");
+    expect(shown).toContain("Source: typed-in table");
+    expect(shown).toMatch(/\| Random search \| [0-9.—]+ \/ 61\.2 \|/);
+    // a later re-render without --published keeps the table stored in results.json
+    expect(await run(["report", dir], memoryIo({}, out).io)).toBe(0);
+    expect(readFileSync(join(dir, "results.md"), "utf8")).toContain("/ 61.2");
     rmSync(root, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });

@@ -6,6 +6,8 @@ import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
 import { measureLoop } from "./perf-loop.js";
 import { measureScore, type ScorePerfRow } from "./perf-score.js";
+import { hasPublishedNumbers, type PublishedTable } from "./published.js";
+import { readPublishedTable } from "./published-file.js";
 import { runSuite } from "./run-suite.js";
 import { getSuite, SUITES, selectFromSuite } from "./suites.js";
 import { textTable } from "./timing.js";
@@ -53,6 +55,8 @@ Options:
   --cache-dir <dir>            model cache (default: clip-embedding's); image features go to <dir>/features
                                (default: <suite-dir>/cache/features)
   --offline                    never download models
+  --published <file.json>      the paper's numbers, typed in from its table, to show beside yours
+                               (the embedded table is empty; format: see "vlmopt-bench report --help")
   -h, --help                   this help
 
 An interrupted suite resumes when the same command is run again: finished runs are not redone.
@@ -74,9 +78,19 @@ perf loop   overhead of a 10-iteration hill-climb on EuroSAT 1-shot, LLM time ex
 Both print a table, then one JSON line.
 `;
 
-const REPORT_HELP = `vlmopt-bench report <suite-dir>
+const REPORT_HELP = `vlmopt-bench report <suite-dir> [--published <file.json>]
 
 Re-renders results.csv, results.md and report.html from <suite-dir>/results.json.
+
+  --published <file.json>  published numbers to show beside the measured ones, e.g. the paper's
+                           table typed in from the paper (vlmopt-bench embeds none):
+                             {"source": "Liu et al., CVPR 2024, 1-shot table", "backbone": "CLIP RN50",
+                              "protocol": "1-shot, seeds 1-3",
+                              "rows": {"hill-climb-pn": {"eurosat": 61.2, "dtd": 44.0}}}
+                           rows: method id → dataset → accuracy in percent. Method ids are the
+                           row ids of results.csv; they are shown side by side only when the
+                           suite's backbone is the table's. Without it, the table stored in
+                           results.json is used.
 `;
 
 function list(value: string | undefined): string[] | undefined {
@@ -182,6 +196,7 @@ async function runCommand(
       backbone: { type: "string" },
       "cache-dir": { type: "string" },
       offline: { type: "boolean" },
+      published: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -190,6 +205,9 @@ async function runCommand(
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
+  const published = values.published
+    ? await readPublishedTable(resolve(io.cwd, values.published))
+    : undefined;
   for (const required of ["suite", "llm", "model"] as const) {
     if (!values[required]) throw new UsageError(`run needs --${required}`);
   }
@@ -228,6 +246,7 @@ async function runCommand(
     ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
     ...(values.offline ? { offline: true } : {}),
     ...(values.backbone ? { backbone: values.backbone } : {}),
+    ...(published ? { published } : {}),
     log: (line) => io.stderr(`${line}\n`),
     ...(signal ? { signal } : {}),
   });
@@ -243,7 +262,7 @@ async function runCommand(
 async function reportCommand(argv: readonly string[], io: BenchIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { help: { type: "boolean", short: "h" } },
+    options: { help: { type: "boolean", short: "h" }, published: { type: "string" } },
     allowPositionals: true,
     strict: true,
   });
@@ -258,8 +277,12 @@ async function reportCommand(argv: readonly string[], io: BenchIo): Promise<numb
     throw new ConfigError(`${file} does not exist`, {
       hint: "pass the directory a `run` printed as its suite directory",
     });
-  const results = JSON.parse(readFileSync(file, "utf8")) as SuiteResults;
-  await writeSuiteOutputs(resolve(io.cwd, dir), results);
+  const published = values.published
+    ? await readPublishedTable(resolve(io.cwd, values.published))
+    : undefined;
+  const results = JSON.parse(readFileSync(file, "utf8")) as SuiteResults & { published?: PublishedTable };
+  const stored = results.published && hasPublishedNumbers(results.published) ? results.published : undefined;
+  await writeSuiteOutputs(resolve(io.cwd, dir), results, published ?? stored);
   io.stdout(`report: ${join(resolve(io.cwd, dir), "report.html")}\n`);
   return EXIT.ok;
 }

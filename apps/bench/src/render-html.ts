@@ -128,7 +128,7 @@ export function renderHtml(results: SuiteResults, published: PublishedTable): st
     : "Test accuracy (%)";
   let pub = `<p>Source: ${escapeHtml(published.source)} (${escapeHtml(published.backbone)}, ${escapeHtml(published.protocol)}).</p>`;
   if (!hasPublishedNumbers(published)) pub += `<p>${escapeHtml(published.note)}</p>`;
-  else if (!publishedComparable(results))
+  else if (!publishedComparable(results, published))
     pub += `<p>Not shown side by side: this suite used ${escapeHtml(identity.model.id)}, the paper ${escapeHtml(published.backbone)}.</p>`;
   else {
     const head = `<tr><th>Method</th>${t.datasets.map((d) => `<th>${escapeHtml(datasetLabel(d))}<br>measured / paper</th>`).join("")}</tr>`;

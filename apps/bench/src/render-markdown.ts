@@ -1,6 +1,6 @@
 import { aggregate, type Cell, type ResultTable } from "./aggregate.js";
 import { identityLine, warningLines } from "./identity-text.js";
-import { isPaperBackbone } from "./labels.js";
+import { backboneOf } from "./labels.js";
 import { hasPublishedNumbers, type PublishedTable } from "./published.js";
 import { pct } from "./stats.js";
 import { datasetLabel, METHOD_ORDER, PAPER_DATASETS } from "./suites.js";
@@ -16,11 +16,15 @@ export function tableOf(results: SuiteResults): ResultTable {
   return aggregate(results.records, PAPER_DATASETS, METHOD_ORDER);
 }
 
-/** Whether the published numbers may be shown next to the measured ones. */
-export function publishedComparable(results: SuiteResults): boolean {
+/**
+ * Whether the published numbers may be shown next to the measured ones: real weights, and the
+ * suite's backbone is the table's (the paper's table is CLIP RN50).
+ */
+export function publishedComparable(results: SuiteResults, published: PublishedTable): boolean {
   if (results.identity.meaningless) return false;
   const { model, backbone } = results.identity;
-  return isPaperBackbone(model.id, model.spec, backbone ?? "");
+  const ours = backbone ? backboneOf(backbone) : backboneOf(model.id, model.spec);
+  return ours !== null && ours === backboneOf(published.backbone);
 }
 
 const esc = (s: string) => s.replace(/\|/g, "\\|");
@@ -72,7 +76,7 @@ export function renderMarkdown(results: SuiteResults, published: PublishedTable)
     "",
   );
   if (!hasPublishedNumbers(published)) lines.push(published.note, "");
-  else if (!publishedComparable(results)) {
+  else if (!publishedComparable(results, published)) {
     lines.push(
       `Not shown side by side: this suite used \`${identity.model.id}\`${identity.meaningless ? " (random weights)" : ""}, the paper ${published.backbone}.`,
       "",

@@ -21,6 +21,7 @@ import {
 import { mapBounded } from "./bounded.js";
 import { meaninglessReason } from "./labels.js";
 import { writeSuiteOutputs } from "./outputs.js";
+import type { PublishedTable } from "./published.js";
 import { curveFromEvents, type RunState, readRunState, spentInLog } from "./run-state.js";
 import { skipReason } from "./skip-reason.js";
 import { SuiteBudget } from "./suite-budget.js";
@@ -58,6 +59,8 @@ export interface RunSuiteOptions {
   offline?: boolean;
   /** Declares the CLIP backbone (e.g. "rn50") when the model id does not say it. */
   backbone?: string;
+  /** The published table shown beside the results (default: the embedded one). */
+  published?: PublishedTable;
   log: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -209,10 +212,10 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
       });
     });
     records.push(...runRecords);
-    await writeSuiteOutputs(outDir, results());
+    await writeSuiteOutputs(outDir, results(), o.published);
   }
   const final = results();
-  await writeSuiteOutputs(outDir, final);
+  await writeSuiteOutputs(outDir, final, o.published);
   return final;
 }
 

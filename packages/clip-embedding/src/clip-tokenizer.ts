@@ -65,7 +65,14 @@ export class ClipTokenizer {
   }
 
   encodeBatch(texts: readonly string[], options: TokenizeOptions = {}): TokenBatch {
-    const rows = texts.map((t) => this.encode(t));
+    return this.padRows(
+      texts.map((t) => this.encode(t)),
+      options,
+    );
+  }
+
+  /** Pads rows of ids from `encode` into one batch (end-token padding and a 0/1 mask). */
+  padRows(rows: readonly (readonly number[])[], options: TokenizeOptions = {}): TokenBatch {
     const longest = rows.reduce((m, r) => Math.max(m, r.length), 1);
     const sequenceLength = options.padTo ?? longest;
     const ids = new BigInt64Array(rows.length * sequenceLength).fill(BigInt(this.padId));

@@ -64,13 +64,16 @@ describe("random:tiny against the plain-TypeScript reference", () => {
     expect(await readdir(join(cacheDir, "generated"))).toEqual(["tiny-v1"]);
   });
 
-  it("text embeddings match within 1e-4 (padded batches of mixed length, long prompts)", async () => {
+  it("text embeddings match within 1e-4 (length-sorted batches of mixed length, repeats, long prompts)", async () => {
+    // batches of 3 are formed by token count, not input order: the results must still line up
     const texts = [
       "a photo of a cat.",
       "A satellite photo of Annual Crop Land.",
       "x",
       `a photo of ${"very ".repeat(100)}long prompt.`,
       "a bad photo of the {} 123!",
+      "x",
+      "a centered satellite photo of a river seen from far above the ground.",
     ];
     const got = await enc.embedTexts(texts);
     texts.forEach((t, i) => {

@@ -183,7 +183,7 @@ export class OnnxClipEncoder implements ClipEncoder {
         threads,
       );
       // Dims not in the graph's metadata: learn them from one tiny run of each tower.
-      const td = t.dim ?? (await encoder.runText([""])).dim;
+      const td = t.dim ?? (await encoder.runText([tokenizer.encode("")])).dim;
       const vd =
         v.dim ??
         (await encoder.runVision(new Float32Array(3 * preprocess.cropHeight * preprocess.cropWidth), 1)).dim;
@@ -203,8 +203,9 @@ export class OnnxClipEncoder implements ClipEncoder {
     }
   }
 
-  private async runText(texts: readonly string[]): Promise<Embeddings> {
-    const tb = this.tokenizer.encodeBatch(texts, this.fixedSeq ? { padTo: this.fixedSeq } : {});
+  /** Runs the text tower on rows of token ids (from `tokenizer.encode`). */
+  private async runText(rows: readonly (readonly number[])[]): Promise<Embeddings> {
+    const tb = this.tokenizer.padRows(rows, this.fixedSeq ? { padTo: this.fixedSeq } : {});
     const dims = [tb.batch, tb.sequenceLength];
     const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor("int64", tb.ids, dims) };
     if (this.text.inputNames.includes("attention_mask")) {
@@ -216,7 +217,7 @@ export class OnnxClipEncoder implements ClipEncoder {
       feeds.position_ids = new ort.Tensor("int64", pos, dims);
     }
     const result = await this.text.run(feeds, ["text_embeds"]);
-    return toEmbeddings(result.text_embeds, texts.length);
+    return toEmbeddings(result.text_embeds, rows.length);
   }
 
   private async runVision(pixels: Float32Array, count: number): Promise<Embeddings> {
@@ -253,11 +254,19 @@ export class OnnxClipEncoder implements ClipEncoder {
       }
     }
     let done = texts.length - todo.length;
+    // A batch is padded to its longest prompt, so batching prompts of similar length wastes
+    // less compute (CLIP's text tower is causal and reads out at the end token, so padding does
+    // not change an embedding). Sort by token count; the sort is stable.
+    const tokens = new Map<number, number[]>();
+    for (const i of todo) tokens.set(i, this.tokenizer.encode(texts[i] as string));
+    if (this.fixedSeq === undefined) {
+      todo.sort((a, b) => (tokens.get(a) as number[]).length - (tokens.get(b) as number[]).length);
+    }
     for (let start = 0; start < todo.length; start += this.maxTextBatch) {
       throwIfAborted(options.signal);
       const idx = todo.slice(start, start + this.maxTextBatch);
       const batchTexts = idx.map((i) => texts[i] as string);
-      const emb = normalizeRows(await this.runText(batchTexts));
+      const emb = normalizeRows(await this.runText(idx.map((i) => tokens.get(i) as number[])));
       for (let m = 0; m < idx.length; m++) {
         const vec = emb.data.slice(m * this.dim, (m + 1) * this.dim);
         const t = batchTexts[m] as string;

@@ -115,6 +115,13 @@ export class BudgetTracker {
     u.costUsd = u.costUsd === null || result.costUsd === null ? null : u.costUsd + result.costUsd;
   }
 
+  /** How many more templates may be scored (Infinity without an evaluation limit). */
+  evaluationsLeft(): number {
+    const { budget, usage } = this;
+    if (budget.maxEvaluations === undefined) return Number.POSITIVE_INFINITY;
+    return Math.max(0, budget.maxEvaluations - usage.evaluations);
+  }
+
   recordEvaluation(): void {
     this.usage.evaluations += 1;
   }

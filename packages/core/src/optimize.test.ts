@@ -220,6 +220,21 @@ describe("budgets", () => {
     await expect(run(tmp(), undefined, { budget: { maxUsd: 1 } })).rejects.toThrow(ConfigError);
   });
 
+  it("embeds a step's candidates in one encoder call, but never more than the evaluation budget allows", async () => {
+    const unlimited = encoder();
+    await run(tmp(), new ScriptedLlm({ replies: [replyFor], whenExhausted: "repeat-last" }), {
+      encoder: unlimited,
+      budget: { maxLlmCalls: 0 },
+    });
+    // the 3-template pool in one call (12 prompts), then the chosen template for the test split
+    expect(unlimited.textCalls).toBe(2);
+    expect(unlimited.textsEncoded).toBe(3 * 4 + 4);
+
+    const capped = encoder();
+    await run(tmp(), undefined, { encoder: capped, budget: { maxEvaluations: 2 } });
+    expect(capped.textsEncoded).toBe(2 * 4 + 4);
+  });
+
   it("rejects a negative or fractional limit with the field name", async () => {
     await expect(run(tmp(), undefined, { budget: { maxLlmCalls: -1 } })).rejects.toThrow(
       /budget\.maxLlmCalls/,
@@ -274,6 +289,16 @@ describe("kill and resume", () => {
       const after = readFileSync(join(dir, EVENTS_FILE), "utf8").trim().split("\n");
       for (const l of after) expect(() => JSON.parse(l)).not.toThrow();
     }
+  });
+
+  it("resuming a finished run embeds no recorded template again", async () => {
+    const dir = tmp();
+    await run(dir);
+    const again = encoder();
+    const { result } = await run(dir, undefined, { encoder: again });
+    // only the chosen template, re-embedded to score the test split
+    expect(again.textsEncoded).toBe(4);
+    expect(result.chosen).not.toBeNull();
   });
 
   it("refuses to resume with different settings", async () => {

@@ -77,6 +77,27 @@ export interface RunResult {
 
 const now = () => new Date().toISOString();
 
+/**
+ * The first `max` candidates that would be scored: valid, not scored yet, not recorded in the
+ * log being replayed, and not a duplicate of an earlier one (after normalisation).
+ */
+function toBeScored(
+  candidates: readonly string[],
+  o: { alreadyScored: (t: string) => boolean; recorded: (t: string) => boolean; max: number },
+): string[] {
+  const out: string[] = [];
+  const keys = new Set<string>();
+  for (const t of candidates) {
+    if (out.length >= o.max) break;
+    if (templateProblem(t) || o.alreadyScored(t) || o.recorded(t)) continue;
+    const key = normalizeTemplate(t);
+    if (keys.has(key)) continue;
+    keys.add(key);
+    out.push(t);
+  }
+  return out;
+}
+
 export function requestHash(request: LlmRequest): string {
   return sha256Hex(canonicalJson(request));
 }
@@ -370,13 +391,25 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       }
 
       const scored: ScoredTemplate[] = [];
-      for (const template of candidates) {
+      for (let index = 0; index < candidates.length; index++) {
+        const template = candidates[index] as string;
         const problem = templateProblem(template);
         if (problem) {
           notify(observers, "onCandidateRejected", { step, template: String(template), reason: problem });
           continue;
         }
         if (alreadyScored(template)) continue;
+        if (!recordedScores.has(normalizeTemplate(template)) && !scorer.hasPrefetched(template)) {
+          // Embed this and the next few candidates in one encoder call (it batches prompts of
+          // similar length); each is still scored and logged one by one below.
+          await scorer.prefetch(
+            toBeScored(candidates.slice(index), {
+              alreadyScored,
+              recorded: (t) => recordedScores.has(normalizeTemplate(t)),
+              max: Math.min(scorer.templatesPerCall, tracker.evaluationsLeft()),
+            }),
+          );
+        }
         const result = await evaluate(template, step, source);
         if (typeof result === "string") {
           budgetStop = result;
@@ -393,6 +426,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
         });
       }
 
+      scorer.clearPrefetched();
       const failed = scored.length === 0 && budgetStop === null;
       const outcome: StepOutcome = {
         step,

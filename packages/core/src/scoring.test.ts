@@ -324,6 +324,57 @@ describe("TemplateScorer", () => {
     expect(Array.from(first.data)).toEqual(Array.from(direct.data));
   });
 
+  it("embeds several templates in one encoder call, each equal to embedding it alone", async () => {
+    const names = ["cat", "dog", "car"];
+    const templates = ["a photo of a {}.", "{}", "a blurry {} at night.", "art of the {}.", "a {} toy."];
+    const together = new HashEncoder({ dim: 16 });
+    const scorer = new TemplateScorer({ encoder: together, classNames: names, maxTextsPerCall: 6 });
+    expect(scorer.templatesPerCall).toBe(2);
+    const many = await scorer.classEmbeddingsOfMany(templates);
+    expect(together.textCalls).toBe(3); // 2 + 2 + 1 templates
+    expect(together.textsEncoded).toBe(15);
+    const alone = new TemplateScorer({ encoder: new HashEncoder({ dim: 16 }), classNames: names });
+    for (const [i, t] of templates.entries()) {
+      const one = await alone.classEmbeddings(t);
+      expect(many[i]?.count).toBe(3);
+      expect(Array.from(many[i]?.data ?? [])).toEqual(Array.from(one.data));
+    }
+    // the ensemble is the same whichever way the parts were embedded
+    const e1 = await scorer.ensembleEmbeddings(templates);
+    const e2 = ensembleClassEmbeddings(await Promise.all(templates.map((t) => alone.classEmbeddings(t))));
+    expect(Array.from(e1.data)).toEqual(Array.from(e2.data));
+  });
+
+  it("prefetch embeds ahead; classEmbeddings hands each result out once; clearPrefetched drops the rest", async () => {
+    const encoder = new HashEncoder({ dim: 8 });
+    const scorer = new TemplateScorer({ encoder, classNames: ["cat", "dog"] });
+    await scorer.prefetch(["a {}.", "the {}.", "a {}."]);
+    expect(encoder.textCalls).toBe(1);
+    expect(encoder.textsEncoded).toBe(4);
+    expect(scorer.hasPrefetched("a {}.")).toBe(true);
+    const a = await scorer.classEmbeddings("a {}.");
+    expect(encoder.textCalls).toBe(1);
+    expect(Array.from(a.data)).toEqual(Array.from((await encoder.embedTexts(["a cat.", "a dog."])).data));
+    expect(scorer.hasPrefetched("a {}.")).toBe(false);
+    scorer.clearPrefetched();
+    expect(scorer.hasPrefetched("the {}.")).toBe(false);
+    await scorer.classEmbeddings("the {}.");
+    expect(encoder.textCalls).toBe(3);
+  });
+
+  it("sends only the prompts the text cache lacks, in one call", async () => {
+    const encoder = new HashEncoder({ dim: 8 });
+    const cache = new MemoryEmbeddingCache();
+    const scorer = new TemplateScorer({ encoder, classNames: ["cat", "dog"], textCache: cache });
+    await scorer.classEmbeddings("a {}.");
+    const [first, second] = await scorer.classEmbeddingsOfMany(["a {}.", "the {}."]);
+    expect(encoder.textCalls).toBe(2);
+    expect(encoder.textsEncoded).toBe(4);
+    const fresh = new TemplateScorer({ encoder: new HashEncoder({ dim: 8 }), classNames: ["cat", "dog"] });
+    expect(Array.from(first?.data ?? [])).toEqual(Array.from((await fresh.classEmbeddings("a {}.")).data));
+    expect(Array.from(second?.data ?? [])).toEqual(Array.from((await fresh.classEmbeddings("the {}.")).data));
+  });
+
   it("scores a template: images equal to their class text embedding are all correct", async () => {
     const encoder = new HashEncoder({ dim: 32 });
     const names = ["cat", "dog", "car"];

@@ -180,45 +180,104 @@ export interface TemplateScorerOptions {
   /** Caches each filled prompt's text embedding; keyed by encoder id + hash + text. */
   textCache?: EmbeddingCache;
   signal?: AbortSignal;
+  /**
+   * Most prompts sent to the encoder in one call when several templates are embedded together
+   * (default 8 × the encoder's maxTextBatch). Bigger calls let the encoder batch prompts of
+   * similar length; smaller ones keep less work in flight.
+   */
+  maxTextsPerCall?: number;
 }
 
 /** Scores templates against cached image features with one encoder and one class list. */
 export class TemplateScorer {
+  /** Class embeddings computed ahead by `prefetch`, each handed out once by `classEmbeddings`. */
+  private readonly prefetched = new Map<string, Embeddings>();
+
   constructor(private readonly options: TemplateScorerOptions) {}
+
+  /** Templates per encoder call when embedding several together (at least one). */
+  get templatesPerCall(): number {
+    const { encoder, classNames, maxTextsPerCall } = this.options;
+    const texts = maxTextsPerCall ?? 8 * Math.max(1, encoder.maxTextBatch);
+    return Math.max(1, Math.floor(texts / Math.max(1, classNames.length)));
+  }
 
   /** C×D class embeddings of a template (every class name filled in), L2-normalised. */
   async classEmbeddings(template: string): Promise<Embeddings> {
-    const { encoder, classNames, textCache, signal } = this.options;
-    const texts = classNames.map((name) => fillTemplate(template, name));
-    if (!textCache) return encoder.embedTexts(texts, signal ? { signal } : {});
-    const out = createEmbeddings(texts.length, encoder.dim);
-    const missing: number[] = [];
-    const keys = texts.map((t) => `${encoder.id}:${encoder.modelHash}:text:${t}`);
-    for (let i = 0; i < texts.length; i++) {
-      const hit = await textCache.match(keys[i] as string);
-      if (hit && hit.length === encoder.dim) out.data.set(hit, i * encoder.dim);
-      else missing.push(i);
+    const ready = this.prefetched.get(template);
+    if (ready) {
+      this.prefetched.delete(template);
+      return ready;
     }
-    if (missing.length > 0) {
-      const fresh = await encoder.embedTexts(
-        missing.map((i) => texts[i] as string),
-        signal ? { signal } : {},
-      );
-      for (let m = 0; m < missing.length; m++) {
-        const i = missing[m] as number;
-        const vec = fresh.data.slice(m * encoder.dim, (m + 1) * encoder.dim);
-        out.data.set(vec, i * encoder.dim);
-        await textCache.put(keys[i] as string, vec);
-      }
+    return (await this.embedTogether([template]))[0] as Embeddings;
+  }
+
+  /**
+   * Class embeddings of several templates, in as few encoder calls as `templatesPerCall` allows,
+   * so the encoder can batch prompts across templates.
+   */
+  async classEmbeddingsOfMany(templates: readonly string[]): Promise<Embeddings[]> {
+    const out: Embeddings[] = [];
+    for (let start = 0; start < templates.length; start += this.templatesPerCall) {
+      out.push(...(await this.embedTogether(templates.slice(start, start + this.templatesPerCall))));
     }
     return out;
   }
 
+  /**
+   * Embeds these templates now (one encoder call) so that the next `classEmbeddings` of each
+   * returns at once. Unused results are dropped by `clearPrefetched`.
+   */
+  async prefetch(templates: readonly string[]): Promise<void> {
+    const todo = [...new Set(templates)].filter((t) => !this.prefetched.has(t));
+    if (todo.length === 0) return;
+    const embedded = await this.embedTogether(todo);
+    todo.forEach((t, i) => {
+      this.prefetched.set(t, embedded[i] as Embeddings);
+    });
+  }
+
+  hasPrefetched(template: string): boolean {
+    return this.prefetched.has(template);
+  }
+
+  clearPrefetched(): void {
+    this.prefetched.clear();
+  }
+
+  /** One encoder call for every prompt of these templates that the text cache does not hold. */
+  private async embedTogether(templates: readonly string[]): Promise<Embeddings[]> {
+    const { encoder, classNames, textCache, signal } = this.options;
+    const c = classNames.length;
+    const texts = templates.flatMap((template) => classNames.map((name) => fillTemplate(template, name)));
+    const all = createEmbeddings(texts.length, encoder.dim);
+    const missing: number[] = [];
+    const keys = texts.map((t) => `${encoder.id}:${encoder.modelHash}:text:${t}`);
+    for (let i = 0; i < texts.length; i++) {
+      const hit = textCache ? await textCache.match(keys[i] as string) : undefined;
+      if (hit && hit.length === encoder.dim) all.data.set(hit, i * encoder.dim);
+      else missing.push(i);
+    }
+    if (missing.length > 0) {
+      const fresh = await encoder.embedTexts(
+        missing.length === texts.length ? texts : missing.map((i) => texts[i] as string),
+        signal ? { signal } : {},
+      );
+      for (let m = 0; m < missing.length; m++) {
+        const i = missing[m] as number;
+        const vec = fresh.data.subarray(m * encoder.dim, (m + 1) * encoder.dim);
+        all.data.set(vec, i * encoder.dim);
+        if (textCache) await textCache.put(keys[i] as string, vec.slice());
+      }
+    }
+    return templates.map((_, k) =>
+      createEmbeddings(c, encoder.dim, all.data.slice(k * c * encoder.dim, (k + 1) * c * encoder.dim)),
+    );
+  }
+
   /** Class embeddings of several templates averaged as CLIP's ensemble. */
   async ensembleEmbeddings(templates: readonly string[]): Promise<Embeddings> {
-    const parts: Embeddings[] = [];
-    for (const t of templates) parts.push(await this.classEmbeddings(t));
-    return ensembleClassEmbeddings(parts);
+    return ensembleClassEmbeddings(await this.classEmbeddingsOfMany(templates));
   }
 
   /** Accuracy of class embeddings on a split. */

@@ -47,6 +47,8 @@ export class HashEncoder implements ClipEncoder {
   readonly maxImageBatch = 16;
   readonly warning = "hash-based test encoder — accuracy is meaningless";
   textsEncoded = 0;
+  /** Calls of embedTexts, so tests can see how texts were batched. */
+  textCalls = 0;
   imagesEncoded = 0;
 
   constructor(private readonly options: HashEncoderOptions = {}) {
@@ -71,6 +73,7 @@ export class HashEncoder implements ClipEncoder {
       }
     });
     this.textsEncoded += texts.length;
+    this.textCalls += 1;
     options.onProgress?.(texts.length, texts.length);
     return normalizeRows(out);
   }
