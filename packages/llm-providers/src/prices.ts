@@ -12,6 +12,13 @@ const p = (inputPerMTok: number, outputPerMTok: number): ModelPrice => ({ inputP
 /**
  * List prices (standard tier, no batch or cache discounts). Override with `price` in the provider
  * options (or the CLI's --price-in/--price-out) when a vendor changes them.
+ *
+ * The vendors' pricing pages cannot be reached from where this was written. Every entry was
+ * cross-checked against third-party copies of those pages dated 2025-11 to 2026-11: the price
+ * tables of the Rust crates cogito-claude, synaps, tokr, openai-cost and openai-models; langchain's
+ * Bedrock callback; and GitHub's Copilot models-and-pricing table. No copy disagreed. Newer
+ * models are left out because their API ids could not be confirmed. They get `price: null` (cost
+ * unknown, never 0) until a price is given.
  */
 export const PRICES: PriceTable = {
   version: "2026-11",
