@@ -13,12 +13,15 @@ const p = (inputPerMTok: number, outputPerMTok: number): ModelPrice => ({ inputP
  * List prices (standard tier, no batch or cache discounts). Override with `price` in the provider
  * options (or the CLI's --price-in/--price-out) when a vendor changes them.
  *
- * The vendors' pricing pages cannot be reached from where this was written. Every entry was
- * cross-checked against third-party copies of those pages dated 2025-11 to 2026-11: the price
- * tables of the Rust crates cogito-claude, synaps, tokr, openai-cost and openai-models; langchain's
- * Bedrock callback; and GitHub's Copilot models-and-pricing table. No copy disagreed. Newer
- * models are left out because their API ids could not be confirmed. They get `price: null` (cost
- * unknown, never 0) until a price is given.
+ * The vendors' pricing pages cannot be reached from where this was written. These entries match
+ * third-party copies of those pages dated 2025-11 to 2026-11 (the price tables of the Rust crates
+ * cogito-claude, synaps, tokr, openai-cost and openai-models, langchain's Bedrock callback, and
+ * GitHub's Copilot models-and-pricing table): every Anthropic entry, gpt-5, gpt-5-mini, gpt-4.1,
+ * gpt-4o, gpt-4o-mini and gpt-3.5-turbo. One copy gives Haiku 4.5 as $0.80/$4, which is Haiku
+ * 3.5's price; the table sourced from Anthropic's page gives $1/$5, which is kept. gpt-5-nano,
+ * gpt-4.1-mini, gpt-4.1-nano, o3 and o4-mini were not found in any copy. Newer models are left out
+ * because their API ids could not be confirmed; they get `price: null` (cost unknown, never 0)
+ * until a price is given.
  */
 export const PRICES: PriceTable = {
   version: "2026-11",
