@@ -166,12 +166,14 @@ export function ensembleClassEmbeddings(perTemplate: readonly Embeddings[]): Emb
   const first = perTemplate[0];
   if (!first) throw new RangeError("an ensemble needs at least one template");
   const out = createEmbeddings(first.count, first.dim);
-  for (const e of perTemplate) {
-    if (e.count !== first.count || e.dim !== first.dim)
-      throw new RangeError("ensemble members differ in shape");
-    for (let i = 0; i < e.data.length; i++) out.data[i] = (out.data[i] as number) + (e.data[i] as number);
-  }
+  for (const e of perTemplate) addInto(out, e);
   return normalizeRows(out);
+}
+
+/** out += e, element by element (same shape required). */
+function addInto(out: Embeddings, e: Embeddings): void {
+  if (e.count !== out.count || e.dim !== out.dim) throw new RangeError("ensemble members differ in shape");
+  for (let i = 0; i < e.data.length; i++) out.data[i] = (out.data[i] as number) + (e.data[i] as number);
 }
 
 export interface TemplateScorerOptions {
@@ -275,9 +277,18 @@ export class TemplateScorer {
     );
   }
 
-  /** Class embeddings of several templates averaged as CLIP's ensemble. */
+  /**
+   * Class embeddings of several templates averaged as CLIP's ensemble. Summed one encoder call at
+   * a time, so memory stays at one call's embeddings however many templates there are.
+   */
   async ensembleEmbeddings(templates: readonly string[]): Promise<Embeddings> {
-    return ensembleClassEmbeddings(await this.classEmbeddingsOfMany(templates));
+    if (templates.length === 0) throw new RangeError("an ensemble needs at least one template");
+    const sum = createEmbeddings(this.options.classNames.length, this.options.encoder.dim);
+    for (let start = 0; start < templates.length; start += this.templatesPerCall) {
+      for (const e of await this.embedTogether(templates.slice(start, start + this.templatesPerCall)))
+        addInto(sum, e);
+    }
+    return normalizeRows(sum);
   }
 
   /** Accuracy of class embeddings on a split. */
