@@ -86,6 +86,15 @@ describe("vlmopt-bench command line", () => {
       "--strategies",
       "random,a-photo-of",
     ];
+    // a bad --published file stops `run` before any run starts
+    const badRunFile = join(out, "bad-run.json");
+    writeFileSync(badRunFile, JSON.stringify({ source: "x", backbone: "CLIP RN50", rows: { nope: {} } }));
+    const early = memoryIo({}, out);
+    expect(await run([...argv, "--published", badRunFile], early.io, { wiring: toyWiring() })).toBe(
+      EXIT.usage,
+    );
+    expect(early.stderr()).toContain('rows."nope" is not a method');
+    expect(existsSync(join(out, "bench-runs"))).toBe(false);
     expect(await run(argv, m.io, { wiring: toyWiring() })).toBe(0);
     const dir = join(out, "bench-runs", `smoke-${slug("test:hash")}-scripted`);
     expect(existsSync(join(dir, "results.json"))).toBe(true);
