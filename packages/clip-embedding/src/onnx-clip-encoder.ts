@@ -257,16 +257,15 @@ export class OnnxClipEncoder implements ClipEncoder {
     // A batch is padded to its longest prompt, so batching prompts of similar length wastes
     // less compute (CLIP's text tower is causal and reads out at the end token, so padding does
     // not change an embedding). Sort by token count; the sort is stable.
-    const tokens = new Map<number, number[]>();
-    for (const i of todo) tokens.set(i, this.tokenizer.encode(texts[i] as string));
-    if (this.fixedSeq === undefined) {
-      todo.sort((a, b) => (tokens.get(a) as number[]).length - (tokens.get(b) as number[]).length);
-    }
+    const tokens: number[][] = [];
+    for (const i of todo) tokens[i] = this.tokenizer.encode(texts[i] as string);
+    const length = (i: number) => (tokens[i] as number[]).length;
+    if (this.fixedSeq === undefined) todo.sort((a, b) => length(a) - length(b));
     for (let start = 0; start < todo.length; start += this.maxTextBatch) {
       throwIfAborted(options.signal);
       const idx = todo.slice(start, start + this.maxTextBatch);
       const batchTexts = idx.map((i) => texts[i] as string);
-      const emb = normalizeRows(await this.runText(idx.map((i) => tokens.get(i) as number[])));
+      const emb = normalizeRows(await this.runText(idx.map((i) => tokens[i] as number[])));
       for (let m = 0; m < idx.length; m++) {
         const vec = emb.data.slice(m * this.dim, (m + 1) * this.dim);
         const t = batchTexts[m] as string;

@@ -227,6 +227,8 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const history: ScoredTemplate[] = [];
   const scoredKeys = new Set<string>();
   const alreadyScored = (t: string) => scoredKeys.has(normalizeTemplate(t));
+  /** Scored in the log being replayed (its score is taken from there, not recomputed). */
+  const isRecorded = (t: string) => recordedScores.has(normalizeTemplate(t));
   let stop = { kind: "completed" } as StopReason;
   let steps = 0;
   let seq = 0;
@@ -399,13 +401,13 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
           continue;
         }
         if (alreadyScored(template)) continue;
-        if (!recordedScores.has(normalizeTemplate(template)) && !scorer.hasPrefetched(template)) {
+        if (!isRecorded(template) && !scorer.hasPrefetched(template)) {
           // Embed this and the next few candidates in one encoder call (it batches prompts of
           // similar length); each is still scored and logged one by one below.
           await scorer.prefetch(
             toBeScored(candidates.slice(index), {
               alreadyScored,
-              recorded: (t) => recordedScores.has(normalizeTemplate(t)),
+              recorded: isRecorded,
               max: Math.min(scorer.templatesPerCall, tracker.evaluationsLeft()),
             }),
           );
@@ -415,7 +417,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
           budgetStop = result;
           break;
         }
-        const replayed = recordedScores.has(normalizeTemplate(template));
+        const replayed = isRecorded(template);
         history.push(result);
         scoredKeys.add(normalizeTemplate(template));
         scored.push(result);

@@ -220,10 +220,16 @@ export class TemplateScorer {
    */
   async classEmbeddingsOfMany(templates: readonly string[]): Promise<Embeddings[]> {
     const out: Embeddings[] = [];
-    for (let start = 0; start < templates.length; start += this.templatesPerCall) {
-      out.push(...(await this.embedTogether(templates.slice(start, start + this.templatesPerCall))));
-    }
+    for await (const part of this.embedInCalls(templates)) out.push(...part);
     return out;
+  }
+
+  /** The class embeddings of these templates, one encoder call (`templatesPerCall`) at a time. */
+  private async *embedInCalls(templates: readonly string[]): AsyncGenerator<Embeddings[]> {
+    const per = this.templatesPerCall;
+    for (let start = 0; start < templates.length; start += per) {
+      yield await this.embedTogether(templates.slice(start, start + per));
+    }
   }
 
   /**
@@ -272,8 +278,9 @@ export class TemplateScorer {
         if (textCache) await textCache.put(keys[i] as string, vec.slice());
       }
     }
+    // Views into one buffer: no copy per template.
     return templates.map((_, k) =>
-      createEmbeddings(c, encoder.dim, all.data.slice(k * c * encoder.dim, (k + 1) * c * encoder.dim)),
+      createEmbeddings(c, encoder.dim, all.data.subarray(k * c * encoder.dim, (k + 1) * c * encoder.dim)),
     );
   }
 
@@ -284,10 +291,7 @@ export class TemplateScorer {
   async ensembleEmbeddings(templates: readonly string[]): Promise<Embeddings> {
     if (templates.length === 0) throw new RangeError("an ensemble needs at least one template");
     const sum = createEmbeddings(this.options.classNames.length, this.options.encoder.dim);
-    for (let start = 0; start < templates.length; start += this.templatesPerCall) {
-      for (const e of await this.embedTogether(templates.slice(start, start + this.templatesPerCall)))
-        addInto(sum, e);
-    }
+    for await (const part of this.embedInCalls(templates)) for (const e of part) addInto(sum, e);
     return normalizeRows(sum);
   }
 
