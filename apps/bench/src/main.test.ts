@@ -7,6 +7,19 @@ import { EXIT, run, slug } from "./main.js";
 import { toyWiring, writeToyDataset } from "./test-doubles.js";
 import { createDefaultWiring } from "./wiring.js";
 
+/** `run` of the smoke suite with the scripted LLM and the hash encoder of the toy wiring. */
+const smokeRun = (root: string) => [
+  "run",
+  "--suite",
+  "smoke",
+  "--llm",
+  "scripted",
+  "--model",
+  "test:hash",
+  "--data-root",
+  root,
+];
+
 describe("vlmopt-bench command line", () => {
   it("prints help for every command", async () => {
     for (const argv of [
@@ -71,21 +84,7 @@ describe("vlmopt-bench command line", () => {
     writeToyDataset(root, "eurosat");
     const out = mkdtempSync(join(tmpdir(), "vlmopt-bench-cli-out-"));
     const m = memoryIo({}, out);
-    const argv = [
-      "run",
-      "--suite",
-      "smoke",
-      "--llm",
-      "scripted",
-      "--model",
-      "test:hash",
-      "--data-root",
-      root,
-      "--datasets",
-      "eurosat",
-      "--strategies",
-      "random,a-photo-of",
-    ];
+    const argv = [...smokeRun(root), "--datasets", "eurosat", "--strategies", "random,a-photo-of"];
     // a bad --published file stops `run` before any run starts
     const badRunFile = join(out, "bad-run.json");
     writeFileSync(badRunFile, JSON.stringify({ source: "x", backbone: "CLIP RN50", rows: { nope: {} } }));
@@ -161,17 +160,7 @@ describe("vlmopt-bench command line", () => {
     const real = createDefaultWiring();
     const wiring = { ...toyWiring(), resolveDataset: real.resolveDataset };
     const m = memoryIo({}, out);
-    const argv = [
-      "run",
-      "--suite",
-      "smoke",
-      "--llm",
-      "scripted",
-      "--model",
-      "test:hash",
-      "--data-root",
-      root,
-    ];
+    const argv = smokeRun(root);
     expect(await run(argv, m.io, { wiring })).toBe(EXIT.error);
     const err = m.stderr();
     const skips = err.split("\n").filter((l) => l.startsWith("skip "));

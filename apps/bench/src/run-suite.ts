@@ -360,6 +360,18 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
   const { dataset, seed, strategy, state, budget } = input;
   const dir = runDirOf(input.outDir, dataset.name, strategy.method, seed);
   const label = `${dataset.name}/${strategy.method}/seed-${seed}`;
+  /** The record of a run that measured nothing. */
+  const unmeasured = (status: "skipped" | "error", reason: string): BenchRecord => ({
+    dataset: dataset.name,
+    method: strategy.method,
+    methodLabel: strategy.label,
+    kind: "strategy",
+    seed,
+    status,
+    reason,
+    ...nothingMeasured(),
+    runDir: dir,
+  });
   if (state.kind === "finished") {
     o.log(`${label}: finished earlier (${state.result.stop.kind}); not redone`);
     return recordOf(input, dir, state.result, state.events, true);
@@ -369,17 +381,7 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
   if (reservation === "exhausted") {
     if (state.kind === "partial") budget.addSpent(state.spentUsd);
     o.log(`${label}: not started, suite budget reached`);
-    return {
-      dataset: dataset.name,
-      method: strategy.method,
-      methodLabel: strategy.label,
-      kind: "strategy",
-      seed,
-      status: "skipped",
-      reason: `suite budget of $${budget.capUsd} reached`,
-      ...nothingMeasured(),
-      runDir: dir,
-    };
+    return unmeasured("skipped", `suite budget of $${budget.capUsd} reached`);
   }
   const runBudget: Budget = { ...o.suite.runBudget };
   if (o.budget.maxCallsPerRun !== null) runBudget.maxLlmCalls = o.budget.maxCallsPerRun;
@@ -421,23 +423,10 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
     budget.settle(reservation, spentInLog(log.events));
     o.log(`${label}: failed: ${displayMessage(error)}`);
     return {
-      dataset: dataset.name,
-      method: strategy.method,
-      methodLabel: strategy.label,
-      kind: "strategy",
-      seed,
-      status: "error",
-      reason: displayMessage(error),
+      ...unmeasured("error", displayMessage(error)),
       stop: "error",
-      testAccuracy: null,
-      trainAccuracy: null,
-      valAccuracy: null,
-      llmCalls: 0,
       costUsd: spentInLog(log.events),
-      evaluations: 0,
-      templates: [],
       curve: curveFromEvents(log.events),
-      runDir: dir,
     };
   } finally {
     store.close();
