@@ -112,6 +112,66 @@ describe("the LLM-reply cache is on by default", () => {
   });
 });
 
+describe("the LLM-reply cache keys on the endpoint", () => {
+  let one: FakeLlmServer;
+  let two: FakeLlmServer;
+  beforeAll(async () => {
+    one = await startFakeLlmServer();
+    two = await startFakeLlmServer();
+  });
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+  });
+
+  const optimizeWith = async (cwd: string, llm: string[], runDir: string) => {
+    const io = memoryIo({ cwd, env: {} });
+    const args = [
+      "optimize",
+      ...base,
+      ...llm,
+      "--iterations",
+      "2",
+      "--cache-dir",
+      "cache",
+      "--run-dir",
+      runDir,
+    ];
+    const code = await run(args, io, registry());
+    expect(io.errText).not.toMatch(/^error/m);
+    expect(code).toBe(0);
+    return { io, results: readJson(join(cwd, runDir, "results.json")) };
+  };
+
+  it("a second OpenAI-compatible server with the same model name receives its own requests", async () => {
+    const cwd = setup();
+    await optimizeWith(cwd, ["--llm", `openai-compatible:qwen2.5@${one.openaiBaseURL}`], "a");
+    expect(one.requests).toHaveLength(2);
+    await optimizeWith(cwd, ["--llm", `openai-compatible:qwen2.5@${two.openaiBaseURL}`], "b");
+    expect(two.requests).toHaveLength(2);
+    expect(one.requests).toHaveLength(2);
+  });
+
+  it("so does a preset (ollama:) pointed at another server with --llm-base-url", async () => {
+    const cwd = setup();
+    const before = [one.requests.length, two.requests.length];
+    await optimizeWith(cwd, ["--llm", "ollama:qwen2.5", "--llm-base-url", one.openaiBaseURL], "a");
+    await optimizeWith(cwd, ["--llm", "ollama:qwen2.5", "--llm-base-url", two.openaiBaseURL], "b");
+    expect([one.requests.length - (before[0] ?? 0), two.requests.length - (before[1] ?? 0)]).toEqual([2, 2]);
+  });
+
+  it("a cached re-run reports the cost the live run reported (unknown stays unknown)", async () => {
+    const cwd = setup();
+    const llm = ["--llm", `openai-compatible:qwen2.5@${one.openaiBaseURL}`];
+    const live = await optimizeWith(cwd, llm, "a");
+    const cached = await optimizeWith(cwd, llm, "b");
+    expect(cached.results.usage.cachedCalls).toBe(2);
+    expect(live.results.usage.costUsd).toBeNull();
+    expect(cached.results.usage.costUsd).toBeNull();
+    expect(cached.io.outText).toContain("cost unknown");
+  });
+});
+
 describe("a provider error mid-run", () => {
   it("says how to resume, and asks whether a local server is running", async () => {
     const closed = createServer();

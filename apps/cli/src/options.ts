@@ -275,7 +275,7 @@ export const OPTIONS = {
     key: "noLlmCache",
     type: "boolean",
     description:
-      "do not reuse or store LLM replies (by default a call identical to an earlier one — same provider, model, request, seed and call number — is served from <cache-dir>/llm for free)",
+      "do not reuse or store LLM replies (by default a call identical to an earlier one — same provider, base URL, model, request, seed and call number — is served from <cache-dir>/llm for free)",
     setting: true,
   }),
   fewshotSource: o({

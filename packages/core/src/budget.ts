@@ -18,7 +18,10 @@ export interface BudgetUsage {
   llmCalls: number;
   inputTokens: number;
   outputTokens: number;
-  /** null once any call had an unknown cost. */
+  /**
+   * Cost of the replies the run used, a reply served from a reply cache at the cost recorded
+   * when it was made (so a re-run reports what the first run did); null once any had an unknown cost.
+   */
   costUsd: number | null;
   evaluations: number;
   /** Calls served from a reply cache. */
@@ -111,7 +114,6 @@ export class BudgetTracker {
     if (cached) u.cachedCalls += 1;
     u.inputTokens += result.inputTokens;
     u.outputTokens += result.outputTokens;
-    if (cached) return;
     u.costUsd = u.costUsd === null || result.costUsd === null ? null : u.costUsd + result.costUsd;
   }
 

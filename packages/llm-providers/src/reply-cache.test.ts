@@ -6,7 +6,7 @@ import { ScriptedLlm } from "@vlmopt/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runLlmProviderContract } from "./llm-provider-contract.js";
 import { OpenAIProvider } from "./openai-provider.js";
-import { replyCacheKey, withReplyCache } from "./reply-cache.js";
+import { normalizeEndpoint, replyCacheKey, withReplyCache } from "./reply-cache.js";
 import { SimulatedProvider } from "./simulated-provider.js";
 import { type FakeLlmServer, startFakeLlmServer } from "./testing/fake-llm-server.js";
 
@@ -80,9 +80,15 @@ describe("withReplyCache", () => {
     await cached.generate({ ...ask(), messages: [{ role: "user", content: "other" }] });
     expect(server.requests).toHaveLength(5);
     const base = { messages: [{ role: "user" as const, content: "x" }] };
-    expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("openai", "m", base, 1));
-    expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("anthropic", "m", base, 0));
-    expect(replyCacheKey("openai", "m", base, 0)).not.toBe(replyCacheKey("openai", "m2", base, 0));
+    expect(replyCacheKey({ provider: "openai", model: "m" }, base, 0)).not.toBe(
+      replyCacheKey({ provider: "openai", model: "m" }, base, 1),
+    );
+    expect(replyCacheKey({ provider: "openai", model: "m" }, base, 0)).not.toBe(
+      replyCacheKey({ provider: "anthropic", model: "m" }, base, 0),
+    );
+    expect(replyCacheKey({ provider: "openai", model: "m" }, base, 0)).not.toBe(
+      replyCacheKey({ provider: "openai", model: "m2" }, base, 0),
+    );
   });
 
   it("keys on the call id: a repeated request at another call or seed is fresh, a resumed call is a hit", async () => {
@@ -105,11 +111,11 @@ describe("withReplyCache", () => {
 
   it("without a call id keeps the key it had before call ids existed (identical requests share replies)", () => {
     const base = { messages: [{ role: "user" as const, content: "x" }], temperature: 1 };
-    const plain = replyCacheKey("openai", "m", base, 0);
-    expect(replyCacheKey("openai", "m", base, 0, undefined)).toBe(plain);
-    expect(replyCacheKey("openai", "m", base, 0, "seed=1;seq=0")).not.toBe(plain);
-    expect(replyCacheKey("openai", "m", base, 0, "seed=1;seq=0")).not.toBe(
-      replyCacheKey("openai", "m", base, 0, "seed=1;seq=1"),
+    const plain = replyCacheKey({ provider: "openai", model: "m" }, base, 0);
+    expect(replyCacheKey({ provider: "openai", model: "m" }, base, 0, undefined)).toBe(plain);
+    expect(replyCacheKey({ provider: "openai", model: "m" }, base, 0, "seed=1;seq=0")).not.toBe(plain);
+    expect(replyCacheKey({ provider: "openai", model: "m" }, base, 0, "seed=1;seq=0")).not.toBe(
+      replyCacheKey({ provider: "openai", model: "m" }, base, 0, "seed=1;seq=1"),
     );
     // the pre-call-id key, pinned: caches written before call ids stay valid
     expect(plain).toBe(
@@ -140,6 +146,51 @@ describe("withReplyCache", () => {
       expect(text).not.toContain(PLANTED.slice(3, 20));
     }
     expect(files.every((f) => !f.endsWith(".tmp"))).toBe(true);
+  });
+
+  it("keys on the endpoint: a second server with the same model name gets its own requests", async () => {
+    const other = await startFakeLlmServer({ requireApiKey: PLANTED });
+    try {
+      const at = (baseURL: string) =>
+        withReplyCache(
+          new OpenAIProvider({
+            model: "qwen2.5",
+            flavor: "openai-compatible",
+            apiKey: PLANTED,
+            baseURL,
+            price: null,
+            retry: { baseDelayMs: 1 },
+          }),
+          { dir },
+        );
+      const first = await at(server.openaiBaseURL).generate(ask(), { callId: "seed=1;seq=0" });
+      expect(server.requests).toHaveLength(1);
+      const second = await at(other.openaiBaseURL).generate(ask(), { callId: "seed=1;seq=0" });
+      expect(other.requests).toHaveLength(1);
+      expect(second.cached).toBeUndefined();
+      // the same server written another way is the same endpoint: a hit
+      const again = await at(`${server.openaiBaseURL.replace("http://", "HTTP://")}/`).generate(ask(), {
+        callId: "seed=1;seq=0",
+      });
+      expect(again.cached).toBe(true);
+      expect(again.texts).toEqual(first.texts);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("normalises endpoints (case, default port, trailing slash, credentials) and keys on them", () => {
+    expect(normalizeEndpoint("HTTP://User:pw@LocalHost:80/v1/")).toBe("http://localhost/v1");
+    expect(normalizeEndpoint("http://127.0.0.1:8080/v1")).toBe("http://127.0.0.1:8080/v1");
+    const base = { messages: [{ role: "user" as const, content: "x" }] };
+    const key = (endpoint: string) =>
+      replyCacheKey({ provider: "openai-compatible", model: "m", endpoint }, base, 0, "seed=1;seq=0");
+    expect(key("http://127.0.0.1:11434/v1")).not.toBe(key("http://127.0.0.1:8000/v1"));
+    expect(key("http://127.0.0.1:11434/v1/")).toBe(key("http://127.0.0.1:11434/v1"));
+    expect(key("http://127.0.0.1:11434/v1")).not.toBe(
+      replyCacheKey({ provider: "openai-compatible", model: "m" }, base, 0, "seed=1;seq=0"),
+    );
   });
 
   it("reports unknown cost as null from the cache too", async () => {

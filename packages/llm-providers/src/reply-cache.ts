@@ -14,12 +14,46 @@ import {
 export interface ReplyCacheOptions {
   /** Directory of the cache (created when needed). */
   dir: string;
+  /**
+   * Where the provider sends its requests (its base URL), part of every key so that two servers
+   * serving the same model name never share replies. Default: the provider's `baseURL` property
+   * when it has one (the HTTP providers do).
+   */
+  endpoint?: string;
+}
+
+/** What a reply depends on besides the request: the provider kind, its endpoint and its model. */
+export interface ReplyCacheIdentity {
+  /** The provider kind, e.g. "openai", "openai-compatible", "anthropic". */
+  provider: string;
+  model: string;
+  /** The base URL (normalised by the key) or another location the replies come from. */
+  endpoint?: string;
+}
+
+/**
+ * A base URL as one string per server: scheme and host lower-cased, the default port, any
+ * user:password, the query's absence and trailing slashes dropped ("HTTP://Host:80/v1/" →
+ * "http://host/v1"). A value that is not a URL is kept as given.
+ */
+export function normalizeEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint.trim());
+  } catch {
+    return endpoint.trim();
+  }
+  // WHATWG URL parsing lower-cases the scheme and host and drops the scheme's default port.
+  const path = url.pathname.replace(/\/+$/, "");
+  return `${url.protocol}//${url.host}${path}${url.search}`;
 }
 
 /** One cached sample. Holds no credentials: the key is a hash of the request, never of a key. */
 interface CacheEntry {
   version: 1;
   provider: string;
+  /** The normalised endpoint, when known (for a reader of the file; the key already holds it). */
+  endpoint?: string;
   model: string;
   sample: number;
   text: string;
@@ -29,17 +63,16 @@ interface CacheEntry {
 }
 
 /**
- * The cache key of one sample: provider, model, full messages, system prompt, temperature,
+ * The cache key of one sample: provider kind, normalised endpoint (when known), model, full messages, system prompt, temperature,
  * max tokens, the sample's index (so asking n=3 after n=2 only pays for the third) and, when
  * given, the call's identity (`LlmGenerateOptions.callId`, "seed=<run seed>;seq=<call number>"
  * from the loop). With a call id, the same request sent at another step, as a retry or by a run
  * with another seed is a miss (fresh samples), while a re-run or resumed run — same call ids —
  * is a hit. Without one, identical requests share their replies (the key is the one used before
- * call ids existed). Never derived from an API key.
+ * call ids existed). Never derived from an API key (user:password in a URL is dropped).
  */
 export function replyCacheKey(
-  provider: string,
-  model: string,
+  identity: ReplyCacheIdentity,
   request: LlmRequest,
   sample: number,
   callId?: string,
@@ -47,8 +80,9 @@ export function replyCacheKey(
   return sha256Hex(
     canonicalJson({
       v: 1,
-      provider,
-      model,
+      provider: identity.provider,
+      ...(identity.endpoint !== undefined ? { endpoint: normalizeEndpoint(identity.endpoint) } : {}),
+      model: identity.model,
       system: request.system ?? null,
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       temperature: request.temperature ?? null,
@@ -73,6 +107,13 @@ function split(total: number, parts: number): number[] {
  * call used.
  */
 export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions): LlmProvider {
+  const own = (provider as { baseURL?: unknown }).baseURL;
+  const endpoint = options.endpoint ?? (typeof own === "string" ? own : undefined);
+  const identity: ReplyCacheIdentity = {
+    provider: provider.provider,
+    model: provider.modelId,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  };
   const pathOf = (key: string) => join(options.dir, key.slice(0, 2), `${key}.json`);
   const read = async (key: string): Promise<CacheEntry | null> => {
     try {
@@ -90,9 +131,7 @@ export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions
   const generate = async (request: LlmRequest, opts: LlmGenerateOptions = {}): Promise<LlmGenerateResult> => {
     throwIfAborted(opts.signal);
     const n = request.n ?? 1;
-    const keys = Array.from({ length: n }, (_, i) =>
-      replyCacheKey(provider.provider, provider.modelId, request, i, opts.callId),
-    );
+    const keys = Array.from({ length: n }, (_, i) => replyCacheKey(identity, request, i, opts.callId));
     const entries = await Promise.all(keys.map(read));
     const missing = entries.flatMap((e, i) => (e ? [] : [i]));
     if (missing.length === 0) {
@@ -122,6 +161,7 @@ export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions
         await write(keys[sample] as string, {
           version: 1,
           provider: provider.provider,
+          ...(endpoint !== undefined ? { endpoint: normalizeEndpoint(endpoint) } : {}),
           model: provider.modelId,
           sample,
           text,
