@@ -9,10 +9,11 @@ import type { Registry, ResolveDatasetOptions } from "./registry.js";
 export function fewshotOptions(
   settings: Settings,
   cwd: string,
-): Pick<ResolveDatasetOptions, "fewshotSource" | "fewshotFile"> {
+): Pick<ResolveDatasetOptions, "fewshotSource" | "fewshotFile" | "allowFewerShots"> {
   const source = settings.fewshotSource;
   const file = settings.fewshotFile;
   return {
+    ...(settings.allowFewerShots === true ? { allowFewerShots: true } : {}),
     ...(source === "coop" || source === "sample" ? { fewshotSource: source } : {}),
     ...(typeof file === "string" ? { fewshotFile: isAbsolute(file) ? file : resolve(cwd, file) } : {}),
   };
@@ -42,6 +43,9 @@ export function cliWording(text: string): string {
   return text
     .replace(/\bfewshotSource "(coop|sample)"/g, "--fewshot-source $1")
     .replace(/\bfewshotFile\b/g, "--fewshot-file <file>")
+    .replace(/\bLower shots to\b/g, "Lower --shots to")
+    .replace(/\bshots=(\d+)/g, "--shots $1")
+    .replace(/\bset allowFewerShots\b/g, "pass --allow-fewer-shots")
     .replace(/\bcheckDataset \(vlmopt datasets check\)/g, "`vlmopt datasets check`");
 }
 

@@ -98,6 +98,10 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
     );
     const note = budgetNote(result.stop.limit);
     if (note) io.stderr(`${note}\n`);
+  } else if (result.stop.kind === "no-usable-template") {
+    io.stderr(
+      `no usable template: the LLM never produced one in ${result.stop.llmCalls} calls (exit code ${code}); --verbose prints every reply — check that --llm names an instruction-following model\n`,
+    );
   }
   return code;
 }

@@ -6,6 +6,8 @@ export const EXIT = {
   usage: 2,
   /** The budget ran out before the requested iterations (results are still written). */
   budget: 3,
+  /** The LLM never produced a usable template (results are still written). */
+  noUsableTemplate: 4,
   interrupted: 130,
 } as const;
 
@@ -15,6 +17,8 @@ export function exitCodeOf(stop: StopReason): number {
       return EXIT.ok;
     case "budget":
       return EXIT.budget;
+    case "no-usable-template":
+      return EXIT.noUsableTemplate;
     case "aborted":
       return EXIT.interrupted;
     case "error":

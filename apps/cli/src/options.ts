@@ -288,6 +288,14 @@ export const OPTIONS = {
     setting: true,
     choices: ["coop", "sample"],
   }),
+  allowFewerShots: o({
+    flag: "allow-fewer-shots",
+    key: "allowFewerShots",
+    type: "boolean",
+    description:
+      "with --fewshot-source sample: let a class with fewer than --shots training images use all it has (without it that is an error); the manifest records the K actually used",
+    setting: true,
+  }),
   fewshotFile: o({
     flag: "fewshot-file",
     key: "fewshotFile",

@@ -38,6 +38,8 @@ export interface ResolveDatasetOptions {
   fewshotSource?: "coop" | "sample";
   /** A CoOp few-shot file to take the K-shot lists from. */
   fewshotFile?: string;
+  /** A seeded sample may take fewer than `shots` images from a smaller class (else an error). */
+  allowFewerShots?: boolean;
   signal?: AbortSignal;
 }
 

@@ -122,6 +122,19 @@ export function budgetOf(settings: Settings): Budget {
   return validateBudget(b);
 }
 
+/**
+ * `--iterations 0` (or `--param iterations=0`) would run no optimization step and still print
+ * "completed": a usage error instead.
+ */
+export function checkIterations(params: Record<string, unknown>, command: string): void {
+  if (params.iterations === 0) {
+    throw new UsageError(
+      "--iterations 0 would run no optimization step (no LLM call); give --iterations 1 or more",
+      command,
+    );
+  }
+}
+
 /** Strategy parameters from the named flags and `--param name=value` (repeatable). */
 export function strategyParams(settings: Settings): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {};
@@ -278,11 +291,13 @@ export async function prepareRun(
   );
   const modelSpec = required(settings, "model", "model", "clip-vit-b32", command);
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
+  const params = strategyParams(settings);
+  checkIterations(params, command);
   const llmSpec = llmSpecIn(givenLlm, io.cwd);
   await registry.checkLlm(llmSpec, io.env);
   const root = dataRootOf(settings, io.cwd, command);
   await checkDatasetName(registry, datasetName);
-  const strategy = await registry.resolveStrategy(strategyName, strategyParams(settings), { datasetName });
+  const strategy = await registry.resolveStrategy(strategyName, params, { datasetName });
   const budget = budgetOf(settings);
   const price = priceOf(settings);
   const seed = num(settings, "seed") ?? 1;
@@ -295,6 +310,12 @@ export async function prepareRun(
     ...(io.signal ? { signal: io.signal } : {}),
   });
   const dataset = withTestLimit(loaded, num(settings, "testLimit"));
+  const p = dataset.provenance;
+  if (!ctx.quiet && p?.shotsRequested !== undefined && p.shots !== undefined) {
+    io.stderr(
+      `warning: --shots ${p.shotsRequested} asked for more training images than some class has; those classes use all they have (${p.shots} at the fewest), and the manifest records shots ${p.shots}\n`,
+    );
+  }
   const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
   const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);
   checkBudgetPrice(budget, llm.price ?? price, llmSpec);

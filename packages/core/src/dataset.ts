@@ -29,7 +29,10 @@ export interface DatasetProvenance {
   splitFile?: string;
   /** The few-shot list the train/val splits came from (CoOp's shot_K-seed_S file), if any. */
   fewshotFile?: string;
+  /** K of the K-shot train split: the K actually used (the fewest images of a class, if below the request). */
   shots?: number;
+  /** The K asked for, when a class had fewer images and the loader was allowed to use them all. */
+  shotsRequested?: number;
   seed?: number;
   /** Content hash of the split lists (sha256 of the JSON of paths and labels). */
   splitHash?: string;

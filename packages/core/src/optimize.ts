@@ -121,6 +121,7 @@ function manifestOf(o: OptimizeOptions, runId: string): RunManifest {
     dataset: {
       name: dataset.name,
       ...(p.shots !== undefined ? { shots: p.shots } : {}),
+      ...(p.shotsRequested !== undefined ? { shotsRequested: p.shotsRequested } : {}),
       ...(p.seed !== undefined ? { seed: p.seed } : {}),
       ...(p.root !== undefined ? { root: p.root } : {}),
       ...(p.splitHash !== undefined ? { splitHash: p.splitHash } : {}),
@@ -471,6 +472,15 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       await store.writeJson("results", resultOf(null));
       throw error;
     }
+  }
+
+  // A run whose LLM never gave a usable template must not look like a completed optimization.
+  const llmCalls = tracker.usage.llmCalls;
+  if (stop.kind === "completed" && llmCalls > 0 && !history.some((h) => h.source === "llm")) {
+    finishWith({ kind: "no-usable-template", llmCalls });
+    const msg = `the LLM never produced a usable template in ${llmCalls} call${llmCalls === 1 ? "" : "s"} (every reply was unparsable, invalid or a repeat); ${history.length > 0 ? "the chosen template is the best of the strategy's own pool, not the LLM's" : "nothing was scored or chosen"}`;
+    warnings.push(msg);
+    notify(observers, "onWarning", msg);
   }
 
   function resultOf(chosen: ChosenResult | null): RunResult {

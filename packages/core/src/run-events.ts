@@ -6,6 +6,8 @@ import type { ScoredTemplate } from "./search-strategy.js";
 export type StopReason =
   | { kind: "completed" }
   | { kind: "budget"; limit: BudgetLimit }
+  /** The strategy finished, but no reply of its `llmCalls` LLM calls gave a template that was scored. */
+  | { kind: "no-usable-template"; llmCalls: number }
   | { kind: "aborted" }
   | { kind: "error"; message: string };
 

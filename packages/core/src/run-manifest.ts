@@ -12,7 +12,10 @@ export interface RunManifest {
   llm: { provider: string; modelId: string; warning?: string };
   dataset: {
     name: string;
+    /** The K actually used (see DatasetProvenance.shots). */
     shots?: number;
+    /** The K asked for, when it was more than some class had. */
+    shotsRequested?: number;
     seed?: number;
     root?: string;
     splitHash?: string;

@@ -22,6 +22,11 @@ export interface SelectOptions {
    * if none is found. "sample": the seeded `sampleFewShot` on the split (always used for own data).
    */
   fewshotSource?: "coop" | "sample";
+  /**
+   * A seeded sample may take fewer than `shots` training images from a class that has fewer.
+   * Default false: that is an error, so a run never says K-shot while it trains with fewer.
+   */
+  allowFewerShots?: boolean;
   signal?: AbortSignal;
 }
 
@@ -31,6 +36,8 @@ export interface Selection {
   test: EntryList;
   /** The few-shot list train/val came from; `<file>#shot_K-seed_S` for an entry of a collection. */
   fewshotFile: string | null;
+  /** The K actually used when a sample took fewer than `shots` from some class (allowFewerShots). */
+  shotsUsed?: number;
 }
 
 const sampleEntries = (entries: readonly CoopEntry[], shots: number, seed: number): CoopEntry[] =>
@@ -39,6 +46,37 @@ const sampleEntries = (entries: readonly CoopEntry[], shots: number, seed: numbe
     shots,
     seed,
   ).map((i) => i.entry);
+
+/**
+ * The smallest number of images a class with any image has in a sampled train list, when it is
+ * below `shots` (undefined when every such class has `shots`). Reports an error unless allowed.
+ */
+function checkSampledShots(
+  source: DatasetSource,
+  train: readonly CoopEntry[],
+  shots: number,
+  options: SelectOptions,
+  problems: ProblemList,
+  file: string,
+): number | undefined {
+  const counts = new Map<number, number>();
+  for (const e of train) counts.set(e[1], (counts.get(e[1]) ?? 0) + 1);
+  const short = [...counts].filter(([, n]) => n < shots).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  if (short.length === 0) return undefined;
+  const fewest = (short[0] as [number, number])[1];
+  if (options.allowFewerShots) return fewest;
+  const examples = short
+    .slice(0, 3)
+    .map(([label, n]) => `"${source.classNames[label] ?? label}" has ${n}`)
+    .join(", ");
+  problems.error(
+    "fewer-shots",
+    `${short.length} of ${counts.size} classes have fewer than shots=${shots} training images (${examples}${short.length > 3 ? ", …" : ""}), so a ${shots}-shot sample is impossible`,
+    `Lower shots to ${fewest}, or set allowFewerShots to train with every image of the smaller classes (the K actually used, ${fewest}, is then recorded)`,
+    { file },
+  );
+  return fewest;
+}
 
 /** The train/val/test lists of the protocol: K-shot train/val (CoOp's lists or seeded samples) and the full test split. */
 export async function selectSplits(
@@ -76,11 +114,14 @@ export async function selectSplits(
       fewshotFile: found.fromCollection ? `${found.file}#${key}` : found.file,
     };
   }
+  const train = sampleEntries(source.split.train, shots, seed);
+  const shotsUsed = checkSampledShots(source, train, shots, options, problems, file);
   return {
+    ...(shotsUsed !== undefined ? { shotsUsed } : {}),
     train: {
       name: `train (${shots}-shot sample, seed ${seed})`,
       file,
-      entries: sampleEntries(source.split.train, shots, seed),
+      entries: train,
     },
     val: {
       name: `val (${Math.min(shots, 4)}-shot sample, seed ${seed})`,
@@ -118,6 +159,7 @@ export async function buildDataset(
   const what = `Dataset "${source.name}"${source.datasetDir ? ` at ${source.datasetDir}` : ""}`;
   const sel = await selectSplits(source, options, problems);
   if (!sel || problems.hasErrors) throw problemsToError(what, problems.problems);
+  const shots = sel.shotsUsed ?? options.shots;
   validateSelection(source, sel, problems);
   throwIfAborted(options.signal);
   const abs = (e: CoopEntry) => resolve(source.imageDir, e[0]);
@@ -136,7 +178,8 @@ export async function buildDataset(
       root: source.datasetDir ?? resolve(rootForProvenance),
       ...(source.splitFile ? { splitFile: source.splitFile } : {}),
       ...(sel.fewshotFile ? { fewshotFile: sel.fewshotFile } : {}),
-      ...(options.shots !== undefined ? { shots: options.shots, seed: options.seed ?? 1 } : {}),
+      ...(shots !== undefined ? { shots, seed: options.seed ?? 1 } : {}),
+      ...(sel.shotsUsed !== undefined ? { shotsRequested: options.shots } : {}),
       splitHash: splitHash(sel),
     },
   };

@@ -66,6 +66,7 @@ export const evalCommand: Command = {
       OPTIONS.shots,
       OPTIONS.seed,
       OPTIONS.fewshotSource,
+      OPTIONS.allowFewerShots,
       OPTIONS.fewshotFile,
       OPTIONS.model,
       OPTIONS.cacheDir,

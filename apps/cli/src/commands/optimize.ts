@@ -30,6 +30,7 @@ export const optimizeCommand: Command = {
       OPTIONS.shots,
       OPTIONS.seed,
       OPTIONS.fewshotSource,
+      OPTIONS.allowFewerShots,
       OPTIONS.fewshotFile,
       OPTIONS.model,
       OPTIONS.llm,
@@ -66,7 +67,7 @@ export const optimizeCommand: Command = {
       "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model random:tiny --llm anthropic:claude-haiku-4-5 --iterations 20 --dry-run",
     ],
     notes:
-      "Exit codes: 0 done, 1 error, 2 usage, 3 budget reached before the requested iterations (results still written), 130 interrupted (resume with `vlmopt resume <run-dir>`).\nLLM replies are cached on disk under <cache-dir>/llm (keyed by provider kind, base URL, model, the full request, the run seed and the call number), so re-running the same command costs nothing (a cached reply reports the cost its live call had); --no-llm-cache turns this off. Budgets: vlmopt does not start an LLM call whose worst case (the prompt's UTF-8 bytes + the call's max output tokens) could exceed --max-tokens or --budget-usd, so a budget must leave room for one full call.\nSettings also come from VLMOPT_<FLAG> variables (e.g. VLMOPT_DATA_ROOT) and vlmopt.config.json; flags win, then env, then the config file.",
+      "Exit codes: 0 done, 1 error, 2 usage, 3 budget reached before the requested iterations (results still written), 4 the LLM never produced a usable template (stop no-usable-template, results still written), 130 interrupted (resume with `vlmopt resume <run-dir>`).\nLLM replies are cached on disk under <cache-dir>/llm (keyed by provider kind, base URL, model, the full request, the run seed and the call number), so re-running the same command costs nothing (a cached reply reports the cost its live call had); --no-llm-cache turns this off. Budgets: vlmopt does not start an LLM call whose worst case (the prompt's UTF-8 bytes + the call's max output tokens) could exceed --max-tokens or --budget-usd, so a budget must leave room for one full call.\nSettings also come from VLMOPT_<FLAG> variables (e.g. VLMOPT_DATA_ROOT) and vlmopt.config.json; flags win, then env, then the config file.",
   },
   async run(parsed, { io, registry }) {
     if (parsed.flags.dryRun === true) return dryRun(parsed, io, registry);

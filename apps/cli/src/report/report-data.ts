@@ -97,6 +97,8 @@ export function stopText(data: ReportData): string {
       return "completed";
     case "budget":
       return `budget reached (${stop.limit})`;
+    case "no-usable-template":
+      return `no usable template: the LLM never produced one in ${stop.llmCalls} calls`;
     case "aborted":
       return "interrupted (resume with `vlmopt resume <run-dir>`)";
     case "error":

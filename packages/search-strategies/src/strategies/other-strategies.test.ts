@@ -33,7 +33,8 @@ describe("hill-climb-code", () => {
       "nothing useful",
     ]);
     expect((llm as ScriptedLlm).calls).toHaveLength(15);
-    expect(result.stop.kind).toBe("completed");
+    // no reply gave a template: the run says so instead of "completed"
+    expect(result.stop).toEqual({ kind: "no-usable-template", llmCalls: 15 });
     expect(result.history).toHaveLength(8);
   });
 });
