@@ -106,7 +106,8 @@ export const OPTIONS = {
     key: "llmTimeout",
     type: "number",
     placeholder: "<s>",
-    description: "seconds before an LLM call times out",
+    description:
+      "seconds before one attempt of an LLM call times out (default 60); a timed-out attempt is retried, so one call can take up to --llm-timeout × (--llm-retries + 1) plus the waits between attempts (5m00s + ~8s by default)",
     setting: true,
   }),
   llmRetries: o({
@@ -114,7 +115,8 @@ export const OPTIONS = {
     key: "llmRetries",
     type: "integer",
     placeholder: "<n>",
-    description: "retries of a failed LLM call",
+    description:
+      "retries of a failed LLM call (default 4; for HTTP 408/409/429/5xx, timeouts and network errors, with exponential backoff from 0.5s, or the server's Retry-After up to 120s); each retry is shown and logged to events.jsonl",
     setting: true,
   }),
   priceIn: o({

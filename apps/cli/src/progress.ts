@@ -29,6 +29,19 @@ export function featureLine(info: {
   return `${head}${cached}, ${rate.toFixed(0)} img/s, ETA ${info.done === info.total ? "0s" : eta}`;
 }
 
+/** "LLM call 3: HTTP 503 — attempt 2/5 in 1.2s (4s on this call so far)" */
+export function retryLine(info: {
+  seq: number;
+  retry: number;
+  maxRetries: number;
+  delayMs: number;
+  reason: string;
+  callElapsedMs: number;
+}): string {
+  const wait = `${(info.delayMs / 1000).toFixed(1)}s`;
+  return `LLM call ${info.seq}: ${info.reason} — attempt ${info.retry + 1}/${info.maxRetries + 1} in ${wait} (${duration(info.callElapsedMs / 1000)} on this call so far)`;
+}
+
 /**
  * Progress of a run as a RunObserver: on a TTY one status line that is rewritten in place
  * (step, best accuracy so far, calls, tokens, $); otherwise one plain line per event worth logging.
@@ -44,6 +57,11 @@ export function createProgressObserver(
   let usage: BudgetUsage | null = null;
   let step = 0;
   let lastFeatureLog = 0;
+  let retries = 0;
+  /** Time spent on calls that needed a retry: failed attempts and the waits before retries. */
+  let waitedMs = 0;
+  const callStarted = new Map<number, number>();
+  const callWaited = new Map<number, number>();
 
   const status = (text: string) => {
     if (!tty) return;
@@ -56,12 +74,16 @@ export function createProgressObserver(
     statusShown = false;
     io.stderr(`${text}\n`);
   };
+  const waited = () =>
+    retries > 0
+      ? ` · ${retries} retr${retries === 1 ? "y" : "ies"}, ${duration(waitedMs / 1000)} waiting`
+      : "";
   const summary = () => {
     const u = usage;
     const calls = u
       ? `${u.llmCalls} calls, ${int(u.inputTokens + u.outputTokens)} tokens, ${usd(u.costUsd)}`
       : "";
-    return `step ${step} · best ${pct(best?.trainAccuracy)} train · ${calls}`;
+    return `step ${step} · best ${pct(best?.trainAccuracy)} train · ${calls}${waited()}`;
   };
 
   return {
@@ -86,6 +108,19 @@ export function createProgressObserver(
       step = info.step;
       status(`${summary()} · step ${info.step}${info.label ? ` (${info.label})` : ""}…`);
     },
+    onLlmRequest(info) {
+      if (!info.replayed) callStarted.set(info.seq, Date.now());
+    },
+    onLlmRetry(info) {
+      const started = callStarted.get(info.seq) ?? Date.now();
+      const elapsed = Date.now() - started;
+      retries++;
+      // the failed attempt(s) so far on this call are counted once, then the wait ahead
+      waitedMs += elapsed - (callWaited.get(info.seq) ?? 0) + info.delayMs;
+      callWaited.set(info.seq, elapsed + info.delayMs);
+      line(`${retryLine({ ...info, callElapsedMs: elapsed })}${waited()} in this run`);
+      status(summary());
+    },
     onLlmReply(info) {
       if (options.verbose && !info.replayed) {
         line(`LLM reply (call ${info.seq}, ${info.usage.inputTokens}+${info.usage.outputTokens} tokens):`);
@@ -108,7 +143,7 @@ export function createProgressObserver(
       step = info.step + 1;
       best = info.best;
       usage = info.usage;
-      const text = `step ${info.step}${info.replayed ? " (replayed)" : ""}${info.failed ? " (no new template)" : ""}: best ${pct(info.best?.trainAccuracy)} train ${pct(info.best?.valAccuracy)} val · ${info.usage.llmCalls} calls · ${int(info.usage.inputTokens + info.usage.outputTokens)} tokens · ${usd(info.usage.costUsd)}`;
+      const text = `step ${info.step}${info.replayed ? " (replayed)" : ""}${info.failed ? " (no new template)" : ""}: best ${pct(info.best?.trainAccuracy)} train ${pct(info.best?.valAccuracy)} val · ${info.usage.llmCalls} calls · ${int(info.usage.inputTokens + info.usage.outputTokens)} tokens · ${usd(info.usage.costUsd)}${waited()}`;
       if (tty) status(text);
       else line(text);
     },

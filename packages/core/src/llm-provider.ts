@@ -16,8 +16,27 @@ export interface LlmRequest {
   n?: number;
 }
 
+/** A failed attempt of a call that is about to be retried (after `delayMs`). */
+export interface LlmRetryInfo {
+  /** The retry about to be made, 1-based: attempt `retry + 1` of `maxRetries + 1`. */
+  retry: number;
+  /** Retries allowed after the first attempt. */
+  maxRetries: number;
+  /** The wait before the retry, in ms. */
+  delayMs: number;
+  /** Why the attempt failed: "HTTP 429", "request timed out after 60 s", "cannot reach …". */
+  reason: string;
+  /** The HTTP status, when there was one. */
+  status?: number;
+}
+
 export interface LlmGenerateOptions {
   signal?: AbortSignal;
+  /**
+   * Called before each wait for a retry (an observer hook: a provider that never retries never
+   * calls it). The provider waits for a returned promise before it waits for the retry.
+   */
+  onRetry?(info: LlmRetryInfo): void | Promise<void>;
   /**
    * Identity of this call within its run, stable across a resume and a re-run of the same
    * settings (the loop sends `seed=<run seed>;seq=<call number>`). A reply cache keys on it, so a

@@ -5,7 +5,7 @@ import type { EmbeddingCache } from "./embedding-cache.js";
 import { AbortError, type BudgetLimit, displayMessage, RunStoreError } from "./errors.js";
 import { extractFeatures } from "./features.js";
 import { canonicalJson, sha256Hex } from "./hashing.js";
-import type { LlmProvider, LlmRequest } from "./llm-provider.js";
+import type { LlmProvider, LlmRequest, LlmRetryInfo } from "./llm-provider.js";
 import { createRng } from "./rng.js";
 import type { RunEvent, StopReason } from "./run-events.js";
 import type { RunManifest } from "./run-manifest.js";
@@ -351,7 +351,21 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
             let result: Awaited<ReturnType<LlmProvider["generate"]>>;
             try {
               const callId = `seed=${o.seed ?? 1};seq=${callSeq}`;
-              result = await llm.generate(request, signal ? { signal, callId } : { callId });
+              const onRetry = async (info: LlmRetryInfo) => {
+                await store.append({
+                  type: "llm-retry",
+                  time: now(),
+                  step,
+                  seq: callSeq,
+                  retry: info.retry,
+                  maxRetries: info.maxRetries,
+                  delayMs: Math.round(info.delayMs),
+                  reason: info.reason,
+                  ...(info.status !== undefined ? { status: info.status } : {}),
+                });
+                notify(observers, "onLlmRetry", { ...info, step, seq: callSeq });
+              };
+              result = await llm.generate(request, { callId, onRetry, ...(signal ? { signal } : {}) });
             } catch (error) {
               const retryable = (error as { isRetryable?: boolean }).isRetryable === true;
               await store.append({

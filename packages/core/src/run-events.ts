@@ -38,6 +38,21 @@ export type RunEvent =
       durationMs: number;
     }
   | { type: "llm-error"; time: string; step: number; seq: number; message: string; retryable: boolean }
+  /**
+   * An attempt of call `seq` failed and is retried after `delayMs` (attempt `retry + 1` of
+   * `maxRetries + 1`). For the reader only: replaying a log ignores it.
+   */
+  | {
+      type: "llm-retry";
+      time: string;
+      step: number;
+      seq: number;
+      retry: number;
+      maxRetries: number;
+      delayMs: number;
+      reason: string;
+      status?: number;
+    }
   | { type: "candidate-scored"; time: string; step: number; candidate: ScoredTemplate }
   | { type: "candidate-rejected"; time: string; step: number; template: string; reason: string }
   | { type: "step-end"; time: string; step: number; failed: boolean; bestTrainAccuracy: number | null }

@@ -1,5 +1,5 @@
 import type { BudgetUsage } from "./budget.js";
-import type { LlmRequest, LlmUsage } from "./llm-provider.js";
+import type { LlmRequest, LlmRetryInfo, LlmUsage } from "./llm-provider.js";
 import type { StopReason } from "./run-events.js";
 import type { ScoredTemplate } from "./search-strategy.js";
 
@@ -24,6 +24,8 @@ export interface RunObserver {
     request: LlmRequest;
     replayed: boolean;
   }): void;
+  /** A failed attempt of a live call is about to be retried (never while replaying a log). */
+  onLlmRetry?(info: LlmRetryInfo & { step: number; seq: number }): void;
   onLlmReply?(info: {
     step: number;
     seq: number;

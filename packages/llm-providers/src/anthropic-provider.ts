@@ -25,7 +25,7 @@ import {
   type HttpProviderOptions,
 } from "./http-provider-options.js";
 import { priceFor } from "./prices.js";
-import { withRetries } from "./retry.js";
+import { retryHooks, withRetries } from "./retry.js";
 import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
 
 export interface AnthropicProviderOptions extends HttpProviderOptions {
@@ -69,7 +69,7 @@ export class AnthropicProvider implements LlmProvider {
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
     const n = request.n ?? 1;
     const samples = await Promise.all(
-      Array.from({ length: n }, () => this.limiter.run(() => this.one(request, options.signal))),
+      Array.from({ length: n }, () => this.limiter.run(() => this.one(request, options))),
     );
     const inputTokens = samples.reduce((s, x) => s + x.inputTokens, 0);
     const outputTokens = samples.reduce((s, x) => s + x.outputTokens, 0);
@@ -85,8 +85,9 @@ export class AnthropicProvider implements LlmProvider {
 
   private one(
     request: LlmRequest,
-    signal: AbortSignal | undefined,
+    options: LlmGenerateOptions,
   ): Promise<{ text: string; inputTokens: number; outputTokens: number }> {
+    const { signal } = options;
     const ctx: MapErrorContext = {
       provider: this.provider,
       model: this.modelId,
@@ -131,6 +132,7 @@ export class AnthropicProvider implements LlmProvider {
         ...this.options.retry,
         maxRetries: this.options.maxRetries ?? DEFAULT_MAX_RETRIES,
         ...(signal ? { signal } : {}),
+        onRetry: retryHooks(this.options.retry?.onRetry, options.onRetry),
       },
     );
   }

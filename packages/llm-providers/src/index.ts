@@ -24,7 +24,14 @@ export { PRICES, type PriceTable, priceFor } from "./prices.js";
 export { checkProviderPaths } from "./provider-paths.js";
 export { ReplayProvider } from "./replay-provider.js";
 export { type ReplyCacheOptions, replyCacheKey, withReplyCache } from "./reply-cache.js";
-export { parseRetryAfter, type RetryOptions, retryDelayMs, withRetries } from "./retry.js";
+export {
+  parseRetryAfter,
+  type RetryEvent,
+  type RetryOptions,
+  retryDelayMs,
+  retryReason,
+  withRetries,
+} from "./retry.js";
 export { mapSdkError, redact, type SdkErrorClasses } from "./sdk-errors.js";
 export {
   editTemplate,

@@ -18,7 +18,7 @@ import {
   type HttpProviderOptions,
 } from "./http-provider-options.js";
 import { priceFor } from "./prices.js";
-import { withRetries } from "./retry.js";
+import { retryHooks, withRetries } from "./retry.js";
 import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
 
 const SDK_ERRORS = { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError };
@@ -84,15 +84,13 @@ export class OpenAIProvider implements LlmProvider {
 
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
     const n = request.n ?? 1;
-    const first = await this.limiter.run(() => this.call(request, n, options.signal));
+    const first = await this.limiter.run(() => this.call(request, n, options));
     const batches = [first];
     const missing = n - first.texts.length;
     if (missing > 0) {
       batches.push(
         ...(await Promise.all(
-          Array.from({ length: missing }, () =>
-            this.limiter.run(() => this.call(request, 1, options.signal)),
-          ),
+          Array.from({ length: missing }, () => this.limiter.run(() => this.call(request, 1, options))),
         )),
       );
     }
@@ -109,7 +107,8 @@ export class OpenAIProvider implements LlmProvider {
     };
   }
 
-  private call(request: LlmRequest, n: number, signal: AbortSignal | undefined): Promise<Batch> {
+  private call(request: LlmRequest, n: number, options: LlmGenerateOptions): Promise<Batch> {
+    const { signal } = options;
     const ctx: MapErrorContext = {
       provider: this.provider,
       model: this.modelId,
@@ -159,6 +158,7 @@ export class OpenAIProvider implements LlmProvider {
         ...this.options.retry,
         maxRetries: this.options.maxRetries ?? DEFAULT_MAX_RETRIES,
         ...(signal ? { signal } : {}),
+        onRetry: retryHooks(this.options.retry?.onRetry, options.onRetry),
       },
     );
   }

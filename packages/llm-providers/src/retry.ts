@@ -1,4 +1,10 @@
-import { AbortError, ProviderApiError, throwIfAborted } from "@vlmopt/core";
+import {
+  AbortError,
+  type LlmGenerateOptions,
+  type LlmRetryInfo,
+  ProviderApiError,
+  throwIfAborted,
+} from "@vlmopt/core";
 import { sleep as defaultSleep } from "./sleep.js";
 
 export interface RetryOptions {
@@ -15,8 +21,44 @@ export interface RetryOptions {
   random?: () => number;
   /** How to wait (injectable for tests). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Called before each wait. */
-  onRetry?: (info: { attempt: number; delayMs: number; error: ProviderApiError }) => void;
+  /** Called before each wait (awaited when it returns a promise). */
+  onRetry?: (info: RetryEvent) => void | Promise<void>;
+}
+
+/** What `onRetry` is told: the retry about to be made (1-based), of how many, after what wait, why. */
+export interface RetryEvent {
+  attempt: number;
+  maxRetries: number;
+  delayMs: number;
+  error: ProviderApiError;
+}
+
+/** A short reason for a failed attempt: "HTTP 503", or the error's message without the "provider:model" prefix. */
+export function retryReason(error: ProviderApiError): string {
+  if (error.status !== undefined) return `HTTP ${error.status}`;
+  return error.message.replace(/^\S+:\S+?:? /, "");
+}
+
+/**
+ * The `onRetry` of `withRetries` for one call: the provider's own (tests' `retry.onRetry`) and
+ * the caller's `LlmGenerateOptions.onRetry` hook, told as core's LlmRetryInfo.
+ */
+export function retryHooks(
+  own: RetryOptions["onRetry"],
+  hook: LlmGenerateOptions["onRetry"],
+): RetryOptions["onRetry"] {
+  if (!own && !hook) return undefined;
+  return async (event) => {
+    await own?.(event);
+    const info: LlmRetryInfo = {
+      retry: event.attempt,
+      maxRetries: event.maxRetries,
+      delayMs: event.delayMs,
+      reason: retryReason(event.error),
+      ...(event.error.status !== undefined ? { status: event.error.status } : {}),
+    };
+    await hook?.(info);
+  };
 }
 
 /**
@@ -86,7 +128,7 @@ export async function withRetries<T>(
           ...(error.provider !== undefined ? { provider: error.provider } : {}),
           ...(error.responseBody !== undefined ? { responseBody: error.responseBody } : {}),
           isRetryable: true,
-          hint: error.hint ?? "try again later, or raise maxRetries",
+          hint: error.hint ?? "try again later, or raise --llm-retries (maxRetries in the API)",
           cause: error,
         });
       }
@@ -105,7 +147,7 @@ export async function withRetries<T>(
         );
       }
       const delayMs = retryDelayMs(attempt + 1, error.retryAfterSeconds, options);
-      options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+      await options.onRetry?.({ attempt: attempt + 1, maxRetries, delayMs, error });
       await wait(delayMs, options.signal);
     }
   }

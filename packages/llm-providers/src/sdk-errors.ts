@@ -56,7 +56,7 @@ export function mapSdkError(error: unknown, sdk: SdkErrorClasses, ctx: MapErrorC
   if (error instanceof sdk.APIConnectionTimeoutError) {
     return make(`${who} request timed out after ${ctx.timeoutMs} ms (${ctx.baseURL})`, {
       isRetryable: true,
-      hint: "raise the timeout (timeoutMs) or check that the server is responsive",
+      hint: `raise --llm-timeout (seconds, now ${ctx.timeoutMs / 1000}; timeoutMs in the API) or check that the server is responsive`,
     });
   }
   if (error instanceof sdk.APIConnectionError) {
