@@ -92,6 +92,9 @@ export function fakeRegistry(overrides: Partial<Registry> = {}): Registry & { ll
     async imageCache() {
       return new MemoryEmbeddingCache();
     },
+    // The toy dataset's files are not images (HashEncoder reads any bytes); tests of the image
+    // check pass the real one.
+    async checkImages() {},
     ...overrides,
   });
   return Object.assign(registry, { llmCalls: () => llm?.calls.length ?? 0 });

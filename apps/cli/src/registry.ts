@@ -78,6 +78,11 @@ export interface Registry {
   downloadModel(id: string, options?: ResolveModelOptions): Promise<unknown>;
   listDatasets(): Promise<CatalogEntry[]>;
   checkDataset(name: string, root: string): Promise<DatasetCheck>;
+  /**
+   * Checks the files a run will use (split name → paths) before anything is spent: each exists
+   * and has a readable image header. Throws a DatasetFormatError naming every bad file.
+   */
+  checkImages(splits: Record<string, readonly string[]>, options?: { signal?: AbortSignal }): Promise<void>;
   listStrategies(): Promise<CatalogEntry[]>;
   /** LLM spec forms, for help and `--json` listings. */
   listLlms(): CatalogEntry[];
@@ -177,6 +182,10 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
     async checkDataset(name, root) {
       const m = await datasets();
       return m.checkDataset(name, root);
+    },
+    async checkImages(splits, options = {}) {
+      const m = await datasets();
+      await m.checkRunImages(splits, strip({ ...options }));
     },
     async listStrategies() {
       const m = await strategies();

@@ -13,7 +13,7 @@ import {
   validateBudget,
 } from "@vlmopt/core";
 import type { Settings } from "./config.js";
-import { fewshotOptions, loadDatasetFor } from "./dataset-load.js";
+import { fewshotOptions, loadDatasetFor, readableDatasetError } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
 import type { Registry, ResolveModelOptions } from "./registry.js";
@@ -257,6 +257,36 @@ export async function imageCacheOf(
   return registry.imageCache(dir ? absolutePath(cwd, dir) : undefined);
 }
 
+/**
+ * Every image the run will use (train, val, and test unless --no-test) is checked — exists, readable
+ * header — before the LLM is created or the model loaded, so a corrupt test image cannot cost a
+ * run's LLM calls before it is found.
+ */
+export async function checkRunImagesOf(
+  registry: Registry,
+  dataset: Dataset,
+  withTest: boolean,
+  ctx: {
+    datasetName: string;
+    root: string;
+    signal?: AbortSignal | undefined;
+    /** Where to say that a large check is under way. */
+    log?: (text: string) => void;
+  },
+): Promise<void> {
+  const paths = (split: keyof Dataset["splits"]) => dataset.splits[split].map((i) => i.path);
+  const splits: Record<string, string[]> = { train: paths("train"), val: paths("val") };
+  if (withTest) splits.test = paths("test");
+  const total = Object.values(splits).reduce((s, l) => s + l.length, 0);
+  if (total >= 1000)
+    ctx.log?.(`checking ${total.toLocaleString("en-US")} images (${Object.keys(splits).join(", ")})…\n`);
+  try {
+    await registry.checkImages(splits, ctx.signal ? { signal: ctx.signal } : {});
+  } catch (error) {
+    throw readableDatasetError(error, ctx.datasetName, ctx.root) ?? error;
+  }
+}
+
 export interface PreparedRun {
   dataset: Dataset;
   encoder: ClipEncoder;
@@ -316,6 +346,12 @@ export async function prepareRun(
       `warning: --shots ${p.shotsRequested} asked for more training images than some class has; those classes use all they have (${p.shots} at the fewest), and the manifest records shots ${p.shots}\n`,
     );
   }
+  await checkRunImagesOf(registry, dataset, settings.noTest !== true, {
+    datasetName,
+    root,
+    signal: io.signal,
+    ...(ctx.quiet ? {} : { log: (text: string) => io.stderr(text) }),
+  });
   const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
   const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);
   checkBudgetPrice(budget, llm.price ?? price, llmSpec);

@@ -29,6 +29,40 @@ async function readImage(path: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * Embeds images given as bytes (read for the cache key) and, when the encoder cannot decode one,
+ * finds it (one at a time, only then) and throws a DatasetFormatError that names its file: the
+ * encoder saw bytes, so its own message says "image #i (n bytes)".
+ */
+async function embedNamed(
+  encoder: ClipEncoder,
+  todo: readonly { source: ImageSource; path: string }[],
+  signal: AbortSignal | undefined,
+) {
+  const opts = signal ? { signal } : {};
+  try {
+    return await encoder.embedImages(
+      todo.map((t) => t.source),
+      opts,
+    );
+  } catch (error) {
+    if (!DatasetFormatError.isInstance(error)) throw error;
+    for (const t of todo) {
+      try {
+        await encoder.embedImages([t.source], opts);
+      } catch (inner) {
+        const cause = (inner as Error).cause;
+        const reason = cause instanceof Error ? cause.message : (inner as Error).message;
+        throw new DatasetFormatError(`cannot decode image ${t.path}: ${reason}`, {
+          hint: "replace or remove the corrupt file (vlmopt datasets check lists every unreadable image)",
+          cause: inner,
+        });
+      }
+    }
+    throw error;
+  }
+}
+
 /** The cache key of an image's features for one model. */
 export function imageFeatureKey(encoder: ClipEncoder, contentHash: string): string {
   return `${encoder.id}:${encoder.modelHash}:image:${contentHash}`;
@@ -53,12 +87,12 @@ export async function extractFeatures(
   for (let start = 0; start < images.length; start += chunkSize) {
     throwIfAborted(signal);
     const chunk = images.slice(start, start + chunkSize);
-    const todo: { index: number; source: ImageSource; key: string | null }[] = [];
+    const todo: { index: number; source: ImageSource; key: string | null; path: string }[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const index = start + i;
       const image = chunk[i] as LabeledImage;
       if (!cache) {
-        todo.push({ index, source: image.path, key: null });
+        todo.push({ index, source: image.path, key: null, path: image.path });
         continue;
       }
       const bytes = await readImage(image.path);
@@ -68,14 +102,11 @@ export async function extractFeatures(
         out.data.set(hit, index * encoder.dim);
         cachedCount++;
       } else {
-        todo.push({ index, source: bytes, key });
+        todo.push({ index, source: bytes, key, path: image.path });
       }
     }
     if (todo.length > 0) {
-      const emb = await encoder.embedImages(
-        todo.map((t) => t.source),
-        signal ? { signal } : {},
-      );
+      const emb = await embedNamed(encoder, todo, signal);
       for (let m = 0; m < todo.length; m++) {
         const { index, key } = todo[m] as (typeof todo)[number];
         const vec = emb.data.slice(m * encoder.dim, (m + 1) * encoder.dim);

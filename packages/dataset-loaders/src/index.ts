@@ -15,6 +15,7 @@ export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
 export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
 export { DATASETS, findDatasetInfo, getDatasetInfo, listDatasets } from "./registry.js";
+export { type CheckRunImagesOptions, checkRunImages } from "./run-images.js";
 export { type SplitFractions, sampleFewShot, splitDataset } from "./sampling.js";
 export { fewshotKey, readFewShotCollection, readFewShotFile, readSplitFile } from "./split-file.js";
 export type {
