@@ -8,13 +8,19 @@ export type RunState =
   /** Started but not finished (killed, aborted or failed): optimize() resumes it from its log. */
   | { kind: "partial"; spentUsd: number };
 
+/** A run that ended by itself (not killed, aborted or failed): re-running it would change nothing. */
+export function runFinished(result: RunResult): boolean {
+  const { kind } = result.stop;
+  return kind === "completed" || kind === "budget" || kind === "no-usable-template";
+}
+
 /** Reads a run directory: finished runs are skipped by the suite, partial ones resumed. */
 export async function readRunState(dir: string): Promise<RunState> {
   const store = new JsonlRunStore(dir);
   try {
     const result = (await store.readJson("results")) as RunResult | null;
     const log = await store.readLog();
-    if (result && (result.stop.kind === "completed" || result.stop.kind === "budget")) {
+    if (result && runFinished(result)) {
       return { kind: "finished", result, events: log.events };
     }
     if (log.events.length === 0 && result === null) return { kind: "fresh" };

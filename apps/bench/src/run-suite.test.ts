@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ScriptedLlm } from "@vlmopt/core/testing";
 import { describe, expect, it } from "vitest";
 import { type RunSuiteOptions, runDirOf, runSuite } from "./run-suite.js";
 import { type ToyWiring, toyWiring, writeToyDataset } from "./test-doubles.js";
@@ -109,5 +110,19 @@ describe("runSuite", () => {
     await expect(
       runSuite(setup(w, { budget: { perRunUsd: 1, suiteUsd: null, maxCallsPerRun: null } })),
     ).rejects.toThrow(/price/);
+  });
+
+  it("a run whose LLM never gives a usable template is an error record, and is not redone", async () => {
+    const w = toyWiring();
+    const mute = new ScriptedLlm({ replies: ["no templates here"], whenExhausted: "repeat-last" });
+    const o = setup({ ...w, resolveLlm: async () => mute });
+    const r = await runSuite(o);
+    const runs = r.records.filter((x) => x.kind === "strategy");
+    expect(runs).toHaveLength(4);
+    expect(runs.every((x) => x.stop === "no-usable-template" && x.status === "error")).toBe(true);
+    expect(runs[0]?.reason).toBe("the LLM never produced a usable template");
+    const calls = mute.calls.length;
+    await runSuite(o);
+    expect(mute.calls).toHaveLength(calls);
   });
 });

@@ -22,7 +22,7 @@ import { mapBounded } from "./bounded.js";
 import { meaninglessReason } from "./labels.js";
 import { writeSuiteOutputs } from "./outputs.js";
 import type { PublishedTable } from "./published.js";
-import { curveFromEvents, type RunState, readRunState, spentInLog } from "./run-state.js";
+import { curveFromEvents, type RunState, readRunState, runFinished, spentInLog } from "./run-state.js";
 import { skipReason } from "./skip-reason.js";
 import { SuiteBudget } from "./suite-budget.js";
 import { balancedSubset } from "./test-subset.js";
@@ -332,15 +332,19 @@ function recordOf(
 ): BenchRecord {
   const { chosen } = result;
   const stop = result.stop.kind === "budget" ? `budget:${result.stop.limit}` : result.stop.kind;
-  const finished = result.stop.kind === "completed" || result.stop.kind === "budget";
+  const finished = runFinished(result);
+  const noTemplate = result.stop.kind === "no-usable-template";
   return {
     dataset: input.dataset.name,
     method: input.strategy.method,
     methodLabel: input.strategy.label,
     kind: "strategy",
     seed: input.seed,
-    status: finished && chosen?.testAccuracy != null ? "done" : finished ? "error" : "skipped",
-    ...(finished && chosen?.testAccuracy == null ? { reason: "the run chose no template" } : {}),
+    status: finished && chosen?.testAccuracy != null && !noTemplate ? "done" : finished ? "error" : "skipped",
+    ...(noTemplate ? { reason: "the LLM never produced a usable template" } : {}),
+    ...(finished && !noTemplate && chosen?.testAccuracy == null
+      ? { reason: "the run chose no template" }
+      : {}),
     ...(!finished ? { reason: `run ${stop}; rerun the suite to resume it` } : {}),
     stop,
     ...(reused ? { reused: true } : {}),
