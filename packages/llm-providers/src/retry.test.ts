@@ -1,6 +1,12 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AbortError, ProviderApiError } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
+import { OpenAIProvider } from "./openai-provider.js";
+import { withReplyCache } from "./reply-cache.js";
 import { parseRetryAfter, retryDelayMs, withRetries } from "./retry.js";
+import { startFakeLlmServer } from "./testing/fake-llm-server.js";
 
 describe("parseRetryAfter", () => {
   it("reads seconds, HTTP dates and retry-after-ms", () => {
@@ -102,5 +108,41 @@ describe("withRetries", () => {
     ).catch((e: unknown) => e);
     expect(AbortError.isInstance(error)).toBe(true);
     expect(calls).toBe(1);
+  });
+});
+
+describe("the onRetry hook of generate()", () => {
+  it("tells each retry of an HTTP provider (through the reply cache too): retry i of n, the wait, the reason", async () => {
+    const server = await startFakeLlmServer({
+      replies: [
+        { type: "error", status: 429, message: "slow down" },
+        { type: "error", status: 503 },
+      ],
+    });
+    try {
+      const llm = withReplyCache(
+        new OpenAIProvider({
+          model: "m",
+          flavor: "openai-compatible",
+          baseURL: server.openaiBaseURL,
+          maxRetries: 3,
+          retry: { baseDelayMs: 1, random: () => 0 },
+        }),
+        { dir: await mkdtemp(join(tmpdir(), "vlmopt-retry-hook-")) },
+      );
+      const seen: unknown[] = [];
+      const reply = await llm.generate(
+        { messages: [{ role: "user", content: "hi" }] },
+        { onRetry: (info) => void seen.push(info) },
+      );
+      expect(reply.texts).toHaveLength(1);
+      expect(seen).toEqual([
+        { retry: 1, maxRetries: 3, delayMs: 0.5, reason: "HTTP 429", status: 429 },
+        { retry: 2, maxRetries: 3, delayMs: 1, reason: "HTTP 503", status: 503 },
+      ]);
+      expect(server.requests).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
   });
 });
