@@ -1,4 +1,5 @@
 import { VlmoptError } from "@vlmopt/core";
+import { inCliForm, withCliForm } from "./cli-name.js";
 import { helpText, parseCommand } from "./command.js";
 import type { Command } from "./command-context.js";
 import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
@@ -68,6 +69,13 @@ export function groupHelp(group: string): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The second line of every usage error (exit 2): where the options or the commands are. */
+function usageLine(command: string): string {
+  return command
+    ? `usage: run \`vlmopt ${command} --help\` for the options and an example\n`
+    : "usage: run `vlmopt --help` for the commands and an example\n";
+}
+
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
   const [first, second] = argv;
   if (first && GROUPS.includes(first) && second && !second.startsWith("-")) {
@@ -84,12 +92,15 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
  */
 export async function run(
   argv: readonly string[],
-  io: CliIo,
+  ioIn: CliIo,
   registry: Registry = createRegistry(),
 ): Promise<number> {
+  const io = withCliForm(ioIn);
+  const help = (text: string) => io.stdout(inCliForm(text, io.env));
   const first = argv[0];
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    (first === undefined ? io.stderr : io.stdout)(mainHelp());
+    if (first === undefined) io.stderr(mainHelp());
+    else help(mainHelp());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === "--version" || first === "-v") {
@@ -97,7 +108,7 @@ export async function run(
     return EXIT.ok;
   }
   if (GROUPS.includes(first) && (argv[1] === "--help" || argv[1] === "-h" || argv[1] === "help")) {
-    io.stdout(groupHelp(first));
+    help(groupHelp(first));
     return EXIT.ok;
   }
   const found = findCommand(argv);
@@ -108,7 +119,7 @@ export async function run(
           .map((c) => `"${c.spec.name}"`)
           .join(" or ")}`
       : `unknown command "${first}"`;
-    io.stderr(`error: ${message}\n\n${group ? groupHelp(group) : mainHelp()}`);
+    io.stderr(`error: ${message}\n${usageLine(group ?? "")}${group ? `\n${groupHelp(group)}` : ""}`);
     return EXIT.usage;
   }
   const { command, rest } = found;
@@ -116,15 +127,13 @@ export async function run(
   try {
     const parsed = parseCommand(command.spec, rest, io);
     if (parsed.help) {
-      io.stdout(helpText(command.spec));
+      help(helpText(command.spec));
       return EXIT.ok;
     }
     return await command.run(parsed, { io, registry });
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(
-        `error: ${error.message}\nusage: run \`vlmopt ${command.spec.name} --help\` for the options and an example\n`,
-      );
+      io.stderr(`error: ${error.message}\n${usageLine(command.spec.name)}`);
       return EXIT.usage;
     }
     if (VlmoptError.isInstance(error) && error.kind === "abort") {

@@ -16,6 +16,8 @@ export interface OptionSpec {
   defaultValue?: string | number | boolean;
   /** Allowed values. */
   choices?: readonly string[];
+  /** Smallest allowed value of a "number" or "integer" option (default 0). */
+  min?: number;
 }
 
 const o = (spec: OptionSpec): OptionSpec => spec;
@@ -66,6 +68,7 @@ export const OPTIONS = {
     description: "K in K-shot: training images per class",
     setting: true,
     defaultValue: 1,
+    min: 1,
   }),
   seed: o({
     flag: "seed",
@@ -157,6 +160,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "templates shown to the LLM per step (top/bottom k)",
     setting: true,
+    min: 1,
   }),
   templatesPerCall: o({
     flag: "templates-per-call",
@@ -165,6 +169,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "templates asked of the LLM per call",
     setting: true,
+    min: 1,
   }),
   temperature: o({
     flag: "temperature",
@@ -229,6 +234,7 @@ export const OPTIONS = {
     placeholder: "<k>",
     description: "choose an ensemble of the top k templates instead of the single best",
     setting: true,
+    min: 1,
   }),
   out: o({
     flag: "out",
@@ -262,6 +268,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "CPU threads for the CLIP model",
     setting: true,
+    min: 1,
   }),
   offline: o({
     flag: "offline",
@@ -318,6 +325,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "score on n test images spread evenly over the split (quick checks)",
     setting: true,
+    min: 1,
   }),
   template: o({
     flag: "template",
@@ -355,6 +363,7 @@ export const OPTIONS = {
     type: "integer",
     placeholder: "<n>",
     description: "score on n images spread evenly over the split",
+    min: 1,
   }),
   html: o({
     flag: "html",

@@ -17,7 +17,7 @@ import { fewshotOptions, loadDatasetFor } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
 import type { Registry, ResolveModelOptions } from "./registry.js";
-import { UsageError } from "./usage-error.js";
+import { invalidValue, UsageError } from "./usage-error.js";
 
 export function str(settings: Settings, key: string): string | undefined {
   const v = settings[key];
@@ -59,16 +59,42 @@ export function dataRootOf(settings: Settings, cwd: string, command: string): st
 }
 
 /** Checks the dataset name against the registry before anything is loaded. */
-export async function checkDatasetName(registry: Registry, name: string): Promise<void> {
+export async function checkDatasetName(
+  registry: Registry,
+  name: string,
+  option = "--dataset",
+): Promise<void> {
   // folder:<dir>, manifest:<file> and paths are the loader's business.
   if (/[:/\\]/.test(name)) return;
   const list = await registry.listDatasets();
   const known = list.map((d) => d.name);
   const aliases = list.flatMap((d) => (Array.isArray(d.aliases) ? (d.aliases as string[]) : []));
   if (known.length > 0 && !known.includes(name) && !aliases.includes(name)) {
-    throw new ConfigError(`unknown dataset "${name}" (--dataset)`, {
-      hint: `use one of: ${known.join(", ")} (see \`vlmopt datasets list\`)`,
-    });
+    throw invalidValue(
+      option,
+      name,
+      `one of: ${known.join(", ")} — or your own data: a folder of class folders (./my_folder), folder:<dir> or manifest:<file.csv> (see \`vlmopt datasets list\`)`,
+    );
+  }
+}
+
+/** An unknown --strategy is a usage error (exit 2) listing the strategies. */
+export async function checkStrategyName(registry: Registry, name: string): Promise<void> {
+  const known = (await registry.listStrategies()).map((s) => s.name);
+  if (known.length > 0 && !known.includes(name)) {
+    throw invalidValue("--strategy", name, `one of: ${known.join(", ")}`);
+  }
+}
+
+/** The provider of an LLM spec ("anthropic" of "anthropic:claude-x"). */
+const providerOf = (spec: string): string => spec.trim().split(/[:[@]/)[0] as string;
+
+/** An --llm with an unknown provider is a usage error (exit 2) listing the spec forms. */
+export function checkLlmProvider(registry: Registry, spec: string): void {
+  const forms = registry.listLlms().map((e) => e.name);
+  const kinds = new Set(forms.map(providerOf));
+  if (!kinds.has(providerOf(spec))) {
+    throw invalidValue("--llm", spec, `one of: ${forms.join(", ")}`);
   }
 }
 
@@ -279,6 +305,8 @@ export async function prepareRun(
   const modelSpec = required(settings, "model", "model", "clip-vit-b32", command);
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
   const llmSpec = llmSpecIn(givenLlm, io.cwd);
+  checkLlmProvider(registry, llmSpec);
+  await checkStrategyName(registry, strategyName);
   await registry.checkLlm(llmSpec, io.env);
   const root = dataRootOf(settings, io.cwd, command);
   await checkDatasetName(registry, datasetName);
