@@ -45,8 +45,13 @@ export function mainHelp(): string {
       (c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split(/(?<=[a-z0-9)'’]{3}\.) (?=[A-Z])/)[0]}`,
     ),
     "",
-    "Example:",
+    "Your own images: --dataset ./my_folder (one sub-folder of images per class), folder:<dir> or",
+    "manifest:<file.csv> (rows path,label[,split]); no --data-root needed. Check them first with",
+    "`vlmopt datasets check ./my_folder`.",
+    "",
+    "Examples:",
     "  vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
+    "  vlmopt optimize --dataset ./my_folder --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -49,7 +49,8 @@ export const OPTIONS = {
     key: "dataset",
     type: "string",
     placeholder: "<name>",
-    description: "dataset name (see `vlmopt datasets list`)",
+    description:
+      "a dataset from `vlmopt datasets list`, or your own: ./my_folder (one sub-folder per class), folder:<dir>, manifest:<file.csv>",
     setting: true,
   }),
   dataRoot: o({
@@ -57,7 +58,8 @@ export const OPTIONS = {
     key: "dataRoot",
     type: "string",
     placeholder: "<dir>",
-    description: "directory holding the datasets (e.g. ../shared/datasets)",
+    description:
+      "directory holding the paper's datasets (eurosat/, oxford_flowers/, … or CoOp's DATA folder); not needed for your own data",
     setting: true,
   }),
   shots: o({

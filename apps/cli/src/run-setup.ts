@@ -13,6 +13,7 @@ import {
   validateBudget,
 } from "@vlmopt/core";
 import type { Settings } from "./config.js";
+import { datasetArgOf } from "./dataset-arg.js";
 import { fewshotOptions, loadDatasetFor } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
@@ -46,37 +47,7 @@ export function absolutePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
-/** The data root as an absolute path that exists, or a ConfigError saying what to pass. */
-export function dataRootOf(settings: Settings, cwd: string, command: string): string {
-  const given = required(settings, "dataRoot", "data-root", "../shared/datasets", command);
-  const root = absolutePath(cwd, given);
-  if (!existsSync(root)) {
-    throw new ConfigError(`data root ${root} does not exist (--data-root ${given})`, {
-      hint: "pass the directory that holds eurosat/, oxford_flowers/, ... e.g. --data-root ../shared/datasets (or set VLMOPT_DATA_ROOT)",
-    });
-  }
-  return root;
-}
-
-/** Checks the dataset name against the registry before anything is loaded. */
-export async function checkDatasetName(
-  registry: Registry,
-  name: string,
-  option = "--dataset",
-): Promise<void> {
-  // folder:<dir>, manifest:<file> and paths are the loader's business.
-  if (/[:/\\]/.test(name)) return;
-  const list = await registry.listDatasets();
-  const known = list.map((d) => d.name);
-  const aliases = list.flatMap((d) => (Array.isArray(d.aliases) ? (d.aliases as string[]) : []));
-  if (known.length > 0 && !known.includes(name) && !aliases.includes(name)) {
-    throw invalidValue(
-      option,
-      name,
-      `one of: ${known.join(", ")} — or your own data: a folder of class folders (./my_folder), folder:<dir> or manifest:<file.csv> (see \`vlmopt datasets list\`)`,
-    );
-  }
-}
+export { checkDatasetName, dataRootOf } from "./dataset-arg.js";
 
 /** An unknown --strategy is a usage error (exit 2) listing the strategies. */
 export async function checkStrategyName(registry: Registry, name: string): Promise<void> {
@@ -308,20 +279,25 @@ export async function prepareRun(
   checkLlmProvider(registry, llmSpec);
   await checkStrategyName(registry, strategyName);
   await registry.checkLlm(llmSpec, io.env);
-  const root = dataRootOf(settings, io.cwd, command);
-  await checkDatasetName(registry, datasetName);
+  const data = await datasetArgOf(registry, datasetName, settings, { cwd: io.cwd, command });
+  const root = data.root;
   const strategy = await registry.resolveStrategy(strategyName, strategyParams(settings), { datasetName });
   const budget = budgetOf(settings);
   const price = priceOf(settings);
   const seed = num(settings, "seed") ?? 1;
   const shots = num(settings, "shots");
-  const loaded = await loadDatasetFor(registry, datasetName, {
-    root,
-    ...(shots !== undefined ? { shots } : {}),
-    seed,
-    ...fewshotOptions(settings, io.cwd),
-    ...(io.signal ? { signal: io.signal } : {}),
-  });
+  const loaded = await loadDatasetFor(
+    registry,
+    data.spec,
+    {
+      root,
+      ...(shots !== undefined ? { shots } : {}),
+      seed,
+      ...fewshotOptions(settings, io.cwd),
+      ...(io.signal ? { signal: io.signal } : {}),
+    },
+    data.own,
+  );
   const dataset = withTestLimit(loaded, num(settings, "testLimit"));
   const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
   const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);
@@ -334,7 +310,10 @@ export async function prepareRun(
     const v = settings[spec.key];
     if (v !== undefined) manifestOptions[spec.key] = v;
   }
-  manifestOptions.dataRoot = root;
+  // Own data is recorded by its absolute path, so that `vlmopt resume` works from any directory.
+  manifestOptions.dataset = data.spec;
+  if (data.own) delete manifestOptions.dataRoot;
+  else manifestOptions.dataRoot = root;
   manifestOptions.llm = llmSpec;
   const fewshotFile = fewshotOptions(settings, io.cwd).fewshotFile;
   if (fewshotFile) manifestOptions.fewshotFile = fewshotFile;
