@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import {
   type Budget,
