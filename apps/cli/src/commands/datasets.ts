@@ -1,3 +1,4 @@
+import { inCliForm } from "../cli-name.js";
 import { type Command, printJson } from "../command-context.js";
 import { DATASET_ARG_NOTES, datasetArgOf, OWN_DATA_HINT } from "../dataset-arg.js";
 import { fewshotOptions } from "../dataset-load.js";
@@ -20,7 +21,7 @@ export const datasetsListCommand: Command = {
         `${table(
           ["dataset", "description"],
           list.map((d) => [d.name, d.description]),
-        )}\n\nOwn data: ${OWN_DATA_HINT}. Check it first with \`vlmopt datasets check ./my_folder\`.\n`,
+        )}\n\n${inCliForm(`Own data: ${OWN_DATA_HINT}. Check it first with \`vlmopt datasets check ./my_folder\`.`, io.env)}\n`,
       );
     return 0;
   },
@@ -92,7 +93,7 @@ export const datasetsCheckCommand: Command = {
       const at = p.file ? ` ${p.file}` : "";
       lines.push(`${p.severity}${at}: ${p.message}${p.fix ? ` — ${p.fix}` : ""}`);
     }
-    io.stdout(`${lines.join("\n")}\n`);
+    io.stdout(`${inCliForm(lines.join("\n"), io.env)}\n`);
     return check.ok ? 0 : 1;
   },
 };
