@@ -136,7 +136,7 @@ describe("own data without --data-root", () => {
     expect(help.outText).toContain("--dataset ./my_folder");
     const list = memoryIo();
     expect(await run(["datasets", "list"], list)).toBe(0);
-    expect(list.outText).toMatch(/Own data: your own data needs no --data-root: --dataset \.\/my_folder/);
+    expect(list.outText).toMatch(/^Your own data needs no --data-root: --dataset \.\/my_folder/m);
   });
 });
 

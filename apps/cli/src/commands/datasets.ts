@@ -21,7 +21,7 @@ export const datasetsListCommand: Command = {
         `${table(
           ["dataset", "description"],
           list.map((d) => [d.name, d.description]),
-        )}\n\n${inCliForm(`Own data: ${OWN_DATA_HINT}. Check it first with \`vlmopt datasets check ./my_folder\`.`, io.env)}\n`,
+        )}\n\n${inCliForm(`${OWN_DATA_HINT[0]?.toUpperCase()}${OWN_DATA_HINT.slice(1)}. Check it first with \`vlmopt datasets check ./my_folder\`.`, io.env)}\n`,
       );
     return 0;
   },
