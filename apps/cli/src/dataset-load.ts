@@ -2,6 +2,8 @@ import { isAbsolute, resolve } from "node:path";
 import type { Dataset } from "@vlmopt/core";
 import { VlmoptError } from "@vlmopt/core";
 import type { Settings } from "./config.js";
+import type { DatasetArg } from "./dataset-arg.js";
+import type { CliIo } from "./io.js";
 import { ListedError } from "./listed-error.js";
 import type { Registry, ResolveDatasetOptions } from "./registry.js";
 
@@ -102,18 +104,29 @@ export function selectionFlags(options: Omit<ResolveDatasetOptions, "root" | "si
 }
 
 /**
- * registry.resolveDataset, with a load failure turned into a readable CLI error; `own` (own data)
- * leaves --data-root out of the check it names.
+ * Loads a dataset argument (see datasetArgOf) with the K-shot selection and the --fewshot-* flags,
+ * a load failure turned into a readable CLI error that names the check selecting the same lists.
  */
 export async function loadDatasetFor(
   registry: Registry,
-  name: string,
-  options: ResolveDatasetOptions,
-  own = false,
+  data: DatasetArg,
+  select: { seed: number; shots?: number | undefined },
+  settings: Settings,
+  io: CliIo,
 ): Promise<Dataset> {
+  const options: ResolveDatasetOptions = {
+    root: data.root,
+    seed: select.seed,
+    ...(select.shots !== undefined ? { shots: select.shots } : {}),
+    ...fewshotOptions(settings, io.cwd),
+    ...(io.signal ? { signal: io.signal } : {}),
+  };
   try {
-    return await registry.resolveDataset(name, options);
+    return await registry.resolveDataset(data.spec, options);
   } catch (error) {
-    throw readableDatasetError(error, name, own ? undefined : options.root, selectionFlags(options)) ?? error;
+    throw (
+      readableDatasetError(error, data.spec, data.own ? undefined : data.root, selectionFlags(options)) ??
+      error
+    );
   }
 }

@@ -285,18 +285,7 @@ export async function prepareRun(
   const price = priceOf(settings);
   const seed = num(settings, "seed") ?? 1;
   const shots = num(settings, "shots");
-  const loaded = await loadDatasetFor(
-    registry,
-    data.spec,
-    {
-      root,
-      ...(shots !== undefined ? { shots } : {}),
-      seed,
-      ...fewshotOptions(settings, io.cwd),
-      ...(io.signal ? { signal: io.signal } : {}),
-    },
-    data.own,
-  );
+  const loaded = await loadDatasetFor(registry, data, { seed, shots }, settings, io);
   const dataset = withTestLimit(loaded, num(settings, "testLimit"));
   const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
   const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, extractFeatures, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
 import { datasetArgOf } from "../dataset-arg.js";
-import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
+import { loadDatasetFor } from "../dataset-load.js";
 import { pct, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
@@ -88,18 +88,7 @@ export const evalCommand: Command = {
     const data = await datasetArgOf(registry, datasetName, s, { cwd: io.cwd, command: "eval" });
     const seed = num(s, "seed") ?? 1;
     const shots = num(s, "shots");
-    const dataset = await loadDatasetFor(
-      registry,
-      data.spec,
-      {
-        root: data.root,
-        seed,
-        ...(shots !== undefined ? { shots } : {}),
-        ...fewshotOptions(s, io.cwd),
-        ...(io.signal ? { signal: io.signal } : {}),
-      },
-      data.own,
-    );
+    const dataset = await loadDatasetFor(registry, data, { seed, shots }, s, io);
     const limit = num(s, "limit");
     const images = limit === undefined ? dataset.splits[split] : spreadSubset(dataset.splits[split], limit);
     if (images.length === 0) {

@@ -12,7 +12,7 @@ import {
 import { type Command, printJson } from "../command-context.js";
 import type { Settings } from "../config.js";
 import { datasetArgOf } from "../dataset-arg.js";
-import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
+import { loadDatasetFor } from "../dataset-load.js";
 import { pct, shownPath, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
@@ -82,18 +82,7 @@ export const transferCommand: Command = {
     });
     const shots = data.manifest.dataset.shots ?? num(saved, "shots");
     const seed = data.manifest.dataset.seed ?? data.manifest.seed;
-    const loaded = await loadDatasetFor(
-      registry,
-      source.spec,
-      {
-        root: source.root,
-        seed,
-        ...(shots !== undefined ? { shots } : {}),
-        ...fewshotOptions(settings, io.cwd),
-        ...(io.signal ? { signal: io.signal } : {}),
-      },
-      source.own,
-    );
+    const loaded = await loadDatasetFor(registry, source, { seed, shots }, settings, io);
     const dataset = withTestLimit(loaded, num(settings, "testLimit"));
     const encoder = await loadModel(registry, modelSpec, settings, io, parsed.json);
     const warnings: string[] = [];
