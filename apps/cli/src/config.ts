@@ -111,7 +111,7 @@ export function minOf(spec: OptionSpec): number {
 
 /** What a value of the option must be, e.g. "a whole number ≥ 1" (its real minimum). */
 export function typeText(spec: OptionSpec): string {
-  if (spec.choices) return `one of ${spec.choices.join(", ")}`;
+  if (spec.choices) return `one of: ${spec.choices.join(", ")}`;
   return {
     string: "a text",
     strings: "a text",

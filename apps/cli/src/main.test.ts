@@ -273,6 +273,12 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
       /^error: --k "0" is not a whole number ≥ 1\n/,
     ],
     [
+      "value not among the choices",
+      ["eval", "--dataset", "toy", "--data-root", "data", "-t", "a {}", "--split", "bogus"],
+      2,
+      /^error: --split "bogus" is not one of: train, val, test\n/,
+    ],
+    [
       "negative decimal",
       ["optimize", ...base, "--llm", "scripted", "--temperature", "-0.5"],
       2,
