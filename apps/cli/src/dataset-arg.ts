@@ -16,9 +16,11 @@ export interface DatasetArg {
 
 const abs = (cwd: string, path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
 
+const OWN_DATA_FORMS =
+  "--dataset ./my_folder (one sub-folder of images per class), folder:<dir>, or manifest:<file.csv|.jsonl> (rows path,label[,split])";
+
 /** How to give your own data, for help texts and errors. */
-export const OWN_DATA_HINT =
-  "your own data needs no --data-root: --dataset ./my_folder (one sub-folder of images per class), folder:<dir>, or manifest:<file.csv|.jsonl> (rows path,label[,split])";
+export const OWN_DATA_HINT = `your own data needs no --data-root: ${OWN_DATA_FORMS}`;
 
 /**
  * Own data in a dataset argument, made absolute against `cwd` (the loader would take the process's
@@ -71,7 +73,7 @@ export async function checkDatasetName(
     throw invalidValue(
       option,
       name,
-      `one of: ${list.map((d) => d.name).join(", ")} — or ${OWN_DATA_HINT} (see \`vlmopt datasets list\`)`,
+      `one of: ${list.map((d) => d.name).join(", ")} (see \`vlmopt datasets list\`) — or your own images: ${OWN_DATA_FORMS}`,
     );
   }
 }

@@ -240,7 +240,7 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
         "toy",
       ],
       2,
-      /--dataset "nope" is not one of: toy — or your own data/,
+      /--dataset "nope" is not one of: toy \(see `vlmopt datasets list`\) — or your own images: --dataset \.\/my_folder/,
     ],
     [
       "unknown strategy",
