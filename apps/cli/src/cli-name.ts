@@ -25,6 +25,12 @@ const COMMAND_WORDS = [
  * `pnpm exec vlmopt` from node_modules/.bin — no `vlmopt` is on the shell's PATH after
  * `pnpm install`), else the bare name (an `npm i -g` install, or a shell where it is on PATH).
  * pnpm sets npm_config_user_agent ("pnpm/10.34.9 npm/? node/v20…") for what it runs.
+ *
+ * Why a bin and not a root script: "the exec part is actually optional when the command is not in
+ * conflict with a builtin pnpm command" (https://pnpm.io/cli/exec), and exec prints no banner,
+ * while `pnpm run` prints "> pkg@ script" on stdout unless the reporter is "silent" (pnpm 10.34.9's
+ * run handler: `silent: opts.reporter === "silent"`) — and `reporter=silent` in .npmrc would also
+ * hide `pnpm install`'s errors (its silent reporter drops ERR_PNPM_* errors).
  */
 export function cliName(program: string, env: Record<string, string | undefined>): string {
   return /^pnpm\//.test(env.npm_config_user_agent ?? "") ? `pnpm ${program}` : program;
