@@ -21,6 +21,16 @@ const smokeRun = (root: string) => [
 ];
 
 describe("vlmopt-bench command line", () => {
+  it("names its commands in the form that was run (`pnpm vlmopt-bench` through pnpm)", async () => {
+    const viaPnpm = memoryIo({ npm_config_user_agent: "pnpm/10.34.9 npm/? node/v20.20.2 linux x64" });
+    expect(await run(["--help"], viaPnpm.io, { wiring: toyWiring() })).toBe(EXIT.ok);
+    expect(viaPnpm.stdout()).toMatch(/^ {2}pnpm vlmopt-bench run --suite /m);
+    expect(viaPnpm.stdout()).toMatch(/^vlmopt-bench — /);
+    const plain = memoryIo();
+    expect(await run(["--help"], plain.io, { wiring: toyWiring() })).toBe(EXIT.ok);
+    expect(plain.stdout()).toMatch(/^ {2}vlmopt-bench run --suite /m);
+  });
+
   it("prints help for every command", async () => {
     for (const argv of [
       ["--help"],

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { inCliForm } from "@vlmopt/cli";
 import { ConfigError, VlmoptError } from "@vlmopt/core";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
@@ -134,8 +135,15 @@ export function slug(text: string): string {
   );
 }
 
+/** Help and messages name vlmopt-bench and vlmopt commands in the form that was run (`pnpm vlmopt-bench …`). */
+function namedIo(io: BenchIo): BenchIo {
+  const named = (text: string) => inCliForm(inCliForm(text, io.env, "vlmopt-bench"), io.env);
+  return { ...io, stdout: (text) => io.stdout(named(text)), stderr: (text) => io.stderr(named(text)) };
+}
+
 /** Runs the bench with argv (without node and script); returns the exit code. */
-export async function run(argv: readonly string[], io: BenchIo, options: RunOptions = {}): Promise<number> {
+export async function run(argv: readonly string[], ioIn: BenchIo, options: RunOptions = {}): Promise<number> {
+  const io = namedIo(ioIn);
   const wiring = options.wiring ?? createDefaultWiring();
   const [command, ...rest] = argv;
   try {

@@ -321,7 +321,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
           "simulated",
         ],
         {},
-        /^error: unknown dataset "eurosatt" \(--dataset\) — use one of: .*eurosat/,
+        /^error: --dataset "eurosatt" is not one of: .*eurosat/,
       ],
       [
         "missing data root",
@@ -372,7 +372,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
       it(name, async () => {
         const cwd = mkdtempSync(join(work, "bad-"));
         const r = await vlmopt(args[0] === "optimize" ? [...args, "--out", "runs"] : args, env, cwd);
-        expect(r.code).toBe(name === "unknown flag" ? 2 : 1);
+        expect(r.code).toBe(name === "unknown flag" || name === "unknown dataset" ? 2 : 1);
         expect(r.stderr).toMatch(pattern);
         expect(r.stderr).not.toMatch(/\n\s+at /);
         expect(readdirSync(cwd)).toEqual([]);

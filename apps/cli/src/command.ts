@@ -10,7 +10,7 @@ import {
 } from "./config.js";
 import type { CliIo } from "./io.js";
 import { GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
-import { UsageError } from "./usage-error.js";
+import { invalidValue, UsageError } from "./usage-error.js";
 
 export interface CommandSpec {
   /** e.g. "optimize" or "models list". */
@@ -47,13 +47,41 @@ export function allOptions(spec: CommandSpec): OptionSpec[] {
   return out;
 }
 
+/**
+ * `--shots -1` as `--shots=-1`: node's parseArgs takes a value that starts with "-" for an option
+ * ("argument is ambiguous"), so a negative number after an option that takes a value is joined to
+ * it, and then gets vlmopt's own message ("is not a whole number ≥ 1").
+ */
+export function joinNegativeNumbers(argv: readonly string[], specs: readonly OptionSpec[]): string[] {
+  const takesValue = new Set<string>();
+  for (const o of specs) {
+    if (o.type === "boolean") continue;
+    takesValue.add(`--${o.flag}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses argv for one command: flags > VLMOPT_* env > vlmopt.config.json > defaults. */
 export function parseCommand(spec: CommandSpec, argv: readonly string[], io: CliIo): ParsedCommand {
   const specs = allOptions(spec);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeNumbers(argv, specs),
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
@@ -83,7 +111,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], io: Cli
     }
     const value = parseValue(o, String(raw));
     if (value === null) {
-      throw new UsageError(`--${o.flag} ${JSON.stringify(raw)} is not ${typeText(o)}`, spec.name);
+      throw invalidValue(`--${o.flag}`, String(raw), typeText(o), spec.name);
     }
     flags[o.key] = value;
   }

@@ -14,9 +14,9 @@ function zodOf(spec: OptionSpec): z.ZodType {
     case "string":
       return spec.choices ? z.enum(spec.choices as [string, ...string[]]) : z.string().min(1);
     case "number":
-      return z.number().finite().nonnegative();
+      return z.number().finite().min(minOf(spec));
     case "integer":
-      return z.number().int().nonnegative();
+      return z.number().int().min(minOf(spec));
     case "boolean":
       return z.boolean();
     case "strings":
@@ -95,23 +95,29 @@ export function parseValue(spec: OptionSpec, text: string): SettingValue | null 
       return null;
     case "number": {
       const n = Number(text);
-      return text.trim() !== "" && Number.isFinite(n) && n >= 0 ? n : null;
+      return text.trim() !== "" && Number.isFinite(n) && n >= minOf(spec) ? n : null;
     }
     case "integer": {
       const n = Number(text);
-      return /^\d+$/.test(text.trim()) && Number.isSafeInteger(n) ? n : null;
+      return /^-?\d+$/.test(text.trim()) && Number.isSafeInteger(n) && n >= minOf(spec) ? n : null;
     }
   }
 }
 
+/** The smallest value a number option takes (its `min`, else 0). */
+export function minOf(spec: OptionSpec): number {
+  return spec.min ?? 0;
+}
+
+/** What a value of the option must be, e.g. "a whole number ≥ 1" (its real minimum). */
 export function typeText(spec: OptionSpec): string {
-  if (spec.choices) return `one of ${spec.choices.join(", ")}`;
+  if (spec.choices) return `one of: ${spec.choices.join(", ")}`;
   return {
     string: "a text",
     strings: "a text",
     boolean: "true or false",
-    number: "a number ≥ 0",
-    integer: "a whole number ≥ 0",
+    number: `a number ≥ ${minOf(spec)}`,
+    integer: `a whole number ≥ ${minOf(spec)}`,
   }[spec.type];
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatasetFormatError } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
-import { cliWording, readableDatasetError } from "./dataset-load.js";
+import { cliWording, readableDatasetError, selectionFlags } from "./dataset-load.js";
 import { fakeRegistry } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
@@ -48,6 +48,24 @@ describe("readableDatasetError", () => {
       "  … and 3 more (`vlmopt datasets check x --data-root /d` lists every problem)",
     ]);
     expect(error?.kind).toBe("dataset-format");
+  });
+
+  it("names the check that selects what the load selected (own data: no --data-root)", () => {
+    const problems = ["a", "b"].map((code) => ({ code, message: `${code} is wrong`, fix: `Fix ${code}.` }));
+    const flags = selectionFlags({ shots: 2, seed: 3, fewshotSource: "sample", fewshotFile: "/l/f.json" });
+    expect(flags).toEqual([
+      "--shots",
+      "2",
+      "--seed",
+      "3",
+      "--fewshot-source",
+      "sample",
+      "--fewshot-file",
+      "/l/f.json",
+    ]);
+    expect(readableDatasetError(problemsError(problems), "/d/photos", undefined, flags)?.message).toContain(
+      "`vlmopt datasets check /d/photos --shots 2 --seed 3 --fewshot-source sample --fewshot-file /l/f.json` gives the full report",
+    );
   });
 
   it("leaves other errors alone and words API options as flags", () => {

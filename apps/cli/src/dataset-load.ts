@@ -2,6 +2,8 @@ import { isAbsolute, resolve } from "node:path";
 import type { Dataset } from "@vlmopt/core";
 import { VlmoptError } from "@vlmopt/core";
 import type { Settings } from "./config.js";
+import type { DatasetArg } from "./dataset-arg.js";
+import type { CliIo } from "./io.js";
 import { ListedError } from "./listed-error.js";
 import type { Registry, ResolveDatasetOptions } from "./registry.js";
 
@@ -63,14 +65,20 @@ function problemLine(p: Problem): string {
  * A dataset that cannot be loaded, as the CLI prints it: the first line says what and how to fix
  * it; up to five problems follow, indented, each fix once; `vlmopt datasets check` for the rest.
  */
-export function readableDatasetError(error: unknown, name: string, root: string): ListedError | null {
+export function readableDatasetError(
+  error: unknown,
+  name: string,
+  root: string | undefined,
+  flags: readonly string[] = [],
+): ListedError | null {
   const found = problemsOf(error);
   if (!found) return null;
   const { what, problems } = found;
   const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
   const more = problems.length - shown.length;
   const fixes = [...new Set(shown.map((p) => cliWording(p.fix)))];
-  const check = `\`vlmopt datasets check ${name} --data-root ${root}\``;
+  const args = [name, ...(root !== undefined ? ["--data-root", root] : []), ...flags];
+  const check = `\`vlmopt datasets check ${args.join(" ")}\``;
   const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
   const oneFix = fixes.length === 1;
   const first = oneFix
@@ -86,15 +94,43 @@ export function readableDatasetError(error: unknown, name: string, root: string)
   return new ListedError(first, details, "dataset-format", error);
 }
 
-/** registry.resolveDataset, with a load failure turned into a readable CLI error. */
+/**
+ * The flags that make `vlmopt datasets check` select what a load with `options` selects (the same
+ * K-shot lists), so that the check the error names finds the same problems.
+ */
+export function selectionFlags(options: Omit<ResolveDatasetOptions, "root" | "signal">): string[] {
+  const flags: string[] = [];
+  if (options.shots !== undefined) flags.push("--shots", String(options.shots));
+  if (options.seed !== undefined) flags.push("--seed", String(options.seed));
+  if (options.fewshotSource) flags.push("--fewshot-source", options.fewshotSource);
+  if (options.fewshotFile) flags.push("--fewshot-file", options.fewshotFile);
+  return flags;
+}
+
+/**
+ * Loads a dataset argument (see datasetArgOf) with the K-shot selection and the --fewshot-* flags,
+ * a load failure turned into a readable CLI error that names the check selecting the same lists.
+ */
 export async function loadDatasetFor(
   registry: Registry,
-  name: string,
-  options: ResolveDatasetOptions,
+  data: DatasetArg,
+  select: { seed: number; shots?: number | undefined },
+  settings: Settings,
+  io: CliIo,
 ): Promise<Dataset> {
+  const options: ResolveDatasetOptions = {
+    root: data.root,
+    seed: select.seed,
+    ...(select.shots !== undefined ? { shots: select.shots } : {}),
+    ...fewshotOptions(settings, io.cwd),
+    ...(io.signal ? { signal: io.signal } : {}),
+  };
   try {
-    return await registry.resolveDataset(name, options);
+    return await registry.resolveDataset(data.spec, options);
   } catch (error) {
-    throw readableDatasetError(error, name, options.root) ?? error;
+    throw (
+      readableDatasetError(error, data.spec, data.own ? undefined : data.root, selectionFlags(options)) ??
+      error
+    );
   }
 }

@@ -89,6 +89,12 @@ export function fakeRegistry(overrides: Partial<Registry> = {}): Registry & { ll
     async listDatasets() {
       return [{ name: "toy", description: "two classes" }];
     },
+    async listStrategies() {
+      return [{ name: "toy", description: "pool, then one LLM step per iteration" }];
+    },
+    listLlms() {
+      return [{ name: "scripted", description: "core's ScriptedLlm" }, ...createRegistry().listLlms()];
+    },
     async imageCache() {
       return new MemoryEmbeddingCache();
     },

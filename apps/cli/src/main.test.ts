@@ -239,8 +239,50 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
         "--strategy",
         "toy",
       ],
-      1,
-      /unknown dataset "nope" \(--dataset\) — use one of: toy/,
+      2,
+      /--dataset "nope" is not one of: toy \(see `vlmopt datasets list`\) — or your own images: --dataset \.\/my_folder/,
+    ],
+    [
+      "unknown strategy",
+      ["optimize", ...base.map((a) => (a === "toy" ? "nope" : a)), "--dataset", "toy", "--llm", "scripted"],
+      2,
+      /^error: --strategy "nope" is not one of: toy\n/,
+    ],
+    [
+      "unknown provider",
+      ["optimize", ...base, "--llm", "antropic:claude-x"],
+      2,
+      /^error: --llm "antropic:claude-x" is not one of: scripted, anthropic:<model>, /,
+    ],
+    [
+      "negative number",
+      ["optimize", ...base, "--llm", "scripted", "--shots", "-1"],
+      2,
+      /^error: --shots "-1" is not a whole number ≥ 1\n/,
+    ],
+    [
+      "fractional number",
+      ["optimize", ...base, "--llm", "scripted", "--shots", "1.5"],
+      2,
+      /^error: --shots "1.5" is not a whole number ≥ 1\n/,
+    ],
+    [
+      "zero for an option whose minimum is 1",
+      ["optimize", ...base, "--llm", "scripted", "--k", "0"],
+      2,
+      /^error: --k "0" is not a whole number ≥ 1\n/,
+    ],
+    [
+      "value not among the choices",
+      ["eval", "--dataset", "toy", "--data-root", "data", "-t", "a {}", "--split", "bogus"],
+      2,
+      /^error: --split "bogus" is not one of: train, val, test\n/,
+    ],
+    [
+      "negative decimal",
+      ["optimize", ...base, "--llm", "scripted", "--temperature", "-0.5"],
+      2,
+      /^error: --temperature "-0.5" is not a number ≥ 0\n/,
     ],
     [
       "missing data root",
@@ -270,10 +312,20 @@ describe("bad input: one clear line, right exit code, nothing written", () => {
       expect(await run(argv, io, fakeRegistry())).toBe(code);
       expect(io.errText).toMatch(pattern);
       expect(io.errText.split("\n")[0]).toMatch(/^error: /);
+      // Every usage error has the same second line.
+      if (code === 2) expect(io.errText.split("\n")[1]).toMatch(/^usage: run `vlmopt( \w+)? --help`/);
       expect(io.errText).not.toMatch(/\n\s+at /);
       expect(existsSync(join(cwd, "runs"))).toBe(false);
     });
   }
+
+  it("a config file's number below the option's minimum is named with that minimum", async () => {
+    const cwd = setup();
+    writeFileSync(join(cwd, "vlmopt.config.json"), JSON.stringify({ shots: 0 }));
+    const io = memoryIo({ cwd });
+    expect(await run(["optimize", ...base, "--llm", "scripted"], io, fakeRegistry())).toBe(1);
+    expect(io.errText).toMatch(/field "shots" is invalid: .*>=\s*1/);
+  });
 
   it("an invalid config field is named", async () => {
     const cwd = setup();

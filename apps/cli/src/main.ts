@@ -1,4 +1,5 @@
 import { VlmoptError } from "@vlmopt/core";
+import { inCliForm, withCliForm } from "./cli-name.js";
 import { helpText, parseCommand } from "./command.js";
 import type { Command } from "./command-context.js";
 import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
@@ -44,8 +45,13 @@ export function mainHelp(): string {
       (c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split(/(?<=[a-z0-9)'’]{3}\.) (?=[A-Z])/)[0]}`,
     ),
     "",
-    "Example:",
+    "Your own images: --dataset ./my_folder (one sub-folder of images per class), folder:<dir> or",
+    "manifest:<file.csv> (rows path,label[,split]); no --data-root needed. Check them first with",
+    "`vlmopt datasets check ./my_folder`.",
+    "",
+    "Examples:",
     "  vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
+    "  vlmopt optimize --dataset ./my_folder --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
   ];
   return `${lines.join("\n")}\n`;
 }
@@ -68,6 +74,13 @@ export function groupHelp(group: string): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The second line of every usage error (exit 2): where the options or the commands are. */
+function usageLine(command: string): string {
+  return command
+    ? `usage: run \`vlmopt ${command} --help\` for the options and an example\n`
+    : "usage: run `vlmopt --help` for the commands and an example\n";
+}
+
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
   const [first, second] = argv;
   if (first && GROUPS.includes(first) && second && !second.startsWith("-")) {
@@ -84,12 +97,15 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
  */
 export async function run(
   argv: readonly string[],
-  io: CliIo,
+  ioIn: CliIo,
   registry: Registry = createRegistry(),
 ): Promise<number> {
+  const io = withCliForm(ioIn);
+  const help = (text: string) => io.stdout(inCliForm(text, io.env));
   const first = argv[0];
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    (first === undefined ? io.stderr : io.stdout)(mainHelp());
+    if (first === undefined) io.stderr(mainHelp());
+    else help(mainHelp());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === "--version" || first === "-v") {
@@ -97,7 +113,7 @@ export async function run(
     return EXIT.ok;
   }
   if (GROUPS.includes(first) && (argv[1] === "--help" || argv[1] === "-h" || argv[1] === "help")) {
-    io.stdout(groupHelp(first));
+    help(groupHelp(first));
     return EXIT.ok;
   }
   const found = findCommand(argv);
@@ -108,7 +124,7 @@ export async function run(
           .map((c) => `"${c.spec.name}"`)
           .join(" or ")}`
       : `unknown command "${first}"`;
-    io.stderr(`error: ${message}\n\n${group ? groupHelp(group) : mainHelp()}`);
+    io.stderr(`error: ${message}\n${usageLine(group ?? "")}${group ? `\n${groupHelp(group)}` : ""}`);
     return EXIT.usage;
   }
   const { command, rest } = found;
@@ -116,15 +132,13 @@ export async function run(
   try {
     const parsed = parseCommand(command.spec, rest, io);
     if (parsed.help) {
-      io.stdout(helpText(command.spec));
+      help(helpText(command.spec));
       return EXIT.ok;
     }
     return await command.run(parsed, { io, registry });
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(
-        `error: ${error.message}\nusage: run \`vlmopt ${command.spec.name} --help\` for the options and an example\n`,
-      );
+      io.stderr(`error: ${error.message}\n${usageLine(command.spec.name)}`);
       return EXIT.usage;
     }
     if (VlmoptError.isInstance(error) && error.kind === "abort") {

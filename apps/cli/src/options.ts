@@ -16,6 +16,8 @@ export interface OptionSpec {
   defaultValue?: string | number | boolean;
   /** Allowed values. */
   choices?: readonly string[];
+  /** Smallest allowed value of a "number" or "integer" option (default 0). */
+  min?: number;
 }
 
 const o = (spec: OptionSpec): OptionSpec => spec;
@@ -47,7 +49,8 @@ export const OPTIONS = {
     key: "dataset",
     type: "string",
     placeholder: "<name>",
-    description: "dataset name (see `vlmopt datasets list`)",
+    description:
+      "a dataset from `vlmopt datasets list`, or your own: ./my_folder (one sub-folder per class), folder:<dir>, manifest:<file.csv>",
     setting: true,
   }),
   dataRoot: o({
@@ -55,7 +58,8 @@ export const OPTIONS = {
     key: "dataRoot",
     type: "string",
     placeholder: "<dir>",
-    description: "directory holding the datasets (e.g. ../shared/datasets)",
+    description:
+      "directory holding the paper's datasets (eurosat/, oxford_flowers/, … or CoOp's DATA folder); not needed for your own data",
     setting: true,
   }),
   shots: o({
@@ -66,6 +70,7 @@ export const OPTIONS = {
     description: "K in K-shot: training images per class",
     setting: true,
     defaultValue: 1,
+    min: 1,
   }),
   seed: o({
     flag: "seed",
@@ -159,6 +164,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "templates shown to the LLM per step (top/bottom k)",
     setting: true,
+    min: 1,
   }),
   templatesPerCall: o({
     flag: "templates-per-call",
@@ -167,6 +173,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "templates asked of the LLM per call",
     setting: true,
+    min: 1,
   }),
   temperature: o({
     flag: "temperature",
@@ -231,6 +238,7 @@ export const OPTIONS = {
     placeholder: "<k>",
     description: "choose an ensemble of the top k templates instead of the single best",
     setting: true,
+    min: 1,
   }),
   out: o({
     flag: "out",
@@ -264,6 +272,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "CPU threads for the CLIP model",
     setting: true,
+    min: 1,
   }),
   offline: o({
     flag: "offline",
@@ -328,6 +337,7 @@ export const OPTIONS = {
     placeholder: "<n>",
     description: "score on n test images spread evenly over the split (quick checks)",
     setting: true,
+    min: 1,
   }),
   template: o({
     flag: "template",
@@ -365,6 +375,7 @@ export const OPTIONS = {
     type: "integer",
     placeholder: "<n>",
     description: "score on n images spread evenly over the split",
+    min: 1,
   }),
   html: o({
     flag: "html",

@@ -77,7 +77,12 @@ export interface Registry {
   listModels(): Promise<CatalogEntry[]>;
   downloadModel(id: string, options?: ResolveModelOptions): Promise<unknown>;
   listDatasets(): Promise<CatalogEntry[]>;
-  checkDataset(name: string, root: string): Promise<DatasetCheck>;
+  /** With `shots`, also the K-shot lists a load with the same options would use (see ResolveDatasetOptions). */
+  checkDataset(
+    name: string,
+    root: string,
+    options?: Omit<ResolveDatasetOptions, "root">,
+  ): Promise<DatasetCheck>;
   /**
    * Checks the files a run will use (split name → paths) before anything is spent: each exists
    * and has a readable image header. Throws a DatasetFormatError naming every bad file.
@@ -179,9 +184,9 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
       const m = await datasets();
       return m.listDatasets().map((e) => entryOf(e));
     },
-    async checkDataset(name, root) {
+    async checkDataset(name, root, options = {}) {
       const m = await datasets();
-      return m.checkDataset(name, root);
+      return m.checkDataset(name, root, strip({ ...options }));
     },
     async checkImages(splits, options = {}) {
       const m = await datasets();

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import {
   type Budget,
@@ -13,11 +12,12 @@ import {
   validateBudget,
 } from "@vlmopt/core";
 import type { Settings } from "./config.js";
+import { datasetArgOf } from "./dataset-arg.js";
 import { fewshotOptions, loadDatasetFor, readableDatasetError } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
 import type { Registry, ResolveModelOptions } from "./registry.js";
-import { UsageError } from "./usage-error.js";
+import { invalidValue, UsageError } from "./usage-error.js";
 
 export function str(settings: Settings, key: string): string | undefined {
   const v = settings[key];
@@ -46,29 +46,25 @@ export function absolutePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
-/** The data root as an absolute path that exists, or a ConfigError saying what to pass. */
-export function dataRootOf(settings: Settings, cwd: string, command: string): string {
-  const given = required(settings, "dataRoot", "data-root", "../shared/datasets", command);
-  const root = absolutePath(cwd, given);
-  if (!existsSync(root)) {
-    throw new ConfigError(`data root ${root} does not exist (--data-root ${given})`, {
-      hint: "pass the directory that holds eurosat/, oxford_flowers/, ... e.g. --data-root ../shared/datasets (or set VLMOPT_DATA_ROOT)",
-    });
+export { checkDatasetName, dataRootOf } from "./dataset-arg.js";
+
+/** An unknown --strategy is a usage error (exit 2) listing the strategies. */
+export async function checkStrategyName(registry: Registry, name: string): Promise<void> {
+  const known = (await registry.listStrategies()).map((s) => s.name);
+  if (known.length > 0 && !known.includes(name)) {
+    throw invalidValue("--strategy", name, `one of: ${known.join(", ")}`);
   }
-  return root;
 }
 
-/** Checks the dataset name against the registry before anything is loaded. */
-export async function checkDatasetName(registry: Registry, name: string): Promise<void> {
-  // folder:<dir>, manifest:<file> and paths are the loader's business.
-  if (/[:/\\]/.test(name)) return;
-  const list = await registry.listDatasets();
-  const known = list.map((d) => d.name);
-  const aliases = list.flatMap((d) => (Array.isArray(d.aliases) ? (d.aliases as string[]) : []));
-  if (known.length > 0 && !known.includes(name) && !aliases.includes(name)) {
-    throw new ConfigError(`unknown dataset "${name}" (--dataset)`, {
-      hint: `use one of: ${known.join(", ")} (see \`vlmopt datasets list\`)`,
-    });
+/** The provider of an LLM spec ("anthropic" of "anthropic:claude-x"). */
+const providerOf = (spec: string): string => spec.trim().split(/[:[@]/)[0] as string;
+
+/** An --llm with an unknown provider is a usage error (exit 2) listing the spec forms. */
+export function checkLlmProvider(registry: Registry, spec: string): void {
+  const forms = registry.listLlms().map((e) => e.name);
+  const kinds = new Set(forms.map(providerOf));
+  if (!kinds.has(providerOf(spec))) {
+    throw invalidValue("--llm", spec, `one of: ${forms.join(", ")}`);
   }
 }
 
@@ -324,21 +320,17 @@ export async function prepareRun(
   const params = strategyParams(settings);
   checkIterations(params, command);
   const llmSpec = llmSpecIn(givenLlm, io.cwd);
+  checkLlmProvider(registry, llmSpec);
+  await checkStrategyName(registry, strategyName);
   await registry.checkLlm(llmSpec, io.env);
-  const root = dataRootOf(settings, io.cwd, command);
-  await checkDatasetName(registry, datasetName);
+  const data = await datasetArgOf(registry, datasetName, settings, { cwd: io.cwd, command });
+  const root = data.root;
   const strategy = await registry.resolveStrategy(strategyName, params, { datasetName });
   const budget = budgetOf(settings);
   const price = priceOf(settings);
   const seed = num(settings, "seed") ?? 1;
   const shots = num(settings, "shots");
-  const loaded = await loadDatasetFor(registry, datasetName, {
-    root,
-    ...(shots !== undefined ? { shots } : {}),
-    seed,
-    ...fewshotOptions(settings, io.cwd),
-    ...(io.signal ? { signal: io.signal } : {}),
-  });
+  const loaded = await loadDatasetFor(registry, data, { seed, shots }, settings, io);
   const dataset = withTestLimit(loaded, num(settings, "testLimit"));
   const p = dataset.provenance;
   if (!ctx.quiet && p?.shotsRequested !== undefined && p.shots !== undefined) {
@@ -363,7 +355,10 @@ export async function prepareRun(
     const v = settings[spec.key];
     if (v !== undefined) manifestOptions[spec.key] = v;
   }
-  manifestOptions.dataRoot = root;
+  // Own data is recorded by its absolute path, so that `vlmopt resume` works from any directory.
+  manifestOptions.dataset = data.spec;
+  if (data.own) delete manifestOptions.dataRoot;
+  else manifestOptions.dataRoot = root;
   manifestOptions.llm = llmSpec;
   const fewshotFile = fewshotOptions(settings, io.cwd).fewshotFile;
   if (fewshotFile) manifestOptions.fewshotFile = fewshotFile;

@@ -136,8 +136,14 @@ export async function selectSplits(
 /** Structural checks of the selected lists (labels, class names, empty classes, train/test overlap). */
 export function validateSelection(source: DatasetSource, sel: Selection, problems: ProblemList): void {
   for (const list of [sel.train, sel.val, sel.test]) checkLabels(list, source.classNames, problems);
-  checkEmptyClasses(sel.train, source.classNames, problems, "error");
-  checkEmptyClasses(sel.test, source.classNames, problems, source.generatedSplit ? "warning" : "error");
+  checkEmptyClasses(sel.train, source.classNames, problems, "error", source.layout);
+  checkEmptyClasses(
+    sel.test,
+    source.classNames,
+    problems,
+    source.generatedSplit ? "warning" : "error",
+    source.layout,
+  );
   checkTrainTestOverlap([sel.train, sel.val], sel.test, problems);
 }
 

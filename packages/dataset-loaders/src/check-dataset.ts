@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
+import { type Selection, type SelectOptions, selectSplits, validateSelection } from "./build-dataset.js";
 import { listFewShotFiles } from "./fewshot-lookup.js";
 import { checkImageFiles } from "./image-check.js";
 import { reportImageResults } from "./image-problems.js";
-import type { OwnDataOptions } from "./own-data-options.js";
+import { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
 import { ProblemList } from "./problems.js";
 import { readSource } from "./read-source.js";
 import type { DatasetSource } from "./source.js";
@@ -19,13 +20,16 @@ import {
   type EntryList,
 } from "./validate.js";
 
-export interface CheckDatasetOptions extends OwnDataOptions {
+export interface CheckDatasetOptions extends OwnDataOptions, Omit<SelectOptions, "signal"> {
   /**
    * How images are checked: "header" (default: read, decode the header with sharp, check the
    * JPEG/PNG end marker, hash the bytes), "full" (decode every pixel), "exists" (stat only), "none".
    */
   images?: ImageCheckLevel;
-  /** An extra CoOp few-shot file to check (e.g. coop_splits/fewshot/eurosat.json.gz). */
+  /**
+   * An extra CoOp few-shot file to check (e.g. coop_splits/fewshot/eurosat.json.gz); with `shots`,
+   * also the file the K-shot lists are taken from, as in loadDataset.
+   */
   fewshotFile?: string;
   /** Files checked at once (default 16 for decoding, 64 for stat). */
   concurrency?: number;
@@ -81,9 +85,28 @@ function emptyReport(name: string): CheckReport {
       imagesUnreadable: 0,
       fewshotFiles: 0,
     },
+    classNames: [],
+    skippedFiles: [],
+    selection: null,
     missingFiles: [],
     unreadableFiles: [],
   };
+}
+
+/**
+ * With `shots`: the K-shot lists loadDataset would use, selected and validated by the very code a
+ * load runs (selectSplits, validateSelection), so the check finds what the load would reject: a
+ * missing few-shot list, a list that overlaps the test split, labels out of range, empty classes.
+ */
+async function checkSelection(
+  source: DatasetSource,
+  options: CheckDatasetOptions,
+  problems: ProblemList,
+): Promise<Selection | undefined> {
+  if (options.shots === undefined) return undefined;
+  const selection = await selectSplits(source, options, problems);
+  if (selection) validateSelection(source, selection, problems);
+  return selection;
 }
 
 /**
@@ -115,9 +138,16 @@ export async function checkDataset(
     checkLabels(list, source.classNames, problems);
     checkDuplicatePaths(list, problems);
   }
-  checkEmptyClasses(split.train, source.classNames, problems, "error");
-  checkEmptyClasses(split.val, source.classNames, problems, "warning");
-  checkEmptyClasses(split.test, source.classNames, problems, source.generatedSplit ? "warning" : "error");
+  const { layout } = source;
+  checkEmptyClasses(split.train, source.classNames, problems, "error", layout);
+  checkEmptyClasses(split.val, source.classNames, problems, "warning", layout);
+  checkEmptyClasses(
+    split.test,
+    source.classNames,
+    problems,
+    source.generatedSplit ? "warning" : "error",
+    layout,
+  );
   checkTrainTestOverlap([split.train, split.val], split.test, problems);
   // CoOp's ImageNet train folder (1.28M files) is counted, not listed.
   const trainCount = source.deferredTrain
@@ -132,10 +162,23 @@ export async function checkDataset(
     checkCounts(counts, source.info.expectedCounts, file, source.info.displayName, problems);
   }
   const fewshot = await checkFewShotFiles(source, options, split, problems);
+  const selection = await checkSelection(source, options, problems);
+  if (source.skippedFiles && source.skippedFiles.length > 0) {
+    problems.items({
+      severity: "warning",
+      code: "non-image-skipped",
+      file: source.imageDir,
+      items: source.skippedFiles,
+      one: (item) => `${item} is not an image (by its extension) and was skipped`,
+      many: (n) => `${n} files are not images (by their extension) and were skipped`,
+      fix: `Nothing to do if they are not images; images need one of the extensions ${IMAGE_EXTENSIONS.join(" ")}.`,
+    });
+  }
 
-  // Images: every distinct file of the split and of the few-shot lists.
+  // Images: every distinct file of the split, of the few-shot lists and of the K-shot selection.
   const abs = (e: CoopEntry) => resolve(source.imageDir, e[0]);
-  const trainLike = [split.train, split.val, ...fewshot.lists];
+  const selected = selection ? [selection.train, selection.val] : [];
+  const trainLike = [split.train, split.val, ...fewshot.lists, ...selected];
   const files = [...new Set([...trainLike, split.test].flatMap((l) => l.entries.map(abs)))];
   const level = options.images ?? "header";
   const images = await checkImageFiles(files, level, {
@@ -175,6 +218,19 @@ export async function checkDataset(
   report.splitFile = source.splitFile;
   report.imageDir = source.imageDir;
   report.problems = problems.problems;
+  report.classNames = [...source.classNames];
+  report.skippedFiles = source.skippedFiles ?? [];
+  if (selection && options.shots !== undefined) {
+    report.selection = {
+      shots: options.shots,
+      seed: options.seed ?? 1,
+      source: selection.fewshotFile !== null ? "coop" : "sample",
+      fewshotFile: selection.fewshotFile,
+      train: selection.train.entries.length,
+      val: selection.val.entries.length,
+      test: selection.test.entries.length,
+    };
+  }
   report.counts = {
     classes: source.classNames.length,
     train: trainCount,

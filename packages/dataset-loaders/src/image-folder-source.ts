@@ -1,5 +1,5 @@
 import { readdir } from "node:fs/promises";
-import { basename, extname, join, resolve } from "node:path";
+import { basename, extname, join, relative, resolve } from "node:path";
 import { IMAGE_EXTENSIONS, type OwnDataOptions, splitOwnData } from "./own-data-options.js";
 import type { ProblemList } from "./problems.js";
 import type { DatasetSource } from "./source.js";
@@ -15,18 +15,28 @@ async function subdirs(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function imagesIn(dir: string): Promise<string[]> {
+const isImage = (name: string) => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+
+/** The image files under `dir` (sorted); other files go to `skipped` (hidden ones are ignored). */
+async function imagesIn(dir: string, skipped: string[]): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
     for (const e of await readdir(d, { withFileTypes: true })) {
       if (e.name.startsWith(".")) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase())) out.push(p);
+      else if (isImage(e.name)) out.push(p);
+      else skipped.push(p);
     }
   };
   await walk(dir);
   return out.sort();
+}
+
+/** The non-hidden files directly in `dir` (not in a class folder, so never read). */
+async function filesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => !e.isDirectory() && !e.name.startsWith(".")).map((e) => join(dir, e.name));
 }
 
 /**
@@ -71,13 +81,16 @@ export async function readImageFolderSource(
     return undefined;
   }
   const labelOf = new Map(classDirs.map((c, i) => [c, i]));
+  const skipped: string[] = await filesIn(root);
+  if (presplit)
+    for (const s of SPLIT_DIRS) if (top.includes(s)) skipped.push(...(await filesIn(join(root, s))));
   const toEntries = async (base: string): Promise<CoopEntry[]> => {
     const out: CoopEntry[] = [];
     for (const cls of classDirs) {
       const dir = join(base, cls);
       let files: string[] = [];
       try {
-        files = await imagesIn(dir);
+        files = await imagesIn(dir, skipped);
       } catch {
         files = [];
       }
@@ -107,5 +120,6 @@ export async function readImageFolderSource(
     splitFile: null,
     split,
     generatedSplit: !presplit,
+    skippedFiles: skipped.map((f) => relative(root, f).replaceAll("\\", "/")).sort(),
   };
 }

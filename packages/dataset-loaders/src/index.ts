@@ -21,6 +21,7 @@ export { fewshotKey, readFewShotCollection, readFewShotFile, readSplitFile } fro
 export type {
   CheckCounts,
   CheckReport,
+  CheckSelection,
   CoopEntry,
   CoopLayout,
   CoopSplit,

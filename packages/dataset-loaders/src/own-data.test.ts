@@ -130,3 +130,32 @@ describe("loadManifest", () => {
     expect((error as Error).message).toMatch(/label-unknown/);
   });
 });
+
+describe("checkDataset on an image folder", () => {
+  it("reports where the folder is, its class names and the non-image files it skipped", async () => {
+    const photos = join(tmp.dir, "photos");
+    write(join(photos, "notes.txt"), "not an image");
+    write(join(photos, "cat", "labels.csv"), "path,label");
+    write(join(photos, "dog", ".DS_Store"), "hidden");
+    const report = await checkDataset(`folder:${photos}`, tmp.dir);
+    expect(report.ok).toBe(true);
+    expect(report.datasetDir).toBe(photos);
+    expect(report.classNames).toEqual(["cat", "dog", "owl"]);
+    expect(report.skippedFiles).toEqual(["cat/labels.csv", "notes.txt"]);
+    const skipped = report.problems.filter((p) => p.code === "non-image-skipped");
+    expect(skipped.map((p) => [p.severity, p.entry])).toEqual([
+      ["warning", "cat/labels.csv"],
+      ["warning", "notes.txt"],
+    ]);
+  });
+
+  it("an empty class folder's fix says to remove the empty folder", async () => {
+    mkdirSync(join(tmp.dir, "photos", "zebra"));
+    const report = await checkDataset(`folder:${join(tmp.dir, "photos")}`, tmp.dir);
+    const empty = report.problems.filter((p) => p.code === "empty-class" && p.severity === "error");
+    expect(empty.length).toBeGreaterThan(0);
+    for (const p of empty) expect(p.fix).toMatch(/remove the empty folder/);
+    const error = await loadImageFolder(join(tmp.dir, "photos")).catch((e: unknown) => e);
+    expect((error as DatasetFormatError).hint).toMatch(/remove the empty folder/);
+  });
+});

@@ -24,8 +24,15 @@ export interface ItemProblems {
 export class ProblemList {
   readonly problems: DatasetProblem[] = [];
 
+  /** Adds a problem, once: the same problem found by two checks (a split and a list drawn from it) is kept once. */
   add(problem: DatasetProblem): void {
-    this.problems.push(problem);
+    const same = (p: DatasetProblem) =>
+      p.severity === problem.severity &&
+      p.code === problem.code &&
+      p.message === problem.message &&
+      p.file === problem.file &&
+      p.entry === problem.entry;
+    if (!this.problems.some(same)) this.problems.push(problem);
   }
 
   error(code: string, message: string, fix: string, where: { file?: string; entry?: string } = {}): void {

@@ -18,6 +18,8 @@ export interface DatasetSource {
   split: CoopSplit;
   /** True when train/val/test were made by `splitDataset` (own data without a split). */
   generatedSplit: boolean;
+  /** Non-image files an image folder holds that were not read (paths relative to the folder). */
+  skippedFiles?: string[];
   /** Registry entry (paper datasets only). */
   info?: DatasetInfo;
   /** Where CoOp few-shot lists may be (paper datasets and split dirs); own data samples instead. */

@@ -96,10 +96,32 @@ export interface CheckReport {
   imageDir: string | null;
   problems: DatasetProblem[];
   counts: CheckCounts;
+  /** The class names, in label order (empty when the dataset could not be read). */
+  classNames: string[];
+  /** Files of an image folder that are not images and were not read (relative to the folder). */
+  skippedFiles: string[];
+  /**
+   * With `shots`: the K-shot lists a load (and so `vlmopt optimize`) would use, checked as the load
+   * checks them; null when no `shots` was given or no list could be selected.
+   */
+  selection: CheckSelection | null;
   /** Every missing image file (absolute paths), for reports that list them all. */
   missingFiles: string[];
   /** Every unreadable/corrupt image file (absolute paths). */
   unreadableFiles: string[];
+}
+
+/** The K-shot selection a check made (the one a load with the same options makes). */
+export interface CheckSelection {
+  shots: number;
+  seed: number;
+  /** "coop": CoOp's published list; "sample": the seeded sample of the split. */
+  source: "coop" | "sample";
+  /** The few-shot list used (`<file>#shot_K-seed_S` for an entry of a collection), or null for a sample. */
+  fewshotFile: string | null;
+  train: number;
+  val: number;
+  test: number;
 }
 
 /** How thoroughly image files are checked. */

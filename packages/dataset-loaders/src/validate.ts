@@ -45,12 +45,22 @@ export function checkLabels(list: EntryList, classNames: readonly string[], prob
   });
 }
 
-/** Classes without any image in a non-empty list. */
+/** How to fix a class without images, in the terms of the dataset's layout. */
+export function emptyClassFix(layout: string): string {
+  if (layout === "folder")
+    return "Put images in the class's folder, or remove the empty folder (each sub-folder is a class).";
+  if (layout === "manifest")
+    return "Add rows for these classes to the manifest, or remove them from classnames.txt.";
+  return "Add images for these classes (or remove the classes from the class list).";
+}
+
+/** Classes without any image in a non-empty list; `layout` words the fix (see emptyClassFix). */
 export function checkEmptyClasses(
   list: EntryList,
   classNames: readonly string[],
   problems: ProblemList,
   severity: "error" | "warning" = "error",
+  layout = "",
 ): void {
   if (list.entries.length === 0) return;
   const seen = new Set(list.entries.map((e) => e[1]));
@@ -62,7 +72,7 @@ export function checkEmptyClasses(
     items: empty.map((c) => `${c.label} "${c.name}"`),
     one: (item) => `Class ${item} has no image in ${list.name}`,
     many: (n) => `${n} classes have no image in ${list.name}`,
-    fix: "Add images for these classes (or remove the classes from the class list).",
+    fix: emptyClassFix(layout),
   });
 }
 

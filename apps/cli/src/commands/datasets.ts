@@ -1,12 +1,15 @@
+import { inCliForm } from "../cli-name.js";
 import { type Command, printJson } from "../command-context.js";
-import { table } from "../format.js";
+import { DATASET_ARG_NOTES, datasetArgOf, OWN_DATA_HINT } from "../dataset-arg.js";
+import { fewshotOptions } from "../dataset-load.js";
+import { shownPath, table } from "../format.js";
 import { OPTIONS } from "../options.js";
-import { checkDatasetName, dataRootOf } from "../run-setup.js";
+import { num } from "../run-setup.js";
 
 export const datasetsListCommand: Command = {
   spec: {
     name: "datasets list",
-    summary: "Lists the datasets vlmopt can load.",
+    summary: "Lists the datasets vlmopt can load: the paper's 11, and how to use your own.",
     options: [],
     examples: ["vlmopt datasets list"],
   },
@@ -18,26 +21,47 @@ export const datasetsListCommand: Command = {
         `${table(
           ["dataset", "description"],
           list.map((d) => [d.name, d.description]),
-        )}\n`,
+        )}\n\n${inCliForm(`${OWN_DATA_HINT[0]?.toUpperCase()}${OWN_DATA_HINT.slice(1)}. Check it first with \`vlmopt datasets check ./my_folder\`.`, io.env)}\n`,
       );
     return 0;
   },
 };
 
+/** At most this many class names are printed (all are in --json). */
+const SHOWN_CLASSES = 20;
+
+const listed = (items: readonly string[], max: number) =>
+  items.length > max ? `${items.slice(0, max).join(", ")}, … (${items.length} in all)` : items.join(", ");
+
 export const datasetsCheckCommand: Command = {
   spec: {
     name: "datasets check",
     summary:
-      "Checks a dataset on disk (split file, class names, every listed image) and says how to fix each problem.",
+      "Checks a dataset on disk as `vlmopt optimize` would use it: the split, the class names, the K-shot lists that --shots/--seed/--fewshot-source/--fewshot-file select, every listed image; says how to fix each problem.",
     positionals: ["<name>"],
-    options: [OPTIONS.dataRoot],
-    examples: ["vlmopt datasets check eurosat --data-root ../shared/datasets"],
+    options: [OPTIONS.dataRoot, OPTIONS.shots, OPTIONS.seed, OPTIONS.fewshotSource, OPTIONS.fewshotFile],
+    examples: [
+      "vlmopt datasets check eurosat --data-root ../shared/datasets --shots 1 --seed 1",
+      "vlmopt datasets check ./my_folder",
+    ],
+    notes: DATASET_ARG_NOTES,
   },
   async run(parsed, { io, registry }) {
+    const s = parsed.settings;
     const name = parsed.positionals[0] as string;
-    const root = dataRootOf(parsed.settings, io.cwd, "datasets check");
-    await checkDatasetName(registry, name);
-    const check = await registry.checkDataset(name, root);
+    const data = await datasetArgOf(registry, name, s, {
+      cwd: io.cwd,
+      command: "datasets check",
+      option: "dataset",
+    });
+    const shots = num(s, "shots");
+    const seed = num(s, "seed");
+    const check = await registry.checkDataset(data.spec, data.root, {
+      ...(shots !== undefined ? { shots } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...fewshotOptions(s, io.cwd),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
     if (parsed.json) {
       printJson(io, check);
       return check.ok ? 0 : 1;
@@ -47,11 +71,29 @@ export const datasetsCheckCommand: Command = {
           .map(([k, v]) => `${k} ${v}`)
           .join(", ")
       : "";
-    io.stdout(`${name} in ${root}: ${check.ok ? "ok" : "problems found"}${counts ? ` (${counts})` : ""}\n`);
-    for (const p of check.problems) {
-      const where = p.file ? ` ${p.file}` : "";
-      io.stdout(`${p.severity}${where}: ${p.message}${p.fix ? ` — ${p.fix}` : ""}\n`);
+    // Where the dataset really is: its folder (absolute), else the data root it was looked for in.
+    const where = check.datasetDir ?? data.root;
+    const layout = check.layout ? ` (${check.layout} layout)` : "";
+    const lines = [
+      `${name} at ${where}${layout}: ${check.ok ? "ok" : "problems found"}${counts ? ` (${counts})` : ""}`,
+    ];
+    if (check.classNames.length > 0) lines.push(`classes: ${listed(check.classNames, SHOWN_CLASSES)}`);
+    const sel = check.selection;
+    if (sel) {
+      const from =
+        sel.source === "coop" ? `CoOp's list ${shownPath(io.cwd, sel.fewshotFile ?? "")}` : "a seeded sample";
+      lines.push(
+        `checked as optimize --shots ${sel.shots} --seed ${sel.seed} uses it: ${from} (train ${sel.train}, val ${sel.val}, test ${sel.test})`,
+      );
     }
+    if (check.skippedFiles.length > 0)
+      lines.push(`skipped (not images): ${listed(check.skippedFiles, SHOWN_CLASSES)}`);
+    for (const p of check.problems) {
+      if (p.code === "non-image-skipped") continue;
+      const at = p.file ? ` ${p.file}` : "";
+      lines.push(`${p.severity}${at}: ${p.message}${p.fix ? ` — ${p.fix}` : ""}`);
+    }
+    io.stdout(`${inCliForm(lines.join("\n"), io.env)}\n`);
     return check.ok ? 0 : 1;
   },
 };

@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, extractFeatures, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
-import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
+import { datasetArgOf } from "../dataset-arg.js";
+import { loadDatasetFor } from "../dataset-load.js";
 import { pct, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
-import {
-  absolutePath,
-  checkDatasetName,
-  dataRootOf,
-  imageCacheOf,
-  loadModel,
-  num,
-  required,
-  spreadSubset,
-  str,
-} from "../run-setup.js";
+import { absolutePath, imageCacheOf, loadModel, num, required, spreadSubset, str } from "../run-setup.js";
 import { UsageError } from "../usage-error.js";
 
 /** Templates from a file: a JSON array of strings, or one template per line. */
@@ -95,17 +86,10 @@ export const evalCommand: Command = {
     const datasetName = required(s, "dataset", "dataset", "eurosat", "eval");
     const modelSpec = required(s, "model", "model", "clip-vit-b32", "eval");
     const split = (str(s, "split") ?? "test") as SplitName;
-    const root = dataRootOf(s, io.cwd, "eval");
-    await checkDatasetName(registry, datasetName);
+    const data = await datasetArgOf(registry, datasetName, s, { cwd: io.cwd, command: "eval" });
     const seed = num(s, "seed") ?? 1;
     const shots = num(s, "shots");
-    const dataset = await loadDatasetFor(registry, datasetName, {
-      root,
-      seed,
-      ...(shots !== undefined ? { shots } : {}),
-      ...fewshotOptions(s, io.cwd),
-      ...(io.signal ? { signal: io.signal } : {}),
-    });
+    const dataset = await loadDatasetFor(registry, data, { seed, shots }, s, io);
     const limit = num(s, "limit");
     const images = limit === undefined ? dataset.splits[split] : spreadSubset(dataset.splits[split], limit);
     if (images.length === 0) {

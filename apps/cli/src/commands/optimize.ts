@@ -4,6 +4,7 @@ import type { Command } from "../command-context.js";
 import { dryRun } from "../dry-run.js";
 import { executeRun } from "../execute-run.js";
 import { OPTIONS } from "../options.js";
+import { checkOutputDir } from "../output-path.js";
 import { absolutePath, prepareRun, str } from "../run-setup.js";
 
 /** 2024-11-21T10:15:00.123Z → 20241121-101500 */
@@ -72,8 +73,11 @@ export const optimizeCommand: Command = {
   async run(parsed, { io, registry }) {
     if (parsed.flags.dryRun === true) return dryRun(parsed, io, registry);
     const s = parsed.settings;
-    const prepared = await prepareRun(s, { io, registry, command: "optimize", quiet: parsed.json });
     const explicit = str(s, "runDir");
+    // Before any model loads: a file, a read-only or a pseudo-filesystem path fails now.
+    if (explicit) checkOutputDir(io.cwd, explicit, "--run-dir");
+    else checkOutputDir(io.cwd, str(s, "out") ?? "runs", "--out");
+    const prepared = await prepareRun(s, { io, registry, command: "optimize", quiet: parsed.json });
     const runDir = explicit
       ? absolutePath(io.cwd, explicit)
       : newRunDir(

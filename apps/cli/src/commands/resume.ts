@@ -5,6 +5,7 @@ import type { Command } from "../command-context.js";
 import type { Settings, SettingValue } from "../config.js";
 import { executeRun } from "../execute-run.js";
 import { OPTIONS } from "../options.js";
+import { checkOutputDir } from "../output-path.js";
 import { absolutePath, prepareRun } from "../run-setup.js";
 
 /** Options that may differ on resume (where things are, not what the run is). */
@@ -35,6 +36,7 @@ export const resumeCommand: Command = {
         hint: "pass a directory made by `vlmopt optimize`",
       });
     }
+    checkOutputDir(io.cwd, runDir, "<run-dir>");
     const manifest = await new JsonlRunStore(runDir).readManifest();
     const saved = (manifest?.options ?? {}) as Record<string, unknown>;
     if (saved.command !== "optimize") {

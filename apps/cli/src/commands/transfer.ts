@@ -11,12 +11,13 @@ import {
 } from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
 import type { Settings } from "../config.js";
-import { fewshotOptions, loadDatasetFor } from "../dataset-load.js";
+import { datasetArgOf } from "../dataset-arg.js";
+import { loadDatasetFor } from "../dataset-load.js";
 import { pct, shownPath, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
 import { loadReportData } from "../report/report-data.js";
-import { absolutePath, dataRootOf, imageCacheOf, loadModel, num, str, withTestLimit } from "../run-setup.js";
+import { absolutePath, imageCacheOf, loadModel, num, str, withTestLimit } from "../run-setup.js";
 import { UsageError } from "../usage-error.js";
 
 export interface TransferRow {
@@ -72,20 +73,16 @@ export const transferCommand: Command = {
         hint: "run or resume the optimization first",
       });
     }
-    const root = dataRootOf(
-      { dataRoot: str(parsed.flags, "dataRoot") ?? str(saved, "dataRoot") },
-      io.cwd,
-      "transfer",
-    );
+    // The dataset as the run was given it (own data: its absolute path), else its name.
+    const datasetGiven = str(saved, "dataset") ?? data.manifest.dataset.name;
+    const dataRoot = str(parsed.flags, "dataRoot") ?? str(saved, "dataRoot");
+    const source = await datasetArgOf(registry, datasetGiven, dataRoot ? { dataRoot } : {}, {
+      cwd: io.cwd,
+      command: "transfer",
+    });
     const shots = data.manifest.dataset.shots ?? num(saved, "shots");
     const seed = data.manifest.dataset.seed ?? data.manifest.seed;
-    const loaded = await loadDatasetFor(registry, data.manifest.dataset.name, {
-      root,
-      seed,
-      ...(shots !== undefined ? { shots } : {}),
-      ...fewshotOptions(settings, io.cwd),
-      ...(io.signal ? { signal: io.signal } : {}),
-    });
+    const loaded = await loadDatasetFor(registry, source, { seed, shots }, settings, io);
     const dataset = withTestLimit(loaded, num(settings, "testLimit"));
     const encoder = await loadModel(registry, modelSpec, settings, io, parsed.json);
     const warnings: string[] = [];
