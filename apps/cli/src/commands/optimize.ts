@@ -56,6 +56,7 @@ export const optimizeCommand: Command = {
       OPTIONS.out,
       OPTIONS.runDir,
       OPTIONS.cacheDir,
+      OPTIONS.verifyImages,
       OPTIONS.noLlmCache,
       OPTIONS.threads,
       OPTIONS.offline,

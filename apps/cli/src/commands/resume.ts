@@ -14,6 +14,7 @@ const OVERRIDABLE = [
   OPTIONS.llmTimeout,
   OPTIONS.llmRetries,
   OPTIONS.cacheDir,
+  OPTIONS.verifyImages,
   OPTIONS.noLlmCache,
   OPTIONS.threads,
   OPTIONS.offline,
