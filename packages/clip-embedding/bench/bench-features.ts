@@ -68,13 +68,34 @@ function imagesOf(root: string, n: number): LabeledImage[] {
   }));
 }
 
-const rssNow = () => process.memoryUsage().rss;
-/** Peak RSS of this process so far (getrusage ru_maxrss, KiB on Linux). */
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * Resets the kernel's peak-RSS mark of this process (writing 5 to /proc/self/clear_refs, Linux ≥
+ * 4.0, https://docs.kernel.org/admin-guide/mm/soft-dirty.html and proc(5)), so that the peak
+ * read afterwards is the peak of what follows, not of module loading. Returns the RSS now.
+ */
+function resetPeak(): number {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // not Linux: the peak then includes start-up, an overestimate
+  }
+  return process.memoryUsage().rss;
+}
+
+/** Peak RSS since resetPeak (VmHWM), else getrusage's ru_maxrss. */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // fall through
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 async function child(kind: string, root: string, n: number, dim: number): Promise<void> {
   if (kind === "flat") {
-    const baseline = rssNow();
+    const baseline = resetPeak();
     const t0 = performance.now();
     const buf = readFileSync(join(root, "flat.f32"));
     const data = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
@@ -88,7 +109,7 @@ async function child(kind: string, root: string, n: number, dim: number): Promis
   await cache.matchMany([], new Float32Array(0)); // opens the store: not part of the load
   const encoder = new GeneratedFeatures(dim, null);
   let imageBytes = 0;
-  const baseline = rssNow();
+  const baseline = resetPeak();
   const t0 = performance.now();
   const split = await extractFeatures(encoder, images, {
     cache,

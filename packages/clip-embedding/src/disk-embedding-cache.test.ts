@@ -89,6 +89,42 @@ describe("DiskEmbeddingCache (the feature store)", () => {
     expect(statSync(c.vectorsPath).size).toBe(size + 8);
   });
 
+  it("a large split read again comes from its manifest, which a moved key or a changed file record invalidates", async () => {
+    const c = store();
+    const keys = Array.from({ length: 300 }, (_, i) => `m${i}`);
+    await c.putMany(keys.map((k, i) => [k, Float32Array.of(i, -i)] as const));
+    for (let pass = 0; pass < 2; pass++) {
+      const into = new Float32Array(600);
+      expect((await c.matchMany(keys, into)).every((f) => f === 1)).toBe(true);
+      expect([into[2 * 299], into[2 * 299 + 1]]).toEqual([299, -299]);
+    }
+    // Same length: rewritten in place, the manifest stays right.
+    await c.putMany([["m5", Float32Array.of(50, 50)]]);
+    const again = new Float32Array(600);
+    await c.matchMany(keys, again);
+    expect([again[10], again[11]]).toEqual([50, 50]);
+    // Another length: the key moves, and the old manifest must not serve its old offset.
+    await c.putMany([["m7", Float32Array.of(1, 2, 3)]]);
+    const moved = new Float32Array(600).fill(-9);
+    const found = await c.matchMany(keys, moved);
+    expect(found[7]).toBe(0);
+    expect([moved[14], moved[15]]).toEqual([-9, -9]);
+    expect(found.reduce((a, b) => a + b, 0)).toBe(299);
+
+    const paths = Array.from({ length: 300 }, (_, i) => `/imgs/${i}.png`);
+    await c.rememberHashes(
+      paths.map((path, i) => ({ path, size: i, mtimeMs: i, ino: i, sha256: sha256Hex(path) })),
+    );
+    expect((await c.recallHashes(paths))[9]?.size).toBe(9);
+    expect((await c.recallHashes(paths))[9]?.size).toBe(9);
+    await c.rememberHashes([
+      { path: "/imgs/9.png", size: 1000, mtimeMs: 1, ino: 1, sha256: sha256Hex("new") },
+    ]);
+    const after = await c.recallHashes(paths);
+    expect(after[9]).toMatchObject({ size: 1000, sha256: sha256Hex("new") });
+    expect(after[10]?.size).toBe(10);
+  });
+
   it("remembers content hashes by path with size, mtime and inode (ContentHashMemo)", async () => {
     const c = store();
     const record = { path: "/data/a.png", size: 10, mtimeMs: 1234.5678, ino: 99, sha256: sha256Hex("a") };

@@ -32,12 +32,18 @@ const FILE_RECORD_BYTES = 56;
 /** Longer keys (LMDB allows 1,978 bytes) are stored under their sha256. */
 const MAX_KEY_BYTES = 1024;
 const END_KEY = "vectors-end";
+/** Bumped whenever a stored key moves to another offset / whenever a file record changes. */
+const VECTORS_GENERATION = "vectors-generation";
+const FILES_GENERATION = "files-generation";
+/** Lookups of at least this many keys or paths are remembered as one manifest (see matchMany). */
+const MANIFEST_MIN_ROWS = 256;
 
 interface Store {
   root: RootDatabase<Buffer, string>;
   vectors: Database<Buffer, string>;
   legacy: Database<Buffer, Buffer>;
   files: Database<Buffer, string>;
+  splits: Database<Buffer, string>;
   fd: number;
 }
 
@@ -55,6 +61,20 @@ function float64(value: number): Buffer {
   const b = Buffer.alloc(8);
   b.writeDoubleLE(value, 0);
   return b;
+}
+
+/**
+ * `getBinaryFast` in a given read transaction: the value in a reused buffer, valid until the next
+ * get (lmdb-js's read.js takes `options.transaction` here as in `get`; its typings omit it).
+ */
+function fastGet<K extends string | Buffer>(
+  db: Database<Buffer, K>,
+  key: K,
+  transaction: Transaction,
+): Buffer | undefined {
+  return (db.getBinaryFast as (k: K, o: { transaction: Transaction }) => Buffer | undefined).call(db, key, {
+    transaction,
+  });
 }
 
 function writeAll(fd: number, data: Uint8Array, position: number): void {
@@ -118,13 +138,14 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
         path: this.indexPath,
         noSubdir: true,
         encoding: "binary",
-        maxDbs: 4,
+        maxDbs: 8,
       });
       store = {
         root,
         vectors: root.openDB<Buffer, string>({ name: "vectors", encoding: "binary" }),
         legacy: root.openDB<Buffer, Buffer>({ name: "legacy", encoding: "binary", keyEncoding: "binary" }),
         files: root.openDB<Buffer, string>({ name: "files", encoding: "binary" }),
+        splits: root.openDB<Buffer, string>({ name: "splits", encoding: "binary" }),
         fd: -1,
       };
       root.get(END_KEY);
@@ -173,6 +194,26 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
     }
   }
 
+  private generation(s: Store, name: string, transaction?: Transaction): number {
+    const b = transaction ? fastGet(s.root, name, transaction) : s.root.get(name);
+    return b && b.length === 8 ? b.readDoubleLE(0) : 0;
+  }
+
+  /** Stores a manifest unless the generation it was read under has changed since. */
+  private writeManifest(
+    s: Store,
+    generationKey: string,
+    generation: number,
+    key: string,
+    body: Buffer,
+  ): void {
+    s.root.transactionSync(() => {
+      if (this.generation(s, generationKey) !== generation) return;
+      body.writeDoubleLE(generation, 0);
+      s.splits.putSync(key, body);
+    });
+  }
+
   private hasLegacy(s: Store, transaction: Transaction): boolean {
     for (const _ of s.legacy.getKeys({ limit: 1, transaction })) return true;
     return false;
@@ -183,54 +224,83 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
     if (keys.length === 0) return found;
     const s = await this.ready();
     const dim = into.length / keys.length;
-    const rows: { row: number; offset: number }[] = [];
+    const rowBytes = dim * 4;
+    const rows = new Int32Array(keys.length);
+    const offsets = new Float64Array(keys.length);
+    let hits = 0;
+    let sorted = true;
     const promote: { key: string; hash: Buffer; entry: Buffer }[] = [];
     let end = 0;
+    // A split read before (every key a hit) is one manifest: its offsets in row order, valid while
+    // no stored key has moved. Then a warm split costs one get instead of one per key.
+    const manifestKey =
+      keys.length >= MANIFEST_MIN_ROWS ? `vectors:${dim}:${sha256Hex(keys.join("\n"))}` : null;
+    let fromManifest = false;
+    let generation = 0;
     const transaction = s.root.useReadTransaction();
     try {
-      const legacy = this.hasLegacy(s, transaction);
-      for (let i = 0; i < keys.length; i++) {
+      generation = this.generation(s, VECTORS_GENERATION, transaction);
+      const m = manifestKey ? fastGet(s.splits, manifestKey, transaction) : undefined;
+      if (m && m.length === 8 + keys.length * 8 && m.readDoubleLE(0) === generation) {
+        for (let i = 0; i < keys.length; i++) {
+          rows[i] = i;
+          offsets[i] = m.readDoubleLE(8 + i * 8);
+          if (i > 0 && (offsets[i] as number) < (offsets[i - 1] as number)) sorted = false;
+        }
+        hits = keys.length;
+        fromManifest = true;
+      }
+      const legacy = !fromManifest && this.hasLegacy(s, transaction);
+      for (let i = 0; i < keys.length && !fromManifest; i++) {
         const key = storeKey(keys[i] as string);
-        let entry = s.vectors.get(key, { transaction });
+        let entry = fastGet(s.vectors, key, transaction);
         if (!entry && legacy) {
           const hash = Buffer.from(sha256Hex(keys[i] as string), "hex");
-          entry = s.legacy.get(hash, { transaction });
-          if (entry) promote.push({ key, hash, entry: Buffer.from(entry) });
+          entry = fastGet(s.legacy, hash, transaction);
+          if (entry) promote.push({ key, hash, entry: Buffer.from(entry.subarray(0, entry.length)) });
         }
         if (!entry || entry.length !== ENTRY_BYTES || entry.readUInt32LE(8) !== dim) continue;
-        rows.push({ row: i, offset: entry.readDoubleLE(0) });
+        const offset = entry.readDoubleLE(0);
+        if (hits > 0 && offset < (offsets[hits - 1] as number)) sorted = false;
+        rows[hits] = i;
+        offsets[hits] = offset;
+        hits++;
       }
       end = this.endOf(s, transaction);
     } finally {
       transaction.done();
     }
-    rows.sort((a, b) => a.offset - b.offset);
-    const rowBytes = dim * 4;
-    for (let r = 0; r < rows.length; ) {
-      const first = rows[r] as { row: number; offset: number };
+    // Visit hits by file offset, so that rows stored one after another are read with one call.
+    let order = Array.from({ length: hits }, (_, k) => k);
+    if (!sorted) order = order.sort((a, b) => (offsets[a] as number) - (offsets[b] as number));
+    for (let r = 0; r < hits; ) {
+      const head = order[r] as number;
+      const row = rows[head] as number;
+      const offset = offsets[head] as number;
       let count = 1;
-      while (r + count < rows.length) {
-        const next = rows[r + count] as { row: number; offset: number };
-        if (next.row !== first.row + count || next.offset !== first.offset + count * rowBytes) break;
+      while (r + count < hits) {
+        const next = order[r + count] as number;
+        if (rows[next] !== row + count || offsets[next] !== offset + count * rowBytes) break;
         count++;
       }
       const bytes = count * rowBytes;
-      if (first.offset + bytes > end)
+      if (offset + bytes > end)
         throw damagedStore(this.indexPath, this.dir, "corrupt (an entry points past the vector file's end)");
-      const view = new Uint8Array(into.buffer, into.byteOffset + first.row * rowBytes, bytes);
+      const view = new Uint8Array(into.buffer, into.byteOffset + row * rowBytes, bytes);
       let got = 0;
       while (got < bytes) {
-        const n = readSync(s.fd, view, got, bytes - got, first.offset + got);
+        const n = readSync(s.fd, view, got, bytes - got, offset + got);
         if (n === 0)
-          throw damagedStore(
-            this.vectorsPath,
-            this.dir,
-            `truncated (ends before byte ${first.offset + bytes})`,
-          );
+          throw damagedStore(this.vectorsPath, this.dir, `truncated (ends before byte ${offset + bytes})`);
         got += n;
       }
-      for (let k = 0; k < count; k++) found[first.row + k] = 1;
+      found.fill(1, row, row + count);
       r += count;
+    }
+    if (manifestKey && !fromManifest && hits === keys.length) {
+      const body = Buffer.alloc(8 + keys.length * 8);
+      for (let i = 0; i < keys.length; i++) body.writeDoubleLE(offsets[i] as number, 8 + i * 8);
+      this.writeManifest(s, VECTORS_GENERATION, generation, manifestKey, body);
     }
     if (promote.length > 0) {
       s.root.transactionSync(() => {
@@ -269,6 +339,7 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
       let end = this.endOf(s);
       const start = end;
       const parts: Buffer[] = [];
+      let moved = false;
       for (const [key, value] of last) {
         const old = s.vectors.get(key);
         let offset: number;
@@ -276,6 +347,7 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
           offset = old.readDoubleLE(0);
           writeAll(s.fd, bytesOf(value), offset);
         } else {
+          if (old) moved = true;
           offset = end;
           end += value.byteLength;
           parts.push(bytesOf(value));
@@ -286,6 +358,7 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
       // The index must never point at bytes that a crash could lose.
       fdatasyncSync(s.fd);
       s.root.putSync(END_KEY, float64(end));
+      if (moved) s.root.putSync(VECTORS_GENERATION, float64(this.generation(s, VECTORS_GENERATION) + 1));
     });
   }
 
@@ -303,22 +376,50 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
 
   async recallHashes(paths: readonly string[]): Promise<(RememberedHash | undefined)[]> {
     const s = await this.ready();
+    const n = paths.length;
+    // As in matchMany: a list of paths looked up before is one manifest of records, valid while
+    // no record has changed since.
+    const manifestKey = n >= MANIFEST_MIN_ROWS ? `files:${sha256Hex(paths.join("\n"))}` : null;
+    let packed: Buffer | null = null;
+    let generation = 0;
+    let fromManifest = false;
     const transaction = s.root.useReadTransaction();
     try {
-      return paths.map((path) => {
-        const b = s.files.get(storeKey(path), { transaction });
-        if (!b || b.length !== FILE_RECORD_BYTES) return undefined;
-        return {
-          path,
-          size: b.readDoubleLE(0),
-          mtimeMs: b.readDoubleLE(8),
-          ino: b.readDoubleLE(16),
-          sha256: b.toString("hex", 24, 56),
-        };
-      });
+      generation = this.generation(s, FILES_GENERATION, transaction);
+      const m = manifestKey ? fastGet(s.splits, manifestKey, transaction) : undefined;
+      if (m && m.length === 8 + n * FILE_RECORD_BYTES && m.readDoubleLE(0) === generation) {
+        packed = Buffer.from(m.subarray(0, m.length));
+        fromManifest = true;
+      } else {
+        packed = Buffer.alloc(8 + n * FILE_RECORD_BYTES);
+        for (let i = 0; i < n; i++) {
+          const b = fastGet(s.files, storeKey(paths[i] as string), transaction);
+          if (b && b.length === FILE_RECORD_BYTES)
+            packed.set(b.subarray(0, FILE_RECORD_BYTES), 8 + i * FILE_RECORD_BYTES);
+          else packed.writeDoubleLE(-1, 8 + i * FILE_RECORD_BYTES);
+        }
+      }
     } finally {
       transaction.done();
     }
+    if (manifestKey && !fromManifest)
+      this.writeManifest(s, FILES_GENERATION, generation, manifestKey, packed);
+    const out: (RememberedHash | undefined)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = 8 + i * FILE_RECORD_BYTES;
+      const size = packed.readDoubleLE(at);
+      out[i] =
+        size < 0
+          ? undefined
+          : {
+              path: paths[i] as string,
+              size,
+              mtimeMs: packed.readDoubleLE(at + 8),
+              ino: packed.readDoubleLE(at + 16),
+              sha256: packed.toString("hex", at + 24, at + 56),
+            };
+    }
+    return out;
   }
 
   async rememberHashes(records: readonly RememberedHash[]): Promise<void> {
@@ -333,6 +434,7 @@ export class DiskEmbeddingCache implements EmbeddingCache, ContentHashMemo {
         b.write(r.sha256, 24, "hex");
         s.files.putSync(storeKey(r.path), b);
       }
+      s.root.putSync(FILES_GENERATION, float64(this.generation(s, FILES_GENERATION) + 1));
     });
   }
 

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import type { ClipEncoder } from "./clip-encoder.js";
 import {
   type ContentHashMemo,
@@ -102,7 +102,7 @@ export async function extractFeatures(
   const memo = options.contentHashes ?? (isContentHashMemo(cache) ? cache : undefined);
   const keyOf = (i: number) => imageFeatureKey(encoder, hashes[i] as string);
   // Phase 1: every image whose hash is remembered, in one bulk read into the result matrix.
-  const identities = paths.map((p) => identityOf(resolve(p)));
+  const identities = paths.map((p) => identityOf(isAbsolute(p) ? p : resolve(p)));
   const hashes: (string | undefined)[] = new Array(total).fill(undefined);
   if (memo && !options.verifyImages) {
     const records = await memo.recallHashes(identities.map((id) => id.path));
