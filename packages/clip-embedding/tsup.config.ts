@@ -1,7 +1,11 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "bench/bench-clip": "bench/bench-clip.ts" },
+  entry: {
+    index: "src/index.ts",
+    "bench/bench-clip": "bench/bench-clip.ts",
+    "bench/bench-features": "bench/bench-features.ts",
+  },
   format: ["esm"],
   dts: { entry: { index: "src/index.ts" } },
   sourcemap: true,

@@ -44,6 +44,7 @@ export function loopOptions(
     observers,
     ...(io.signal ? { signal: io.signal } : {}),
     imageCache: prepared.imageCache,
+    verifyImages: prepared.verifyImages,
   };
 }
 

@@ -281,6 +281,13 @@ export const OPTIONS = {
     description: "never download models",
     setting: true,
   }),
+  verifyImages: o({
+    flag: "verify-images",
+    key: "verifyImages",
+    type: "boolean",
+    description:
+      "re-read and re-hash every image file instead of trusting the feature store's memo of content hashes by (path, size, mtime, inode)",
+  }),
   noLlmCache: o({
     flag: "no-llm-cache",
     key: "noLlmCache",

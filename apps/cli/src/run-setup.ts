@@ -290,6 +290,8 @@ export interface PreparedRun {
   strategy: SearchStrategy;
   budget: Budget;
   imageCache: EmbeddingCache;
+  /** --verify-images: re-hash every image file. */
+  verifyImages: boolean;
   seed: number;
   evaluateTest: boolean;
   ensembleTopK: number;
@@ -375,6 +377,7 @@ export async function prepareRun(
     strategy,
     budget,
     imageCache,
+    verifyImages: settings.verifyImages === true,
     seed,
     evaluateTest: settings.noTest !== true,
     ensembleTopK: num(settings, "ensemble") ?? 1,

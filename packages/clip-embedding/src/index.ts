@@ -2,6 +2,7 @@ export * from "./cache-dirs.js";
 export * from "./clip-architecture.js";
 export * from "./clip-tokenizer.js";
 export * from "./disk-embedding-cache.js";
+export * from "./feature-store-error.js";
 export * from "./generate-clip-model.js";
 export * from "./hf-hub-download.js";
 export * from "./image-preprocess.js";

@@ -1,5 +1,6 @@
 export * from "./budget.js";
 export * from "./clip-encoder.js";
+export * from "./content-hash-memo.js";
 export * from "./dataset.js";
 export * from "./embedding-cache.js";
 export * from "./embeddings.js";

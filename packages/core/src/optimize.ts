@@ -29,6 +29,8 @@ export interface OptimizeOptions {
   signal?: AbortSignal;
   /** Image features by (model, image content), shared across runs. */
   imageCache?: EmbeddingCache;
+  /** Re-read and re-hash every image instead of trusting remembered content hashes. */
+  verifyImages?: boolean;
   /** Text features by (model, prompt). */
   textCache?: EmbeddingCache;
   /** Pre-computed features (a benchmark shares them across runs); computed when absent. */
@@ -220,6 +222,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
     if (given) return given;
     return extractFeatures(encoder, dataset.splits[split], {
       ...(o.imageCache ? { cache: o.imageCache } : {}),
+      ...(o.verifyImages ? { verifyImages: true } : {}),
       ...(signal ? { signal } : {}),
       onProgress: (p) => notify(observers, "onFeatureProgress", { split, ...p }),
     });

@@ -9,6 +9,8 @@ import { argmaxDotWasm, wasmArgmaxFits, wasmSimdAvailable } from "./wasm-dot-ker
 export interface SplitFeatures {
   features: Embeddings;
   labels: Int32Array;
+  /** The image behind each row, in row order (set by extractFeatures). */
+  paths?: readonly string[];
 }
 
 export interface AccuracyResult {

@@ -61,6 +61,7 @@ export const evalCommand: Command = {
       OPTIONS.fewshotFile,
       OPTIONS.model,
       OPTIONS.cacheDir,
+      OPTIONS.verifyImages,
       OPTIONS.threads,
       OPTIONS.offline,
     ],
@@ -102,6 +103,7 @@ export const evalCommand: Command = {
     const progress = createProgressObserver(io, { quiet: parsed.json });
     const features = await extractFeatures(encoder, images, {
       cache: await imageCacheOf(registry, s, io.cwd),
+      verifyImages: s.verifyImages === true,
       ...(io.signal ? { signal: io.signal } : {}),
       onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
     });

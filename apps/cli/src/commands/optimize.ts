@@ -58,6 +58,7 @@ export const optimizeCommand: Command = {
       OPTIONS.out,
       OPTIONS.runDir,
       OPTIONS.cacheDir,
+      OPTIONS.verifyImages,
       OPTIONS.noLlmCache,
       OPTIONS.threads,
       OPTIONS.offline,

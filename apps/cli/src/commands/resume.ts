@@ -15,6 +15,7 @@ const OVERRIDABLE = [
   OPTIONS.llmTimeout,
   OPTIONS.llmRetries,
   OPTIONS.cacheDir,
+  OPTIONS.verifyImages,
   OPTIONS.noLlmCache,
   OPTIONS.threads,
   OPTIONS.offline,

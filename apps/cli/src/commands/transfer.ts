@@ -56,6 +56,7 @@ export const transferCommand: Command = {
       OPTIONS.noTest,
       OPTIONS.testLimit,
       OPTIONS.cacheDir,
+      OPTIONS.verifyImages,
       OPTIONS.threads,
       OPTIONS.offline,
     ],
@@ -95,6 +96,7 @@ export const transferCommand: Command = {
     const featuresOf = (split: SplitName): Promise<SplitFeatures> =>
       extractFeatures(encoder, dataset.splits[split], {
         cache,
+        verifyImages: settings.verifyImages === true,
         ...(io.signal ? { signal: io.signal } : {}),
         onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
       });
