@@ -65,7 +65,6 @@ export interface RunSuiteOptions {
   signal?: AbortSignal;
 }
 
-/** Where one run of the grid keeps its manifest, events and results. */
 /** The measured fields of a record before (or without) any measurement (fresh arrays each call). */
 const nothingMeasured = () =>
   ({
@@ -79,6 +78,7 @@ const nothingMeasured = () =>
     curve: [],
   }) satisfies Partial<BenchRecord>;
 
+/** Where one run of the grid keeps its manifest, events and results. */
 export function runDirOf(outDir: string, dataset: string, method: string, seed: number): string {
   return join(outDir, "runs", dataset, method, `seed-${seed}`);
 }

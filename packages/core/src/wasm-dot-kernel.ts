@@ -23,8 +23,8 @@ import {
  * Both operands are packed into "panels" (as in BLAS): an image panel holds R images as
  * [j][r] float64, a class panel W = 2·K classes as [j][w] float64, so the inner loop reads both
  * with constant offsets from two pointers that step forward. One pass over j computes an R × W
- * block of scores in R·K f64x2 registers. The reference text of the module for R = 4, K = 2 is
- * in wasm-dot-kernel.wat (made with wasm2wat from these bytes).
+ * block of scores in R·K f64x2 registers. The text of the module for R = 4, K = 2 is
+ * wasm-dot-kernel.wat; a test assembles it with wabt and requires these exact bytes.
  */
 
 /** Images per register block. */

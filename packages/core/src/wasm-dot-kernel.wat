@@ -1,8 +1,8 @@
-;; Reference text of the WebAssembly module that wasm-dot-kernel.ts assembles (R = 4 images ×
-;; K = 2 f64x2 pairs = 4 classes per register block). Not used at runtime: the TypeScript builds
-;; the bytes. Regenerate after changing the kernel (the test checks this hash):
-;;   wasm2wat --fold-exprs kernel.wasm   (wabt 1.0.32; bytes from kernelModuleBytes())
-;; sha256 of the bytes: 6fb9a9290d89941556de24fac31b519a2c5fd3c7910f986ce01096dfd41f315d
+;; Source text of the WebAssembly module that wasm-dot-kernel.ts assembles (R = 4 images ×
+;; K = 2 f64x2 pairs = 4 classes per register block). Not read at runtime: the TypeScript builds
+;; the bytes, and wasm-dot-kernel.test.ts assembles this file with wabt (the devDependency
+;; `wabt`, wat2wasm's JS build) and requires exactly those bytes. Change both together; to
+;; regenerate this text from the bytes: wasm2wat --fold-exprs kernel.wasm
 ;;
 ;; Locals: 0 pa0 (first image panel), 1 ipanels, 2 pb0 (first class panel), 3 cpanels,
 ;; 4 ps0 (score (0, 0)), 5 sstride (bytes per score row), 6 dim, 7 i, 8 c, 9 pa, 10 pb, 11 pend,

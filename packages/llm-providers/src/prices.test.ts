@@ -13,6 +13,14 @@ describe("priceFor", () => {
     expect(priceFor("openai", "gpt-3.5-turbo")).not.toBeNull();
   });
 
+  it("prices the five OpenAI models the table's comment names beyond the first copies", () => {
+    expect(priceFor("openai", "gpt-5-nano")).toEqual({ inputPerMTok: 0.05, outputPerMTok: 0.4 });
+    expect(priceFor("openai", "gpt-4.1-mini")).toEqual({ inputPerMTok: 0.4, outputPerMTok: 1.6 });
+    expect(priceFor("openai", "gpt-4.1-nano")).toEqual({ inputPerMTok: 0.1, outputPerMTok: 0.4 });
+    expect(priceFor("openai", "o4-mini")).toEqual({ inputPerMTok: 1.1, outputPerMTok: 4.4 });
+    expect(priceFor("openai", "o3")).toEqual({ inputPerMTok: 2, outputPerMTok: 8 });
+  });
+
   it("returns null (unknown), never 0, for models it does not know", () => {
     expect(priceFor("openai", "my-finetune")).toBeNull();
     expect(priceFor("openai-compatible", "gpt-4o")).toBeNull();

@@ -18,10 +18,14 @@ const p = (inputPerMTok: number, outputPerMTok: number): ModelPrice => ({ inputP
  * cogito-claude, synaps, tokr, openai-cost and openai-models, langchain's Bedrock callback, and
  * GitHub's Copilot models-and-pricing table): every Anthropic entry, gpt-5, gpt-5-mini, gpt-4.1,
  * gpt-4o, gpt-4o-mini and gpt-3.5-turbo. One copy gives Haiku 4.5 as $0.80/$4, which is Haiku
- * 3.5's price; the table sourced from Anthropic's page gives $1/$5, which is kept. gpt-5-nano,
- * gpt-4.1-mini, gpt-4.1-nano, o3 and o4-mini were not found in any copy. Newer models are left out
- * because their API ids could not be confirmed; they get `price: null` (cost unknown, never 0)
- * until a price is given.
+ * 3.5's price; the table sourced from Anthropic's page gives $1/$5, which is kept. The other five
+ * OpenAI entries are priced too, from other copies: gpt-5-nano $0.05/$0.40, gpt-4.1-mini
+ * $0.40/$1.60 and gpt-4.1-nano $0.10/$0.40 (huggingface.co/SciCode/dataset-builder
+ * data3/show_pricing.py; github.com/Sraleik/undetermini PRICING.md, verified 2026-05-07), o4-mini
+ * $1.10/$4.40 (github.com/RooCodeInc/Roo-Code pull 2691, 2025-04). o3's $2/$8 is in no copy found
+ * here — they give its launch price, $10/$40 (2025-04) — so check it before relying on it. Newer
+ * models are left out because their API ids could not be confirmed; they get `price: null` (cost
+ * unknown, never 0) until a price is given.
  */
 export const PRICES: PriceTable = {
   version: "2026-11",

@@ -97,16 +97,34 @@ describe("withRetries", () => {
 
   it("stops with AbortError when aborted during the backoff", async () => {
     const controller = new AbortController();
+    const reason = new Error("user pressed Ctrl-C");
     let calls = 0;
     const error = await withRetries(
       () => {
         calls++;
-        setTimeout(() => controller.abort(), 5);
+        setTimeout(() => controller.abort(reason), 5);
         return Promise.reject(retryable(500));
       },
       { signal: controller.signal, baseDelayMs: 60_000 },
     ).catch((e: unknown) => e);
     expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as Error).cause).toBe(reason);
+    expect(calls).toBe(1);
+  });
+
+  it("does not start the wait on a signal aborted just before it (onRetry aborts)", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stopped before the backoff");
+    let calls = 0;
+    const error = await withRetries(
+      () => {
+        calls++;
+        return Promise.reject(retryable(503));
+      },
+      { signal: controller.signal, baseDelayMs: 60_000, onRetry: () => controller.abort(reason) },
+    ).catch((e: unknown) => e);
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as Error).cause).toBe(reason);
     expect(calls).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import {
   AbortError,
   type LlmGenerateOptions,
@@ -5,7 +6,20 @@ import {
   ProviderApiError,
   throwIfAborted,
 } from "@vlmopt/core";
-import { sleep as defaultSleep } from "./sleep.js";
+
+/**
+ * Waits `ms` with Node's promise timer, which rejects as soon as the signal aborts
+ * (https://nodejs.org/docs/latest-v20.x/api/timers.html#timerspromisessettimeoutdelay-value-options);
+ * that rejection becomes core's AbortError, with the signal's reason as its cause.
+ */
+async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    if (signal?.aborted) throw new AbortError("Operation aborted", { cause: signal.reason });
+    throw error;
+  }
+}
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 4. */

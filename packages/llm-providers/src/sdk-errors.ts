@@ -36,7 +36,9 @@ function hintFor(status: number | undefined, ctx: MapErrorContext): string | und
   if (status === 404) return `check the model name "${ctx.model}" and the base URL ${ctx.baseURL}`;
   if (status === 400 || status === 422)
     return "the request was rejected; check the model's limits (max tokens, n)";
-  if (status === 429) return "rate limited: lower --concurrency or try again later";
+  // The CLI has no concurrency flag (apps/cli/src/options.ts); --llm-retries and the API option are real.
+  if (status === 429)
+    return "rate limited: raise --llm-retries (retries wait for the server's Retry-After), lower `concurrency` in the provider options, or try again later";
   if (status !== undefined && status >= 500) return "the provider had a server error; try again later";
   return undefined;
 }
