@@ -58,6 +58,29 @@ export function dataRootOf(settings: Settings, cwd: string, command: string): st
   return root;
 }
 
+/** Whether `name` is a dataset that ships with vlmopt (the `demo`): the catalog entry has `embeddedDir`. */
+export async function isEmbeddedDataset(registry: Registry, name: string): Promise<boolean> {
+  const key = name.trim().toLowerCase();
+  const list = await registry.listDatasets();
+  return list.some(
+    (d) =>
+      typeof d.embeddedDir === "string" &&
+      (d.name === key || (Array.isArray(d.aliases) && (d.aliases as unknown[]).includes(key))),
+  );
+}
+
+/** dataRootOf, except that an embedded dataset (the `demo`) needs no --data-root (then: the working directory). */
+export async function dataRootFor(
+  registry: Registry,
+  settings: Settings,
+  cwd: string,
+  command: string,
+  name: string,
+): Promise<string> {
+  if (settings.dataRoot === undefined && (await isEmbeddedDataset(registry, name))) return cwd;
+  return dataRootOf(settings, cwd, command);
+}
+
 /** Checks the dataset name against the registry before anything is loaded. */
 export async function checkDatasetName(registry: Registry, name: string): Promise<void> {
   // folder:<dir>, manifest:<file> and paths are the loader's business.
@@ -280,7 +303,7 @@ export async function prepareRun(
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
   const llmSpec = llmSpecIn(givenLlm, io.cwd);
   await registry.checkLlm(llmSpec, io.env);
-  const root = dataRootOf(settings, io.cwd, command);
+  const root = await dataRootFor(registry, settings, io.cwd, command, datasetName);
   await checkDatasetName(registry, datasetName);
   const strategy = await registry.resolveStrategy(strategyName, strategyParams(settings), { datasetName });
   const budget = budgetOf(settings);

@@ -14,7 +14,14 @@ export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
 export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle.js";
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
 export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
-export { DATASETS, findDatasetInfo, getDatasetInfo, listDatasets } from "./registry.js";
+export {
+  DATASETS,
+  DEMO_DATASET,
+  DEMO_DIR,
+  findDatasetInfo,
+  getDatasetInfo,
+  listDatasets,
+} from "./registry.js";
 export { type SplitFractions, sampleFewShot, splitDataset } from "./sampling.js";
 export { fewshotKey, readFewShotCollection, readFewShotFile, readSplitFile } from "./split-file.js";
 export type {

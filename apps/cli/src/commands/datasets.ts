@@ -1,7 +1,7 @@
 import { type Command, printJson } from "../command-context.js";
 import { table } from "../format.js";
 import { OPTIONS } from "../options.js";
-import { checkDatasetName, dataRootOf } from "../run-setup.js";
+import { checkDatasetName, dataRootFor } from "../run-setup.js";
 
 export const datasetsListCommand: Command = {
   spec: {
@@ -31,11 +31,11 @@ export const datasetsCheckCommand: Command = {
       "Checks a dataset on disk (split file, class names, every listed image) and says how to fix each problem.",
     positionals: ["<name>"],
     options: [OPTIONS.dataRoot],
-    examples: ["vlmopt datasets check eurosat --data-root ../shared/datasets"],
+    examples: ["vlmopt datasets check eurosat --data-root ../shared/datasets", "vlmopt datasets check demo"],
   },
   async run(parsed, { io, registry }) {
     const name = parsed.positionals[0] as string;
-    const root = dataRootOf(parsed.settings, io.cwd, "datasets check");
+    const root = await dataRootFor(registry, parsed.settings, io.cwd, "datasets check", name);
     await checkDatasetName(registry, name);
     const check = await registry.checkDataset(name, root);
     if (parsed.json) {
@@ -47,7 +47,9 @@ export const datasetsCheckCommand: Command = {
           .map(([k, v]) => `${k} ${v}`)
           .join(", ")
       : "";
-    io.stdout(`${name} in ${root}: ${check.ok ? "ok" : "problems found"}${counts ? ` (${counts})` : ""}\n`);
+    // An embedded dataset (the demo) is not under a data root: name its own folder.
+    const where = parsed.settings.dataRoot === undefined && check.datasetDir ? check.datasetDir : root;
+    io.stdout(`${name} in ${where}: ${check.ok ? "ok" : "problems found"}${counts ? ` (${counts})` : ""}\n`);
     for (const p of check.problems) {
       const where = p.file ? ` ${p.file}` : "";
       io.stdout(`${p.severity}${where}: ${p.message}${p.fix ? ` — ${p.fix}` : ""}\n`);

@@ -8,7 +8,7 @@ import { createProgressObserver } from "../progress.js";
 import {
   absolutePath,
   checkDatasetName,
-  dataRootOf,
+  dataRootFor,
   imageCacheOf,
   loadModel,
   num,
@@ -94,7 +94,7 @@ export const evalCommand: Command = {
     const datasetName = required(s, "dataset", "dataset", "eurosat", "eval");
     const modelSpec = required(s, "model", "model", "clip-vit-b32", "eval");
     const split = (str(s, "split") ?? "test") as SplitName;
-    const root = dataRootOf(s, io.cwd, "eval");
+    const root = await dataRootFor(registry, s, io.cwd, "eval", datasetName);
     await checkDatasetName(registry, datasetName);
     const seed = num(s, "seed") ?? 1;
     const shots = num(s, "shots");
