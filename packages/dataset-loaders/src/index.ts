@@ -1,6 +1,25 @@
 export { type SelectOptions, splitHash } from "./build-dataset.js";
 export { type CheckDatasetOptions, checkDataset } from "./check-dataset.js";
 export { coopRelativePath } from "./coop-pickle.js";
+export {
+  type ArchiveStep,
+  type DatasetPlan,
+  DOWNLOAD_PLANS,
+  type DownloadPlan,
+  downloadPlanOf,
+  type ManualPlan,
+  type NestedArchive,
+  type RemoteFile,
+} from "./download/catalog.js";
+export {
+  type DownloadDatasetOptions,
+  type DownloadReport,
+  downloadDataset,
+  type PlannedFile,
+} from "./download/download-dataset.js";
+export { DatasetDownloadError } from "./download/download-error.js";
+export { type ExtractResult, extractArchive } from "./download/extract-archive.js";
+export type { TransferProgress } from "./download/fetch-file.js";
 export { hasImageTrailer } from "./image-check.js";
 export {
   createDatasetLoader,
@@ -23,6 +42,7 @@ export {
   listDatasets,
 } from "./registry.js";
 export { type SplitFractions, sampleFewShot, splitDataset } from "./sampling.js";
+export { COOP_SPLITS_DIR } from "./shipped-splits.js";
 export { fewshotKey, readFewShotCollection, readFewShotFile, readSplitFile } from "./split-file.js";
 export type {
   CheckCounts,
