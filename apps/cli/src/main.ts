@@ -2,6 +2,7 @@ import { VlmoptError } from "@vlmopt/core";
 import { helpText, parseCommand } from "./command.js";
 import type { Command } from "./command-context.js";
 import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
+import { datasetsDownloadCommand } from "./commands/datasets-download.js";
 import { evalCommand } from "./commands/eval.js";
 import { modelsDownloadCommand, modelsListCommand } from "./commands/models.js";
 import { optimizeCommand } from "./commands/optimize.js";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   modelsDownloadCommand,
   datasetsListCommand,
   datasetsCheckCommand,
+  datasetsDownloadCommand,
   strategiesListCommand,
 ];
 

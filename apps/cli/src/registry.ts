@@ -8,7 +8,7 @@ import type {
   ModelPrice,
   SearchStrategy,
 } from "@vlmopt/core";
-import type { CheckReport } from "@vlmopt/dataset-loaders";
+import type { CheckReport, DownloadDatasetOptions, DownloadReport } from "@vlmopt/dataset-loaders";
 
 export type { DownloadProgress };
 
@@ -76,6 +76,8 @@ export interface Registry {
   downloadModel(id: string, options?: ResolveModelOptions): Promise<unknown>;
   listDatasets(): Promise<CatalogEntry[]>;
   checkDataset(name: string, root: string): Promise<DatasetCheck>;
+  /** `datasets download`: fetches one of the paper's datasets into `options.root` (dataset-loaders' downloadDataset). */
+  downloadDataset(name: string, options: DownloadDatasetOptions): Promise<DownloadReport>;
   listStrategies(): Promise<CatalogEntry[]>;
   /** LLM spec forms, for help and `--json` listings. */
   listLlms(): CatalogEntry[];
@@ -175,6 +177,10 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
     async checkDataset(name, root) {
       const m = await datasets();
       return m.checkDataset(name, root);
+    },
+    async downloadDataset(name, options) {
+      const m = await datasets();
+      return m.downloadDataset(name, options);
     },
     async listStrategies() {
       const m = await strategies();

@@ -183,7 +183,8 @@ describe("downloadDataset against a local stand-in host", () => {
     const catalog = planOf({ name: "EuroSAT.zip", md5: sum });
     server.cutOnce("EuroSAT.zip", 100_000);
     const error = await failure(downloadDataset("eurosat", { root, catalog, maxAttempts: 1 }));
-    expect(error.message).toMatch(/Download of .*EuroSAT\.zip failed after 1 attempts/);
+    expect(error.message).toMatch(/Download of .*EuroSAT\.zip failed after 1 attempt: /);
+    expect(error.hint).toMatch(/resumes from the 100000 bytes kept/);
     expect(error.isRetryable).toBe(true);
     expectNoDataset(root);
     const part = join(root, ".vlmopt-downloads", "EuroSAT.zip.part");

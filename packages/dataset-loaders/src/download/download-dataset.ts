@@ -304,21 +304,24 @@ export async function downloadDataset(
   const downloads = join(root, DOWNLOADS);
   const planned = await sizesOf(plan, options, true);
   await checkDisk(planned, downloads, root, options);
+  const rootExisted = existsSync(root);
   await mkdir(downloads, { recursive: true });
-  for (const f of plan.files) {
-    const url = urlOf(f, options.mirror);
-    options.onStep?.(`downloading ${f.name} from ${url}`);
-    await fetchFile(
-      url,
-      join(downloads, f.name),
-      { ...f },
-      {
+  try {
+    for (const f of plan.files) {
+      const url = urlOf(f, options.mirror);
+      options.onStep?.(`downloading ${f.name} from ${url}`);
+      await fetchFile(url, join(downloads, f.name), f, {
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      },
-    );
+      });
+    }
+  } catch (error) {
+    // Keep partial downloads (a rerun resumes them); leave no empty folder behind.
+    if ((await readdir(downloads)).length === 0) await rm(downloads, { recursive: true, force: true });
+    if (!rootExisted && (await readdir(root)).length === 0) await rm(root, { recursive: true, force: true });
+    throw error;
   }
 
   const staging = join(root, `.vlmopt-staging-${plan.name}-${process.pid}`);

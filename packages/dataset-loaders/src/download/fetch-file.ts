@@ -120,6 +120,8 @@ export async function fetchFile(
   let lastError: unknown;
   let complete = false;
   for (let attempt = 0; attempt < attempts && !complete; attempt++) {
+    // A short, growing pause before each retry (a flaky network often recovers within seconds).
+    if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(8000, 500 * 2 ** (attempt - 1))));
     throwIfAborted(options.signal);
     const have = existsSync(part) ? (await stat(part)).size : 0;
     const headers: Record<string, string> = { "accept-encoding": "identity", ...options.headers };
@@ -184,10 +186,18 @@ export async function fetchFile(
     }
   }
   if (!complete) {
+    const e = lastError as (Error & { cause?: { code?: string; message?: string } }) | undefined;
+    const why = [e?.message ?? String(lastError), e?.cause?.code ?? e?.cause?.message]
+      .filter(Boolean)
+      .join(": ");
+    const kept = existsSync(part) ? (await stat(part)).size : 0;
     throw new DatasetDownloadError(
-      `Download of ${url} failed after ${attempts} attempts: ${(lastError as Error)?.message ?? lastError}`,
+      `Download of ${url} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${why}`,
       {
-        hint: `Check the connection and run the command again; it resumes from the ${part} kept so far`,
+        hint:
+          kept > 0
+            ? `Check the connection and run the command again; it resumes from the ${kept} bytes kept in ${part}`
+            : "Check the connection (or pass --mirror <url>) and run the command again",
         isRetryable: true,
         file: url,
         cause: lastError,

@@ -1,0 +1,141 @@
+import type { DownloadReport } from "@vlmopt/dataset-loaders";
+import { type Command, printJson } from "../command-context.js";
+import { downloadProgress, mb } from "../download-progress.js";
+import { table } from "../format.js";
+import type { CliIo } from "../io.js";
+import type { OptionSpec } from "../options.js";
+import { absolutePath, checkDatasetName, str } from "../run-setup.js";
+
+const DOWNLOAD_OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: "root",
+    key: "root",
+    type: "string",
+    placeholder: "<dir>",
+    description:
+      "data root the dataset goes under, in CoOp's layout (default: --data-root / VLMOPT_DATA_ROOT, else ./data)",
+  },
+  {
+    flag: "dry-run",
+    key: "dryRun",
+    type: "boolean",
+    description: "list the files, their sizes and checksums, and download nothing",
+  },
+  {
+    flag: "force",
+    key: "force",
+    type: "boolean",
+    description: "replace a dataset folder that is there but does not pass `datasets check`",
+  },
+  {
+    flag: "mirror",
+    key: "mirror",
+    type: "string",
+    placeholder: "<url>",
+    description: "fetch every file from <url>/<file name> instead (checksums still apply)",
+  },
+  {
+    flag: "keep-archives",
+    key: "keepArchives",
+    type: "boolean",
+    description: "keep the downloaded archives in <root>/.vlmopt-downloads after unpacking",
+  },
+];
+
+function printCheck(io: CliIo, r: DownloadReport): void {
+  const check = r.check;
+  if (!check) return;
+  const counts = Object.entries(check.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  io.stdout(`datasets check ${r.name}: ${check.ok ? "ok" : "problems found"} (${counts})\n`);
+  for (const p of check.problems) {
+    const where = p.file ? ` ${p.file}` : "";
+    io.stdout(`${p.severity}${where}: ${p.message}${p.fix ? ` — ${p.fix}` : ""}\n`);
+  }
+}
+
+function printReport(io: CliIo, r: DownloadReport): void {
+  if (r.status === "manual") {
+    io.stdout(`${r.name} cannot be downloaded by vlmopt: ${r.reason}\n`);
+    io.stdout(`terms: ${r.terms}\n`);
+    io.stdout("To use a copy you have (or get by hand):\n");
+    for (const [i, s] of r.steps.entries()) io.stdout(`  ${i + 1}. ${s}\n`);
+    printCheck(io, r);
+    return;
+  }
+  if (r.status === "dry-run") {
+    io.stdout(`${r.name} → ${r.datasetDir} (dry run: nothing downloaded)\n`);
+    io.stdout(
+      `${table(
+        ["file", "size", "checksum", "url"],
+        r.files.map((f) => [
+          f.name,
+          f.size === null ? "unknown" : `${mb(f.size)}${f.sizeSource === "published" ? " (published)" : ""}`,
+          f.checksum ?? "none",
+          f.url,
+        ]),
+      )}\n`,
+    );
+    io.stdout(`total: ${mb(r.totalBytes)} to download, about as much again unpacked\n`);
+    for (const f of r.files) if (f.checksumSource) io.stdout(`checksum of ${f.name}: ${f.checksumSource}\n`);
+    io.stdout(`terms: ${r.terms}\n`);
+    if (r.note) io.stdout(`note: ${r.note}\n`);
+    return;
+  }
+  io.stdout(
+    r.status === "present"
+      ? `${r.name} is already in ${r.datasetDir}; nothing downloaded\n`
+      : `${r.name} downloaded to ${r.datasetDir} (${mb(r.totalBytes)})\n`,
+  );
+  printCheck(io, r);
+  if (r.note) io.stdout(`note: ${r.note}\n`);
+  io.stdout(`terms: ${r.terms}\n`);
+}
+
+export const datasetsDownloadCommand: Command = {
+  spec: {
+    name: "datasets download",
+    summary:
+      "Downloads one of the paper's datasets into CoOp's layout (resumable, checksummed, safely unpacked), adds CoOp's split files, and runs `datasets check`.",
+    positionals: ["<name>"],
+    options: DOWNLOAD_OPTIONS,
+    examples: [
+      "vlmopt datasets download eurosat --root data",
+      "vlmopt datasets download dtd --root data --dry-run",
+      "vlmopt datasets download imagenet",
+    ],
+    notes:
+      "Files go to <root>/.vlmopt-downloads first (an interrupted download resumes when run again), are unpacked into a temporary folder and renamed into place only when complete. ImageNet, StanfordCars and UCF101 cannot be fetched automatically: the command says why and how to arrange a copy, and checks it once it is there.",
+  },
+  async run(parsed, { io, registry }) {
+    const name = parsed.positionals[0] as string;
+    await checkDatasetName(registry, name);
+    const s = parsed.settings;
+    const root = absolutePath(io.cwd, str(s, "root") ?? str(s, "dataRoot") ?? "data");
+    const progress = downloadProgress(io, parsed.json);
+    const mirror = str(s, "mirror");
+    let report: DownloadReport;
+    try {
+      report = await registry.downloadDataset(name, {
+        root,
+        ...(s.dryRun === true ? { dryRun: true } : {}),
+        ...(s.force === true ? { force: true } : {}),
+        ...(s.keepArchives === true ? { keepArchives: true } : {}),
+        ...(mirror ? { mirror } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+        onProgress: progress.onProgress,
+        onStep: (step) => {
+          if (parsed.json) return;
+          progress.end();
+          io.stderr(`${step}\n`);
+        },
+      });
+    } finally {
+      progress.end();
+    }
+    if (parsed.json) printJson(io, report);
+    else printReport(io, report);
+    return report.check && !report.check.ok ? 1 : 0;
+  },
+};
