@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { listFewShotFiles } from "./fewshot-lookup.js";
 import { checkImageFiles } from "./image-check.js";
 import { reportImageResults } from "./image-problems.js";
-import type { OwnDataOptions } from "./own-data-options.js";
 import { ProblemList } from "./problems.js";
 import { readSource } from "./read-source.js";
 import type { DatasetSource } from "./source.js";
@@ -18,8 +17,9 @@ import {
   checkTrainTestOverlap,
   type EntryList,
 } from "./validate.js";
+import type { WdsOptions } from "./wds-source.js";
 
-export interface CheckDatasetOptions extends OwnDataOptions {
+export interface CheckDatasetOptions extends WdsOptions {
   /**
    * How images are checked: "header" (default: read, decode the header with sharp, check the
    * JPEG/PNG end marker, hash the bytes), "full" (decode every pixel), "exists" (stat only), "none".

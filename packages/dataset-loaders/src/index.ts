@@ -57,3 +57,4 @@ export type {
   ProblemSeverity,
   SplitCounts,
 } from "./types.js";
+export type { WdsOptions } from "./wds-source.js";
