@@ -275,7 +275,9 @@ export const DOWNLOAD_PLANS: readonly DatasetPlan[] = [
     datasetDir: "eurosat",
     files: [
       {
-        // CoOp's madm.dfki.de link is gone; torchvision downloads this Hugging Face copy (pinned revision).
+        // CoOp's madm.dfki.de link is gone; torchvision downloads this Hugging Face copy (pinned revision)
+        // with the md5 it used for the original madm.dfki.de file, so TFDS's size for that file applies.
+        // The zip unpacks to 2750/<Class>/ (torchvision: eurosat/2750 after extracting into eurosat/).
         name: "EuroSAT.zip",
         url: "https://huggingface.co/datasets/torchgeo/eurosat/resolve/c877bcd43f099cd0196738f714544e355477f3fd/EuroSAT.zip",
         size: 94_280_567,
