@@ -21,14 +21,22 @@ cpSync(join(DEMO_DIR, "split.json"), join(src, "split_zhou_EuroSAT.json"));
 execFileSync("tar", ["-czf", join(work, "EuroSAT.tar.gz"), "-C", src, "2750", "split_zhou_EuroSAT.json"]);
 const archive = readFileSync(join(work, "EuroSAT.tar.gz"));
 const md5 = createHash("md5").update(archive).digest("hex");
+// As EuroSAT.zip is published: images only, no CoOp split file.
+execFileSync("tar", ["-czf", join(work, "EuroSAT-images.tar.gz"), "-C", src, "2750"]);
+const imagesOnly = readFileSync(join(work, "EuroSAT-images.tar.gz"));
+const served = new Map([
+  ["/EuroSAT.tar.gz", archive],
+  ["/EuroSAT-images.tar.gz", imagesOnly],
+]);
 
 let server: Server;
 let base = "";
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url !== "/EuroSAT.tar.gz") return void res.writeHead(404).end();
-    res.writeHead(200, { "content-length": archive.length });
-    res.end(req.method === "HEAD" ? undefined : archive);
+    const body = served.get(req.url ?? "");
+    if (!body) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-length": body.length });
+    res.end(req.method === "HEAD" ? undefined : body);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -129,6 +137,82 @@ describe("vlmopt datasets download", () => {
     expect(io.outText).toContain(`${join(cwd, "data")}/imagenet/images/train/<wnid>/*.JPEG`);
     expect(io.outText).toContain(`vlmopt datasets check imagenet --data-root ${join(cwd, "data")}`);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("without --splits, the images are unpacked and the output ends with the split file needed, where to get it and where to put it", async () => {
+    const cwd = mkdtempSync(join(work, "nosplits-"));
+    const sum = createHash("md5").update(imagesOnly).digest("hex");
+    const plans: DatasetPlan[] = [
+      {
+        kind: "download",
+        name: "eurosat",
+        datasetDir: "eurosat",
+        files: [
+          {
+            name: "EuroSAT-images.tar.gz",
+            url: `${base}/EuroSAT-images.tar.gz`,
+            md5: sum,
+            extract: { format: "tar.gz", strip: "", into: "" },
+          },
+        ],
+        splitFile: "split_zhou_EuroSAT.json",
+        fewshotLists: true,
+        terms: "EuroSAT (Helber et al.), MIT license.",
+      },
+    ];
+    const real = createRegistry();
+    const registry = createRegistry({
+      downloadDataset: (name, options) => real.downloadDataset(name, { ...options, catalog: plans }),
+    });
+    const dry = memoryIo({ cwd });
+    expect(await run(["datasets", "download", "eurosat", "--dry-run"], dry, registry)).toBe(0);
+    expect(dry.outText).toMatch(
+      /^split file: CoOp's split_zhou_EuroSAT\.json is not given \(pass --splits <dir>\)/m,
+    );
+
+    const io = memoryIo({ cwd });
+    const code = await run(["datasets", "download", "eurosat", "--root", "data"], io, registry);
+    expect(code).toBe(1);
+    const dir = join(cwd, "data", "eurosat");
+    expect(readdirSync(dir)).toEqual(["2750"]);
+    expect(io.outText).toContain(`eurosat downloaded to ${dir}`);
+    // One message, last: the file, where CoOp's DATASETS.md links it, and where to put it.
+    const last = io.outText.trimEnd().split("\n").at(-1) ?? "";
+    expect(last).toMatch(
+      /^error .*split_zhou_EuroSAT\.json: EuroSAT's images are in .*2750, but CoOp's split file split_zhou_EuroSAT\.json is not in/,
+    );
+    expect(last).toContain(
+      "github.com/KaiyangZhou/CoOp/blob/ff61507c790454bce7c5052c3ac39e60772f1f89/DATASETS.md#eurosat",
+    );
+    expect(last).toContain("https://drive.google.com/file/d/1Ip7yaCWFi0eaOFUGga0lUdVi_DDQth1o/");
+    expect(last).toContain(`put it at ${join(dir, "split_zhou_EuroSAT.json")}`);
+    expect(io.outText.match(/split_zhou_EuroSAT\.json is not in/g)).toHaveLength(1);
+    expect(io.errText).not.toMatch(/^error|\n\s+at /m);
+
+    // `datasets check` reports it as that problem, exit 1, no stack trace.
+    const check = memoryIo({ cwd });
+    expect(await run(["datasets", "check", "eurosat", "--data-root", "data"], check)).toBe(1);
+    expect(`${check.outText}${check.errText}`).toContain(`put it at ${join(dir, "split_zhou_EuroSAT.json")}`);
+    expect(check.errText).not.toMatch(/\n\s+at /);
+
+    // VLMOPT_COOP_SPLITS names the folder (here: the split file only): it is added, nothing fetched.
+    const splits = mkdtempSync(join(work, "splits-"));
+    cpSync(join(DEMO_DIR, "split.json"), join(splits, "split_zhou_EuroSAT.json"));
+    const again = memoryIo({ cwd, env: { VLMOPT_COOP_SPLITS: splits } });
+    expect(await run(["datasets", "download", "eurosat", "--root", "data"], again, registry)).toBe(0);
+    expect(again.outText).toContain(`eurosat is already in ${dir}; nothing downloaded`);
+    expect(again.outText).toMatch(/datasets check eurosat: ok \(classes 10, train 30, val 30, test 300/);
+    expect(again.outText).toContain(
+      `note: CoOp's few-shot lists for eurosat were not added (${join(splits, "fewshot", "eurosat.json.gz")} does not exist)`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["2750", "split_zhou_EuroSAT.json"]);
+
+    // --splits wins over the variable, and a folder that is not there is one clear error.
+    const bad = memoryIo({ cwd, env: { VLMOPT_COOP_SPLITS: splits } });
+    expect(await run(["datasets", "download", "eurosat", "--splits", "nowhere"], bad, registry)).toBe(1);
+    expect(bad.errText).toMatch(
+      new RegExp(`^error: The splits folder ${join(cwd, "nowhere")} does not exist`, "m"),
+    );
   });
 
   it("an unknown dataset is a clear error", async () => {

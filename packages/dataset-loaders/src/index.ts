@@ -1,6 +1,8 @@
 export { type SelectOptions, splitHash } from "./build-dataset.js";
 export { type CheckDatasetOptions, checkDataset } from "./check-dataset.js";
 export { coopRelativePath } from "./coop-pickle.js";
+export { COOP_DATASETS_MD, splitFileSource } from "./coop-split-links.js";
+export { type SplitsReport, splitFileNeeded } from "./download/add-splits.js";
 export {
   type ArchiveStep,
   type DatasetPlan,
@@ -42,7 +44,6 @@ export {
   listDatasets,
 } from "./registry.js";
 export { type SplitFractions, sampleFewShot, splitDataset } from "./sampling.js";
-export { COOP_SPLITS_DIR } from "./shipped-splits.js";
 export { fewshotKey, readFewShotCollection, readFewShotFile, readSplitFile } from "./split-file.js";
 export type {
   CheckCounts,

@@ -1,4 +1,4 @@
-import type { DownloadReport } from "@vlmopt/dataset-loaders";
+import { type DownloadReport, splitFileNeeded } from "@vlmopt/dataset-loaders";
 import { type Command, printJson } from "../command-context.js";
 import { downloadProgress, mb } from "../download-progress.js";
 import { table } from "../format.js";
@@ -33,6 +33,14 @@ const DOWNLOAD_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     placeholder: "<url>",
     description: "fetch every file from <url>/<file name> instead (checksums still apply)",
+  },
+  {
+    flag: "splits",
+    key: "splits",
+    type: "string",
+    placeholder: "<dir>",
+    description:
+      "folder with CoOp's split_zhou_<Name>.json[.gz] and fewshot/<name>.json.gz, laid out like ../shared/datasets/coop_splits (default: VLMOPT_COOP_SPLITS); vlmopt does not ship them",
   },
   {
     flag: "keep-archives",
@@ -79,8 +87,13 @@ function printReport(io: CliIo, r: DownloadReport): void {
     );
     io.stdout(`total: ${mb(r.totalBytes)} to download, about as much again unpacked\n`);
     for (const f of r.files) if (f.checksumSource) io.stdout(`checksum of ${f.name}: ${f.checksumSource}\n`);
+    const { splits } = r;
+    if (splits.splitFilePath) io.stdout(`split file: ${splits.splitFilePath}\n`);
+    else if (splits.splitFile) io.stdout(`split file: ${splitFileNeeded(splits.splitFile, splits.from)}\n`);
+    if (splits.fewshot) io.stdout(`few-shot lists: ${splits.fewshot}\n`);
     io.stdout(`terms: ${r.terms}\n`);
     if (r.note) io.stdout(`note: ${r.note}\n`);
+    if (splits.fewshotNote) io.stdout(`note: ${splits.fewshotNote}\n`);
     return;
   }
   io.stdout(
@@ -88,25 +101,27 @@ function printReport(io: CliIo, r: DownloadReport): void {
       ? `${r.name} is already in ${r.datasetDir}; nothing downloaded\n`
       : `${r.name} downloaded to ${r.datasetDir} (${mb(r.totalBytes)})\n`,
   );
-  printCheck(io, r);
-  if (r.note) io.stdout(`note: ${r.note}\n`);
   io.stdout(`terms: ${r.terms}\n`);
+  if (r.note) io.stdout(`note: ${r.note}\n`);
+  if (r.splits.fewshotNote) io.stdout(`note: ${r.splits.fewshotNote}\n`);
+  // Last, so that a missing split file (the check's error: which file, where to get it) ends the output.
+  printCheck(io, r);
 }
 
 export const datasetsDownloadCommand: Command = {
   spec: {
     name: "datasets download",
     summary:
-      "Downloads one of the paper's datasets into CoOp's layout (resumable, checksummed, safely unpacked), adds CoOp's split files, and runs `datasets check`.",
+      "Downloads one of the paper's datasets into CoOp's layout (resumable, checksummed, safely unpacked), adds CoOp's split file and few-shot lists from --splits, and runs `datasets check`.",
     positionals: ["<name>"],
     options: DOWNLOAD_OPTIONS,
     examples: [
-      "vlmopt datasets download eurosat --root data",
+      "vlmopt datasets download eurosat --root data --splits ../shared/datasets/coop_splits",
       "vlmopt datasets download dtd --root data --dry-run",
       "vlmopt datasets download imagenet",
     ],
     notes:
-      "Files go to <root>/.vlmopt-downloads first (an interrupted download resumes when run again), are unpacked into a temporary folder and renamed into place only when complete. ImageNet, StanfordCars and UCF101 cannot be fetched automatically: the command says why and how to arrange a copy, and checks it once it is there.",
+      "Files go to <root>/.vlmopt-downloads first (an interrupted download resumes when run again), are unpacked into a temporary folder and renamed into place only when complete. vlmopt does not ship CoOp's split files: pass --splits <dir> (or set VLMOPT_COOP_SPLITS); without it the images are still downloaded and unpacked, and the output ends with the split file needed, where CoOp's DATASETS.md links it and where to put it. ImageNet, StanfordCars and UCF101 cannot be fetched automatically: the command says why and how to arrange a copy, and checks it once it is there.",
   },
   async run(parsed, { io, registry }) {
     const name = parsed.positionals[0] as string;
@@ -115,6 +130,7 @@ export const datasetsDownloadCommand: Command = {
     const root = absolutePath(io.cwd, str(s, "root") ?? str(s, "dataRoot") ?? "data");
     const progress = downloadProgress(io, parsed.json);
     const mirror = str(s, "mirror");
+    const splits = str(s, "splits") ?? io.env.VLMOPT_COOP_SPLITS;
     let report: DownloadReport;
     try {
       report = await registry.downloadDataset(name, {
@@ -123,6 +139,7 @@ export const datasetsDownloadCommand: Command = {
         ...(s.force === true ? { force: true } : {}),
         ...(s.keepArchives === true ? { keepArchives: true } : {}),
         ...(mirror ? { mirror } : {}),
+        ...(splits ? { splitsDir: absolutePath(io.cwd, splits) } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
         onProgress: progress.onProgress,
         onStep: (step) => {

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { LINKED_SPLIT_FILES } from "../coop-split-links.js";
 import { DATASETS, getDatasetInfo } from "../registry.js";
 import { DATASETS_ROOT, HAS_SHARED } from "../shared-data.test-helper.js";
-import { COOP_SPLITS_DIR } from "../shipped-splits.js";
-import { readSplitFile } from "../split-file.js";
+import { planSplits } from "./add-splits.js";
 import { DOWNLOAD_PLANS } from "./catalog.js";
 
 describe("the download catalog", () => {
@@ -13,7 +14,9 @@ describe("the download catalog", () => {
     for (const plan of DOWNLOAD_PLANS) {
       expect(plan.datasetDir).toBe(getDatasetInfo(plan.name).layout.datasetDir);
       expect(plan.terms.length).toBeGreaterThan(10);
-      if (plan.splitFile) expect(existsSync(join(COOP_SPLITS_DIR, `${plan.splitFile}.gz`))).toBe(true);
+      // The split file is the one the loader looks for, and CoOp's DATASETS.md says where to get it.
+      expect(plan.splitFile).toBe(getDatasetInfo(plan.name).layout.splitFile);
+      if (plan.splitFile) expect(LINKED_SPLIT_FILES).toContain(plan.splitFile);
       if (plan.kind === "manual") {
         expect(plan.steps.join("\n")).toContain("<root>");
         continue;
@@ -31,26 +34,26 @@ describe("the download catalog", () => {
     expect(manual.sort()).toEqual(["imagenet", "stanford_cars", "ucf101"]);
   });
 
-  it("ships CoOp's split files and few-shot lists, readable, with a SOURCE note", async () => {
-    const eurosat = await readSplitFile(join(COOP_SPLITS_DIR, "split_zhou_EuroSAT.json.gz"));
-    expect([eurosat.train.length, eurosat.val.length, eurosat.test.length]).toEqual([13_500, 5400, 8100]);
-    expect(readdirSync(join(COOP_SPLITS_DIR, "fewshot"))).toHaveLength(11);
-    const source = readFileSync(join(COOP_SPLITS_DIR, "SOURCE.md"), "utf8");
-    expect(source).toContain("MIT");
-    expect(source).toContain("KaiyangZhou/CoOp");
+  it("ships no copy of CoOp's split files: the package holds dist and the demo only", () => {
+    const pkg = join(dirname(fileURLToPath(import.meta.url)), "../..");
+    const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { files: string[] };
+    expect(manifest.files.sort()).toEqual(["demo", "dist"]);
+    expect(existsSync(join(pkg, "coop-splits"))).toBe(false);
   });
 
   it.skipIf(!HAS_SHARED)(
-    "the shipped split files are byte-identical to ../shared/datasets/coop_splits",
+    "../shared/datasets/coop_splits is in the layout --splits reads: each plan's split file and few-shot lists",
     () => {
       const shared = join(DATASETS_ROOT, "coop_splits");
-      for (const rel of [
-        ...readdirSync(COOP_SPLITS_DIR).filter((f) => f.endsWith(".gz")),
-        ...readdirSync(join(COOP_SPLITS_DIR, "fewshot")).map((f) => `fewshot/${f}`),
-      ]) {
-        expect(readFileSync(join(COOP_SPLITS_DIR, rel)).equals(readFileSync(join(shared, rel))), rel).toBe(
-          true,
-        );
+      // Missing from the snapshot ../shared was taken from (its SOURCE.md says so).
+      const notInSnapshot = ["split_zhou_Food101.json", "split_zhou_SUN397.json"];
+      for (const plan of DOWNLOAD_PLANS) {
+        const splits = planSplits(plan, shared);
+        if (plan.splitFile && !notInSnapshot.includes(plan.splitFile)) {
+          expect(splits.splitFilePath, plan.name).toBe(join(shared, `${plan.splitFile}.gz`));
+        } else expect(splits.splitFileMissing, plan.name).toBe(plan.splitFile !== null);
+        if (plan.fewshotLists)
+          expect(splits.fewshot, plan.name).toBe(join(shared, "fewshot", `${plan.name}.json.gz`));
       }
     },
   );

@@ -52,11 +52,14 @@ export interface DownloadPlan {
   name: string;
   datasetDir: string;
   files: RemoteFile[];
-  /** The CoOp split file shipped in this package (coop-splits/), copied next to the images. */
+  /**
+   * CoOp's split file, copied next to the images from the `--splits` folder (vlmopt does not ship
+   * it; coop-split-links.ts says where CoOp's DATASETS.md links each one); null where CoOp has none.
+   */
   splitFile: string | null;
-  /** Write CoOp's few-shot lists shipped in this package (coop-splits/fewshot/<name>.json.gz) to split_fewshot/. */
+  /** Write CoOp's few-shot lists (`<splits>/fewshot/<name>.json.gz`) to split_fewshot/. */
   fewshotLists: boolean;
-  /** Why the dataset may still not load after the download (e.g. a split file vlmopt cannot ship). */
+  /** Why the dataset may still not load after the download. */
   note?: string;
   terms: string;
 }
@@ -68,7 +71,7 @@ export interface ManualPlan {
   datasetDir: string;
   reason: string;
   terms: string;
-  /** CoOp's split file shipped in this package, added to a folder the user arranged (null: none). */
+  /** CoOp's split file, added from `--splits` to a folder the user arranged (null: none). */
   splitFile: string | null;
   /** As DownloadPlan's. */
   fewshotLists: boolean;
@@ -80,8 +83,6 @@ export type DatasetPlan = DownloadPlan | ManualPlan;
 
 const TV = "torchvision";
 const TFDS = "TensorFlow Datasets url_checksums";
-const NO_SPLIT = (file: string) =>
-  `CoOp's ${file} is not shipped with vlmopt (missing from the snapshot its split files come from), so the images download but the dataset does not load until you add it: get ${file} from the link in github.com/KaiyangZhou/CoOp/blob/main/DATASETS.md and put it in the dataset folder, then run \`vlmopt datasets check\`.`;
 
 export const DOWNLOAD_PLANS: readonly DatasetPlan[] = [
   {
@@ -165,7 +166,7 @@ export const DOWNLOAD_PLANS: readonly DatasetPlan[] = [
     steps: [
       "Get cars_train/, cars_test/, devkit/ and cars_test_annos_withlabels.mat from a copy you have or a mirror (torchvision points to https://github.com/pytorch/vision/issues/7545#issuecomment-1631441616).",
       "Arrange them as <root>/stanford_cars/{cars_train,cars_test,devkit}/ and <root>/stanford_cars/cars_test_annos_withlabels.mat.",
-      "Run `vlmopt datasets download stanford_cars --root <root>` again: it adds CoOp's split_zhou_StanfordCars.json (shipped with vlmopt) and checks the folder.",
+      "Run `vlmopt datasets download stanford_cars --root <root> --splits <dir>` again, <dir> holding CoOp's split_zhou_StanfordCars.json[.gz] and fewshot/stanford_cars.json.gz (laid out like ../shared/datasets/coop_splits): it adds them and checks the folder.",
     ],
   },
   {
@@ -208,9 +209,8 @@ export const DOWNLOAD_PLANS: readonly DatasetPlan[] = [
         extract: { format: "tar.gz", strip: "food-101/", into: "" },
       },
     ],
-    splitFile: null,
+    splitFile: "split_zhou_Food101.json",
     fewshotLists: true,
-    note: NO_SPLIT("split_zhou_Food101.json"),
     terms: "Food-101 (Bossard et al., ETH Zurich); see its license_agreement.txt.",
   },
   {
@@ -246,9 +246,8 @@ export const DOWNLOAD_PLANS: readonly DatasetPlan[] = [
         extract: { format: "tar.gz", strip: "", into: "" },
       },
     ],
-    splitFile: null,
+    splitFile: "split_zhou_SUN397.json",
     fewshotLists: true,
-    note: NO_SPLIT("split_zhou_SUN397.json"),
     terms: "SUN Database (Xiao et al., Princeton): research use.",
   },
   {
@@ -302,7 +301,7 @@ export const DOWNLOAD_PLANS: readonly DatasetPlan[] = [
     steps: [
       "Download UCF-101-midframes.zip with a browser from the UCF101 section of https://github.com/KaiyangZhou/CoOp/blob/main/DATASETS.md.",
       "Extract it so that <root>/ucf101/UCF-101-midframes/<Class_Name>/*.jpg exists.",
-      "Run `vlmopt datasets download ucf101 --root <root>` again: it adds CoOp's split_zhou_UCF101.json (shipped with vlmopt) and checks the folder.",
+      "Run `vlmopt datasets download ucf101 --root <root> --splits <dir>` again, <dir> holding CoOp's split_zhou_UCF101.json[.gz] and fewshot/ucf101.json.gz (laid out like ../shared/datasets/coop_splits): it adds them and checks the folder.",
     ],
   },
 ];

@@ -1,10 +1,23 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { ConfigError } from "@vlmopt/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkDataset } from "../check-dataset.js";
+import { COOP_DATASETS_MD } from "../coop-split-links.js";
 import { loadDataset } from "../load-dataset.js";
 import { DEMO_DIR } from "../registry.js";
+import { DATASETS_ROOT, HAS_SHARED } from "../shared-data.test-helper.js";
 import { type ArchiveEntry, makeTar, makeZip, md5 } from "./archives.test-helper.js";
 import type { DatasetPlan, DownloadPlan, RemoteFile } from "./catalog.js";
 import { downloadDataset } from "./download-dataset.js";
@@ -276,6 +289,7 @@ describe("downloadDataset against a local stand-in host", () => {
     const sum = await serve("EuroSAT.zip", await makeZip(datasetEntries));
     const root = freshRoot();
     mkdirSync(join(root, "eurosat", "2750"), { recursive: true });
+    writeFileSync(join(root, "eurosat", "split_zhou_EuroSAT.json"), "{");
     const catalog = planOf({ name: "EuroSAT.zip", md5: sum });
     const error = await failure(downloadDataset("eurosat", { root, catalog }));
     expect(error.message).toMatch(/eurosat already exists but is not a complete eurosat dataset/);
@@ -299,6 +313,115 @@ describe("downloadDataset against a local stand-in host", () => {
     expect(error.hint).toMatch(/--mirror/);
     expectNoDataset(root);
   });
+});
+
+describe("downloadDataset: CoOp's split files and few-shot lists come from --splits", () => {
+  // EuroSAT.zip as published: images only (2750/<Class>/...), no CoOp split file.
+  const withSplitFile = (catalog: DatasetPlan[]): DatasetPlan[] =>
+    catalog.map((p) => ({ ...p, splitFile: "split_zhou_EuroSAT.json", fewshotLists: true }));
+
+  it("without --splits, the images are unpacked and the check names the split file, where to get it and where to put it", async () => {
+    const sum = await serve("EuroSAT-images.zip", await makeZip(images));
+    const root = freshRoot();
+    const catalog = withSplitFile(planOf({ name: "EuroSAT-images.zip", md5: sum }));
+    const report = await downloadDataset("eurosat", { root, catalog });
+    expect(report.status).toBe("downloaded");
+    expect(readdirSync(join(root, "eurosat"))).toEqual(["2750"]);
+    expect(readdirSync(join(root, "eurosat", "2750")).sort()).toHaveLength(10);
+    expect(report.splits).toMatchObject({ from: null, splitFileMissing: true, splitFilePath: null });
+    expect(report.check?.ok).toBe(false);
+    expect(report.check?.problems).toHaveLength(1);
+    const problem = report.check?.problems[0];
+    expect(problem?.code).toBe("split-file-missing");
+    expect(problem?.message).toContain(`images are in ${join(root, "eurosat", "2750")}`);
+    expect(problem?.message).toContain("split_zhou_EuroSAT.json is not in");
+    expect(problem?.fix).toContain(`${COOP_DATASETS_MD}#eurosat`);
+    expect(problem?.fix).toContain("https://drive.google.com/file/d/1Ip7yaCWFi0eaOFUGga0lUdVi_DDQth1o/");
+    expect(problem?.fix).toContain(`put it at ${join(root, "eurosat", "split_zhou_EuroSAT.json")}`);
+    expect(problem?.fix).toContain("--splits <dir>");
+
+    // `datasets check` on its own reports the same problem (no crash, no "not found").
+    const check = await checkDataset("eurosat", root);
+    expect(check.problems.map((p) => [p.code, p.fix])).toEqual([["split-file-missing", problem?.fix]]);
+
+    // Running again with --splits adds the file to the folder already there: nothing is fetched.
+    const splits = mkdtempSync(join(work, "splits-"));
+    writeFileSync(join(splits, "split_zhou_EuroSAT.json"), split);
+    const gets = server.requests.filter((r) => r.method === "GET").length;
+    const again = await downloadDataset("eurosat", { root, catalog, splitsDir: splits });
+    expect(server.requests.filter((r) => r.method === "GET").length).toBe(gets);
+    expect(again.status).toBe("present");
+    expect(again.check?.ok).toBe(true);
+    expect(again.splits.splitFilePath).toBe(join(root, "eurosat", "split_zhou_EuroSAT.json"));
+    // No fewshot/eurosat.json.gz in that folder: said, not an error.
+    expect(again.splits.fewshot).toBeNull();
+    expect(again.splits.fewshotNote).toContain(
+      `${join(splits, "fewshot", "eurosat.json.gz")} does not exist`,
+    );
+  });
+
+  it("--splits that does not exist is one ConfigError before anything is fetched or written", async () => {
+    const root = freshRoot();
+    const catalog = withSplitFile(planOf({ name: "EuroSAT-images.zip", md5: "0".repeat(32) }));
+    const gets = server.requests.length;
+    await expect(
+      downloadDataset("eurosat", { root, catalog, splitsDir: join(work, "no-such-splits") }),
+    ).rejects.toSatisfy(
+      (e) =>
+        ConfigError.isInstance(e) &&
+        (e as Error).message.includes(`${join(work, "no-such-splits")} does not exist`) &&
+        /coop_splits/.test((e as ConfigError).hint ?? ""),
+    );
+    expect(server.requests.length).toBe(gets);
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it.skipIf(!HAS_SHARED)(
+    "--splits ../shared/datasets/coop_splits adds CoOp's split file and few-shot lists, as they are there",
+    async () => {
+      const shared = join(DATASETS_ROOT, "coop_splits");
+      const sum = await serve("EuroSAT-images.zip", await makeZip(images));
+      const root = freshRoot();
+      const catalog = withSplitFile(planOf({ name: "EuroSAT-images.zip", md5: sum }));
+      const dry = await downloadDataset("eurosat", { root, catalog, splitsDir: shared, dryRun: true });
+      expect(dry.splits).toMatchObject({
+        splitFilePath: join(shared, "split_zhou_EuroSAT.json.gz"),
+        splitFileMissing: false,
+        fewshot: join(shared, "fewshot", "eurosat.json.gz"),
+      });
+      expect(existsSync(root)).toBe(false);
+
+      // The images here are the demo's subset, so the check reads the split but not every image.
+      const report = await downloadDataset("eurosat", {
+        root,
+        catalog,
+        splitsDir: shared,
+        check: { images: "none" },
+      });
+      const dir = join(root, "eurosat");
+      expect(report.splits.splitFilePath).toBe(join(dir, "split_zhou_EuroSAT.json.gz"));
+      expect(
+        readFileSync(join(dir, "split_zhou_EuroSAT.json.gz")).equals(
+          readFileSync(join(shared, "split_zhou_EuroSAT.json.gz")),
+        ),
+      ).toBe(true);
+      expect(report.splits.fewshot).toBe(join(dir, "split_fewshot"));
+      expect(readdirSync(join(dir, "split_fewshot"))).toContain("shot_1-seed_1.json");
+      expect(report.check?.counts).toMatchObject({ classes: 10, train: 13_500, val: 5400, test: 8100 });
+      // Each list is CoOp's sample as it is in the collection, one file per shot_K-seed_S.
+      const collection = JSON.parse(
+        gunzipSync(readFileSync(join(shared, "fewshot", "eurosat.json.gz"))).toString("utf8"),
+      ) as Record<string, unknown>;
+      expect(readdirSync(join(dir, "split_fewshot")).sort()).toEqual(
+        Object.keys(collection)
+          .map((k) => `${k}.json`)
+          .sort(),
+      );
+      expect(JSON.parse(readFileSync(join(dir, "split_fewshot", "shot_1-seed_1.json"), "utf8"))).toEqual(
+        collection["shot_1-seed_1"],
+      );
+    },
+  );
 });
 
 describe("downloadDataset: datasets vlmopt cannot fetch, and bad names", () => {

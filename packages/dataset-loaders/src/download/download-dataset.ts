@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { ConfigError, throwIfAborted } from "@vlmopt/core";
 import { type CheckDatasetOptions, checkDataset } from "../check-dataset.js";
 import { getDatasetInfo } from "../registry.js";
-import { COOP_SPLITS_DIR } from "../shipped-splits.js";
 import type { CheckReport } from "../types.js";
+import { addSplits, planSplits, type SplitsReport, splitsFolder } from "./add-splits.js";
 import {
   type DatasetPlan,
   type DownloadPlan,
@@ -41,6 +40,13 @@ export interface DownloadDatasetOptions {
   onStep?: (message: string) => void;
   /** Options of the closing `checkDataset` (default: header check of every image). */
   check?: CheckDatasetOptions;
+  /**
+   * A folder with CoOp's split files and few-shot lists, laid out like ../shared/datasets/coop_splits:
+   * `split_zhou_<Name>.json[.gz]` and `fewshot/<dataset>.json.gz` (the CLI's --splits / VLMOPT_COOP_SPLITS).
+   * vlmopt does not ship them. Without it (or without the dataset's file in it) the images are still
+   * downloaded and unpacked, and the closing check names the split file needed and where to get it.
+   */
+  splitsDir?: string;
   /** The plans to use instead of DOWNLOAD_PLANS (tests: archives generated with their checksums). */
   catalog?: readonly DatasetPlan[];
 }
@@ -69,6 +75,8 @@ export interface DownloadReport {
   /** ManualPlan only: why vlmopt cannot fetch it and what to do. */
   reason: string | null;
   steps: string[];
+  /** CoOp's split file and few-shot lists: where from, and what is missing (a dry run: what would be). */
+  splits: SplitsReport;
   /** The closing `datasets check` (absent for a dry run, or a manual dataset not arranged yet). */
   check: CheckReport | null;
 }
@@ -132,6 +140,7 @@ function report(
   root: string,
   status: DownloadReport["status"],
   files: PlannedFile[],
+  splits: SplitsReport,
   check: CheckReport | null,
 ): DownloadReport {
   return {
@@ -145,6 +154,7 @@ function report(
     note: plan.kind === "download" ? (plan.note ?? null) : null,
     reason: plan.kind === "manual" ? plan.reason : null,
     steps: plan.kind === "manual" ? plan.steps.map((s) => s.replaceAll("<root>", root)) : [],
+    splits,
     check,
   };
 }
@@ -185,30 +195,6 @@ async function checkDisk(
   }
 }
 
-/** CoOp's split file (shipped, gzip) and few-shot lists (`split_fewshot/shot_K-seed_S.json`) into `dir`. */
-async function addSplits(
-  name: string,
-  splitFile: string | null,
-  fewshotLists: boolean,
-  dir: string,
-): Promise<void> {
-  if (splitFile && !existsSync(join(dir, splitFile)) && !existsSync(join(dir, `${splitFile}.gz`))) {
-    await copyFile(join(COOP_SPLITS_DIR, `${splitFile}.gz`), join(dir, `${splitFile}.gz`));
-  }
-  const collection = join(COOP_SPLITS_DIR, "fewshot", `${name}.json.gz`);
-  if (!fewshotLists || !existsSync(collection)) return;
-  const samples = JSON.parse(gunzipSync(await readFile(collection)).toString("utf8")) as Record<
-    string,
-    unknown
-  >;
-  const fewshotDir = join(dir, "split_fewshot");
-  await mkdir(fewshotDir, { recursive: true });
-  for (const [key, sample] of Object.entries(samples)) {
-    const file = join(fewshotDir, `${key}.json`);
-    if (!existsSync(file)) await writeFile(file, JSON.stringify(sample));
-  }
-}
-
 async function runCheck(name: string, root: string, options: DownloadDatasetOptions): Promise<CheckReport> {
   options.onStep?.(`checking ${name} (vlmopt datasets check ${name} --data-root ${root})`);
   return checkDataset(name, root, {
@@ -220,13 +206,20 @@ async function runCheck(name: string, root: string, options: DownloadDatasetOpti
 async function manual(
   plan: ManualPlan,
   root: string,
+  splitsDir: string | null,
   options: DownloadDatasetOptions,
 ): Promise<DownloadReport> {
   const dir = join(root, plan.datasetDir);
-  if (options.dryRun || !existsSync(dir)) return report(plan, root, "manual", [], null);
-  await addSplits(plan.name, plan.splitFile, plan.fewshotLists, dir);
-  return report(plan, root, "manual", [], await runCheck(plan.name, root, options));
+  if (options.dryRun || !existsSync(dir)) {
+    return report(plan, root, "manual", [], planSplits(plan, splitsDir), null);
+  }
+  const splits = await addSplits(plan, dir, splitsDir);
+  return report(plan, root, "manual", [], splits, await runCheck(plan.name, root, options));
 }
+
+/** True when the check's only errors are a missing split file (the images are there). */
+const onlySplitFileMissing = (check: CheckReport) =>
+  check.problems.every((p) => p.severity !== "error" || p.code === "split-file-missing");
 
 /** Unpacks every file of the plan into `staging` (the future dataset folder). */
 async function unpack(
@@ -273,8 +266,9 @@ async function unpack(
  * Downloads one of the paper's datasets into `<root>/<CoOp folder>`, ready for `loadDataset`:
  * checks free disk space first (statfs), fetches each file into `<root>/.vlmopt-downloads`
  * (resuming with Range requests; checksum verified), unpacks into a temporary folder (no entry may
- * leave it, no link may point out of it), adds CoOp's split file and few-shot lists shipped with
- * this package, renames the folder into place, and ends with `checkDataset`. On any error the
+ * leave it, no link may point out of it), adds CoOp's split file and few-shot lists from
+ * `splitsDir` (when given and it has them), renames the folder into place, and ends with
+ * `checkDataset`, which names a split file still missing and where to get it. On any error the
  * temporary folder is removed, so a half-unpacked dataset never looks valid; downloaded parts are
  * kept so that running again resumes. ImageNet, StanfordCars and UCF101 cannot be fetched: their
  * report says why and how to arrange a copy (and checks it when the folder is there).
@@ -285,13 +279,22 @@ export async function downloadDataset(
 ): Promise<DownloadReport> {
   const { plan, canonical } = planFor(name, options.catalog);
   const root = resolve(options.root);
-  if (plan.kind === "manual") return manual(plan, root, options);
+  const splitsDir = splitsFolder(options.splitsDir);
+  if (plan.kind === "manual") return manual(plan, root, splitsDir, options);
   const dir = join(root, plan.datasetDir);
-  if (options.dryRun) return report(plan, root, "dry-run", await sizesOf(plan, options, true), null);
+  if (options.dryRun) {
+    const files = await sizesOf(plan, options, true);
+    return report(plan, root, "dry-run", files, planSplits(plan, splitsDir), null);
+  }
 
   if (existsSync(dir)) {
-    const existing = await runCheck(canonical, root, options);
-    if (existing.ok) return report(plan, root, "present", await sizesOf(plan, options, false), existing);
+    let existing = await runCheck(canonical, root, options);
+    if (existing.ok || onlySplitFileMissing(existing)) {
+      // Images already there (e.g. downloaded before without --splits): add what --splits has.
+      const splits = await addSplits(plan, dir, splitsDir);
+      if (!existing.ok && !splits.splitFileMissing) existing = await runCheck(canonical, root, options);
+      return report(plan, root, "present", await sizesOf(plan, options, false), splits, existing);
+    }
     if (!options.force) {
       const errors = existing.problems.filter((p) => p.severity === "error").length;
       throw new DatasetDownloadError(
@@ -326,10 +329,11 @@ export async function downloadDataset(
 
   const staging = join(root, `.vlmopt-staging-${plan.name}-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
+  let splits: SplitsReport;
   try {
     await mkdir(staging, { recursive: true });
     await unpack(plan, downloads, staging, options);
-    await addSplits(plan.name, plan.splitFile, plan.fewshotLists, staging);
+    splits = await addSplits(plan, staging, splitsDir);
     const old = `${dir}.replaced-${process.pid}`;
     if (existsSync(dir)) await rename(dir, old);
     await rename(staging, dir);
@@ -342,5 +346,8 @@ export async function downloadDataset(
     for (const f of plan.files) await rm(join(downloads, f.name), { force: true });
     if ((await readdir(downloads)).length === 0) await rm(downloads, { recursive: true, force: true });
   }
-  return report(plan, root, "downloaded", planned, await runCheck(canonical, root, options));
+  // The staging folder is now `dir`: name the files where they are.
+  const moved = (p: string | null) => (p ? join(dir, p.slice(staging.length + 1)) : null);
+  splits = { ...splits, splitFilePath: moved(splits.splitFilePath), fewshot: moved(splits.fewshot) };
+  return report(plan, root, "downloaded", planned, splits, await runCheck(canonical, root, options));
 }
