@@ -1,7 +1,9 @@
 /**
- * The CLI as a user runs it: `node apps/cli/dist/bin.js ...` as a subprocess, on the shared EuroSAT
- * 1-shot split with the generated tiny CLIP model (random weights). Needs a build (the root
- * `pnpm test` builds first; this file builds the CLI's dependency chain if dist is missing).
+ * The CLI as a user runs it: `node apps/cli/dist/bin.js ...` as a subprocess, on the embedded `demo`
+ * dataset (a EuroSAT subset shipped with dataset-loaders; CoOp's 1-shot split, 300 test images) with
+ * the generated tiny CLIP model (random weights), so it runs on a fresh clone without ../shared.
+ * Needs a build (the root `pnpm test` builds first; this file builds the CLI's dependency chain if
+ * dist is missing).
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,11 +18,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cliDir = resolve(here, "..");
 const repoRoot = resolve(cliDir, "../..");
 const BIN = join(cliDir, "dist/bin.js");
-const SHARED = resolve(repoRoot, "../shared");
-const DATA = join(SHARED, "datasets");
-const hasShared = existsSync(join(DATA, "eurosat"));
-if (!hasShared)
-  console.warn(`skipping the CLI end-to-end tests: ${DATA}/eurosat is missing (../shared beside the repo)`);
 
 interface Result {
   code: number;
@@ -50,11 +47,10 @@ function vlmopt(args: string[], env: Record<string, string> = {}, cwd = work): P
   });
 }
 
+// The embedded demo needs no --data-root.
 const common = [
   "--dataset",
-  "eurosat",
-  "--data-root",
-  DATA,
+  "demo",
   "--shots",
   "1",
   "--seed",
@@ -93,7 +89,7 @@ function replyFor(request: FakeLlmRequest): FakeReply {
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
-describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", () => {
+describe("vlmopt as a subprocess on the embedded demo (EuroSAT subset, CoOp 1-shot)", () => {
   beforeAll(() => {
     if (!existsSync(BIN)) {
       execFileSync("npx", ["turbo", "run", "build", "--filter=@vlmopt/cli", "--output-logs=errors-only"], {
@@ -104,8 +100,6 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
     }
   });
 
-  // The full test split (8,100 images) takes minutes with the tiny model on a 2-core machine, so the
-  // suite scores 300 test images spread over it.
   it("optimize --dry-run estimates calls, tokens and cost for a paid LLM without a key, and writes nothing", async () => {
     const cwd = mkdtempSync(join(work, "dry-"));
     const args = ["optimize", ...common, ...hillClimb, "--llm", "anthropic:claude-haiku-4-5", "--dry-run"];
@@ -169,7 +163,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     const [runName] = readdirSync(join(work, "runs-sim"));
-    expect(runName).toMatch(/^eurosat-hill-climb-\d{8}-\d{6}$/);
+    expect(runName).toMatch(/^demo-hill-climb-\d{8}-\d{6}$/);
     const dir = join(work, "runs-sim", runName as string);
     expect(readdirSync(dir).sort()).toEqual([
       "events.jsonl",
@@ -201,6 +195,35 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
       /Chosen: ".*\{\}.*"\n\s+train \d+\.\d% · val \d+\.\d% · test \d+\.\d% \(300 images\)/,
     );
     expect(r.stderr).toMatch(/features test: 300\/300 images, \d+ img\/s, ETA 0s/);
+  });
+
+  it("eval, datasets check and datasets list find the demo with no --data-root", async () => {
+    const cwd = mkdtempSync(join(work, "demo-"));
+    const ev = await vlmopt(
+      [
+        "eval",
+        "--dataset",
+        "demo",
+        "--model",
+        "random:tiny",
+        "--cache-dir",
+        cacheDir,
+        "--template",
+        "a satellite photo of {}.",
+        "--json",
+      ],
+      {},
+      cwd,
+    );
+    expect(ev.stderr).not.toMatch(/^error/m);
+    expect(ev.code).toBe(0);
+    expect(JSON.parse(ev.stdout)).toMatchObject({ dataset: "demo", split: "test", images: 300 });
+    const check = await vlmopt(["datasets", "check", "demo"], {}, cwd);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^demo at .*dataset-loaders[/\\]demo \(.*layout\): ok \(.*test 300/);
+    const list = await vlmopt(["datasets", "list"], {}, cwd);
+    expect(list.stdout).toMatch(/^demo\s+.*EuroSAT subset/m);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   describe("with --llm openai:gpt-4o-mini against a local fake OpenAI server", () => {
@@ -314,7 +337,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
           "--dataset",
           "eurosatt",
           "--data-root",
-          DATA,
+          ".",
           "--model",
           "random:tiny",
           "--llm",
@@ -341,17 +364,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
       ],
       [
         "template without {}",
-        [
-          "eval",
-          "--dataset",
-          "eurosat",
-          "--data-root",
-          DATA,
-          "--model",
-          "random:tiny",
-          "--template",
-          "a satellite photo",
-        ],
+        ["eval", "--dataset", "demo", "--model", "random:tiny", "--template", "a satellite photo"],
         {},
         /^error: --template "a satellite photo" has no "\{\}" placeholder/,
       ],
@@ -381,7 +394,7 @@ describe.skipIf(!hasShared)("vlmopt as a subprocess on shared EuroSAT 1-shot", (
 
     it("invalid config field", async () => {
       const cwd = mkdtempSync(join(work, "bad-"));
-      writeFileSync(join(cwd, "vlmopt.config.json"), JSON.stringify({ dataRoot: DATA, iterations: -1 }));
+      writeFileSync(join(cwd, "vlmopt.config.json"), JSON.stringify({ dataRoot: ".", iterations: -1 }));
       const r = await vlmopt(["optimize", ...common, "--llm", "simulated"], {}, cwd);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: config file .*vlmopt.config.json: field "iterations" is invalid/);

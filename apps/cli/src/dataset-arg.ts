@@ -25,11 +25,11 @@ export const OWN_DATA_HINT = `your own data needs no --data-root: ${OWN_DATA_FOR
 /**
  * Own data in a dataset argument, made absolute against `cwd` (the loader would take the process's
  * working directory, and a later `vlmopt resume` may run elsewhere): `folder:<dir>`,
- * `manifest:<file>`, or a path — one with a slash, or an existing file or folder that is not a
+ * `manifest:<file>`, `wds:<dir>`, or a path — one with a slash, or an existing file or folder that is not a
  * registry name. Null for anything else (a registry name, or an unknown one).
  */
 export function ownDataSpec(name: string, cwd: string, registryNames: ReadonlySet<string>): string | null {
-  const prefixed = /^(folder|manifest):(.+)$/.exec(name);
+  const prefixed = /^(folder|manifest|wds):(.+)$/.exec(name);
   if (prefixed) return `${prefixed[1]}:${abs(cwd, (prefixed[2] as string).trim())}`;
   if (registryNames.has(name)) return null;
   const looksLikePath = /[/\\]/.test(name) || name.startsWith(".");
@@ -41,6 +41,17 @@ export function ownDataSpec(name: string, cwd: string, registryNames: ReadonlySe
 export async function registryNames(registry: Registry): Promise<Set<string>> {
   const list = await registry.listDatasets();
   return new Set(list.flatMap((d) => [d.name, ...(Array.isArray(d.aliases) ? (d.aliases as string[]) : [])]));
+}
+
+/** Whether `name` is a dataset that ships with vlmopt (the `demo`): its catalog entry has `embeddedDir`. */
+export async function isEmbeddedDataset(registry: Registry, name: string): Promise<boolean> {
+  const key = name.trim().toLowerCase();
+  const list = await registry.listDatasets();
+  return list.some(
+    (d) =>
+      typeof d.embeddedDir === "string" &&
+      (d.name === key || (Array.isArray(d.aliases) && (d.aliases as unknown[]).includes(key))),
+  );
 }
 
 /** The data root as an absolute path that exists, or a ConfigError saying what to pass. */
@@ -92,7 +103,7 @@ export async function datasetArgOf(
   const option = ctx.option ?? "--dataset";
   const own = ownDataSpec(name, ctx.cwd, await registryNames(registry));
   if (own) {
-    const path = own.replace(/^(folder|manifest):/, "");
+    const path = own.replace(/^(folder|manifest|wds):/, "");
     if (!existsSync(path)) {
       throw new ConfigError(`${option} ${name}: ${path} does not exist`, {
         hint: `check the path; ${OWN_DATA_HINT}`,
@@ -101,6 +112,10 @@ export async function datasetArgOf(
     return { spec: own, root: ctx.cwd, own: true };
   }
   await checkDatasetName(registry, name, option);
+  // A dataset that ships with vlmopt (the `demo`) needs no --data-root: the working directory stands in.
+  if (settings.dataRoot === undefined && (await isEmbeddedDataset(registry, name))) {
+    return { spec: name, root: ctx.cwd, own: false };
+  }
   return { spec: name, root: dataRootOf(settings, ctx.cwd, ctx.command), own: false };
 }
 

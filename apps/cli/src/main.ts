@@ -3,6 +3,7 @@ import { inCliForm, withCliForm } from "./cli-name.js";
 import { helpText, parseCommand } from "./command.js";
 import type { Command } from "./command-context.js";
 import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
+import { datasetsDownloadCommand } from "./commands/datasets-download.js";
 import { evalCommand } from "./commands/eval.js";
 import { modelsDownloadCommand, modelsListCommand } from "./commands/models.js";
 import { optimizeCommand } from "./commands/optimize.js";
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   modelsDownloadCommand,
   datasetsListCommand,
   datasetsCheckCommand,
+  datasetsDownloadCommand,
   strategiesListCommand,
 ];
 

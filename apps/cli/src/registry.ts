@@ -8,7 +8,7 @@ import type {
   ModelPrice,
   SearchStrategy,
 } from "@vlmopt/core";
-import type { CheckReport } from "@vlmopt/dataset-loaders";
+import type { CheckReport, DownloadDatasetOptions, DownloadReport } from "@vlmopt/dataset-loaders";
 
 export type { DownloadProgress };
 
@@ -88,6 +88,8 @@ export interface Registry {
    * and has a readable image header. Throws a DatasetFormatError naming every bad file.
    */
   checkImages(splits: Record<string, readonly string[]>, options?: { signal?: AbortSignal }): Promise<void>;
+  /** `datasets download`: fetches one of the paper's datasets into `options.root` (dataset-loaders' downloadDataset). */
+  downloadDataset(name: string, options: DownloadDatasetOptions): Promise<DownloadReport>;
   listStrategies(): Promise<CatalogEntry[]>;
   /** LLM spec forms, for help and `--json` listings. */
   listLlms(): CatalogEntry[];
@@ -191,6 +193,10 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
     async checkImages(splits, options = {}) {
       const m = await datasets();
       await m.checkRunImages(splits, strip({ ...options }));
+    },
+    async downloadDataset(name, options) {
+      const m = await datasets();
+      return m.downloadDataset(name, options);
     },
     async listStrategies() {
       const m = await strategies();

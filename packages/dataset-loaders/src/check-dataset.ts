@@ -19,8 +19,9 @@ import {
   checkTrainTestOverlap,
   type EntryList,
 } from "./validate.js";
+import type { WdsOptions } from "./wds-source.js";
 
-export interface CheckDatasetOptions extends OwnDataOptions, Omit<SelectOptions, "signal"> {
+export interface CheckDatasetOptions extends OwnDataOptions, WdsOptions, Omit<SelectOptions, "signal"> {
   /**
    * How images are checked: "header" (default: read, decode the header with sharp, check the
    * JPEG/PNG end marker, hash the bytes), "full" (decode every pixel), "exists" (stat only), "none".

@@ -7,8 +7,9 @@ import type { OwnDataOptions } from "./own-data-options.js";
 import { ProblemList, problemsToError } from "./problems.js";
 import { readSource } from "./read-source.js";
 import { getDatasetInfo } from "./registry.js";
+import type { WdsOptions } from "./wds-source.js";
 
-export interface LoadDatasetOptions extends SelectOptions, OwnDataOptions {
+export interface LoadDatasetOptions extends SelectOptions, WdsOptions {
   /** The data root: a CoOp data root, the shared datasets folder, or the dataset's own folder. */
   root: string;
 }

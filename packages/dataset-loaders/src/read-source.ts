@@ -3,22 +3,24 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "@vlmopt/core";
 import { readImageFolderSource } from "./image-folder-source.js";
 import { readManifestSource } from "./manifest-source.js";
-import type { OwnDataOptions } from "./own-data-options.js";
 import type { ProblemList } from "./problems.js";
 import { findDatasetInfo, getDatasetInfo } from "./registry.js";
 import { readRegistrySource, readSplitDirSource } from "./registry-source.js";
 import type { DatasetSource } from "./source.js";
+import { readWdsSource, type WdsOptions } from "./wds-source.js";
 
 export type DatasetSpec =
   | { kind: "registry"; name: string }
   | { kind: "folder"; path: string }
   | { kind: "manifest"; path: string }
+  | { kind: "wds"; path: string }
   | { kind: "split-dir"; path: string; splitFile: string };
 
 const MANIFEST_RE = /\.(csv|jsonl|ndjson)(\.gz)?$/i;
 
 /**
- * What a dataset name means: `folder:<dir>` and `manifest:<file>` are your own data (paths resolved
+ * What a dataset name means: `folder:<dir>`, `manifest:<file>` and `wds:<dir>` (clip_benchmark's
+ * WebDataset shards) are your own data (paths resolved
  * against the working directory); a registry name or alias is one of the paper's datasets; otherwise
  * an existing path is detected: a `.csv`/`.jsonl` file is a manifest, a folder with `split.json` is a
  * CoOp-format dataset, any other folder is an image folder. Unknown names throw ConfigError.
@@ -27,6 +29,7 @@ export function parseDatasetSpec(name: string): DatasetSpec {
   if (name.startsWith("folder:")) return { kind: "folder", path: resolve(name.slice("folder:".length)) };
   if (name.startsWith("manifest:"))
     return { kind: "manifest", path: resolve(name.slice("manifest:".length)) };
+  if (name.startsWith("wds:")) return { kind: "wds", path: resolve(name.slice("wds:".length)) };
   const info = findDatasetInfo(name);
   if (info) return { kind: "registry", name: info.name };
   if (existsSync(name)) {
@@ -47,7 +50,7 @@ export function parseDatasetSpec(name: string): DatasetSpec {
 export async function readSource(
   name: string,
   root: string,
-  own: OwnDataOptions,
+  own: WdsOptions,
   problems: ProblemList,
 ): Promise<DatasetSource | undefined> {
   const spec = parseDatasetSpec(name);
@@ -60,5 +63,7 @@ export async function readSource(
       return readManifestSource(spec.path, own, problems);
     case "split-dir":
       return readSplitDirSource(spec.path, spec.splitFile, problems);
+    case "wds":
+      return readWdsSource(spec.path, own, problems);
   }
 }

@@ -1,14 +1,29 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { classNamesFromEntries, compareClassNames, readClassNamesFile } from "./class-names-file.js";
+import { missingSplitFileFix } from "./coop-split-links.js";
 import { readFgvcVariants } from "./fgvc-variants.js";
 import { readImageNetSource } from "./imagenet-source.js";
 import { readJsonFile } from "./json-file.js";
 import type { ProblemList } from "./problems.js";
-import { type ResolvedLayout, resolveLayout } from "./resolve-layout.js";
+import { candidateDirs, type ResolvedLayout, resolveLayout } from "./resolve-layout.js";
 import type { DatasetSource } from "./source.js";
 import { parseSplitValue } from "./split-file.js";
 import type { CoopSplit, DatasetInfo } from "./types.js";
+
+/**
+ * A dataset folder under `root` that holds CoOp's image folder but not its split file (e.g. right
+ * after `datasets download` without `--splits`), or undefined.
+ */
+function imagesWithoutSplitFile(info: DatasetInfo, rootIn: string): string | undefined {
+  if (!info.layout.splitFile) return undefined;
+  const root = resolve(rootIn);
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  return candidateDirs(info, root).find((dir) =>
+    // StanfordCars' split paths are relative to the dataset folder itself (imageDir "").
+    info.layout.imageDir === "" ? dir !== root && isDir(dir) : isDir(join(dir, info.layout.imageDir)),
+  );
+}
 
 /** Reads one of the paper's datasets from `root` (any layout resolveLayout knows). */
 export async function readRegistrySource(
@@ -19,6 +34,16 @@ export async function readRegistrySource(
   const searched: string[] = [];
   const layout = resolveLayout(info, root, searched);
   if (!layout) {
+    const dir = imagesWithoutSplitFile(info, root);
+    if (dir && info.layout.splitFile) {
+      problems.error(
+        "split-file-missing",
+        `${info.displayName}'s images are in ${join(dir, info.layout.imageDir)}, but CoOp's split file ${info.layout.splitFile} is not in ${dir}, so the dataset does not load`,
+        missingSplitFileFix(info, dir, resolve(root)),
+        { file: join(dir, info.layout.splitFile) },
+      );
+      return undefined;
+    }
     problems.error(
       "dataset-not-found",
       `${info.displayName} not found under ${resolve(root)} (looked for: ${searched.join(", ")})`,

@@ -18,7 +18,7 @@ describe("registry", () => {
       eurosat: 10,
       ucf101: 101,
     });
-    expect(listDatasets()).toBe(DATASETS);
+    expect(listDatasets()).toEqual([...DATASETS, getDatasetInfo("demo")]);
     for (const d of DATASETS) {
       expect(d.description.length).toBeGreaterThan(20);
       expect(d.source).toMatch(/https?:\/\//);

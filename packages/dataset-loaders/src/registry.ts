@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { ConfigError } from "@vlmopt/core";
 import { CALTECH101_CLASS_NAMES } from "./data/caltech101-class-names.js";
 import { DTD_CLASS_NAMES } from "./data/dtd-class-names.js";
@@ -190,6 +191,35 @@ export const DATASETS: readonly DatasetInfo[] = [
   },
 ];
 
+/**
+ * The folder of the embedded demo. Both src/registry.ts (tests, from source) and the bundled
+ * dist/index.js sit one level below the package root, where `demo/` is (package.json "files").
+ */
+export const DEMO_DIR: string = fileURLToPath(new URL("../demo", import.meta.url));
+
+/**
+ * `demo`: a small EuroSAT subset embedded in this package (demo/SOURCE.md): all 10 classes, the
+ * union of CoOp's 1-shot train/val lists for seeds 1-3 (and those lists), 30 test images per class.
+ * Runs without a data root or a download; accuracies on it are not comparable with the paper's.
+ */
+export const DEMO_DATASET: DatasetInfo = {
+  name: "demo",
+  aliases: ["eurosat-demo", "eurosat_demo"],
+  displayName: "EuroSAT demo",
+  description:
+    "Sentinel-2 satellite images (64x64 RGB) of 10 kinds of land use and land cover in Europe (a small EuroSAT subset).",
+  classNames: EUROSAT_CLASS_NAMES,
+  expectedCounts: { train: 30, val: 30, test: 300 },
+  layout: { datasetDir: "demo", imageDir: "images", splitFile: null, fewshotDir: "split_fewshot" },
+  folderNames: [],
+  source:
+    "embedded in @vlmopt/dataset-loaders (demo/, built by scripts/build-demo.mjs from EuroSAT, MIT, Helber et al.; see demo/SOURCE.md)",
+  embeddedDir: DEMO_DIR,
+};
+
+/** Every dataset name the loader knows: the paper's 11, then the embedded demo. */
+const LISTED: readonly DatasetInfo[] = [...DATASETS, DEMO_DATASET];
+
 function normalizeName(name: string): string {
   return name.trim().toLowerCase();
 }
@@ -197,7 +227,7 @@ function normalizeName(name: string): string {
 /** The registry entry for a CoOp key or alias (case-insensitive), or undefined. */
 export function findDatasetInfo(name: string): DatasetInfo | undefined {
   const key = normalizeName(name);
-  return DATASETS.find((d) => d.name === key || d.aliases.includes(key));
+  return LISTED.find((d) => d.name === key || d.aliases.includes(key));
 }
 
 /** The registry entry for a CoOp key or alias; ConfigError listing the known names otherwise. */
@@ -205,11 +235,11 @@ export function getDatasetInfo(name: string): DatasetInfo {
   const info = findDatasetInfo(name);
   if (info) return info;
   throw new ConfigError(`Unknown dataset "${name}"`, {
-    hint: `Known datasets: ${DATASETS.map((d) => `${d.name} (${d.aliases.join(", ")})`).join("; ")}. For your own data use "folder:<dir>" or "manifest:<file.csv|jsonl>".`,
+    hint: `Known datasets: ${LISTED.map((d) => `${d.name} (${d.aliases.join(", ")})`).join("; ")}. For your own data use "folder:<dir>" or "manifest:<file.csv|jsonl>".`,
   });
 }
 
-/** The registry, in the paper's order. */
+/** The registry: the paper's datasets in the paper's order, then the embedded `demo`. */
 export function listDatasets(): readonly DatasetInfo[] {
-  return DATASETS;
+  return LISTED;
 }

@@ -51,6 +51,23 @@ function collections(info: DatasetInfo, root: string, datasetDir: string): strin
   return [...found];
 }
 
+/** An embedded dataset (the demo) is where the package put it, whatever the root. */
+function embeddedLayout(info: DatasetInfo, dir: string, searched: string[]): ResolvedLayout | undefined {
+  const split = join(dir, "split.json");
+  searched.push(split);
+  if (!existsSync(split)) return undefined;
+  return {
+    kind: "shared",
+    datasetDir: dir,
+    imageDir: join(dir, info.layout.imageDir),
+    splitFile: split,
+    classNamesFile: firstExisting(join(dir, "classnames.txt")) ?? null,
+    coopLayout: info.layout,
+    fewshotDirs: [join(dir, info.layout.fewshotDir)],
+    fewshotCollections: [],
+  };
+}
+
 /**
  * Finds a registry dataset under `root` (a CoOp data root, the shared datasets folder, or the
  * dataset's own folder). Returns undefined when no split file is found; `searched` lists where it looked.
@@ -60,6 +77,7 @@ export function resolveLayout(
   rootIn: string,
   searched: string[],
 ): ResolvedLayout | undefined {
+  if (info.embeddedDir) return embeddedLayout(info, info.embeddedDir, searched);
   const root = resolve(rootIn);
   for (const dir of candidateDirs(info, root)) {
     if (!isDir(dir)) continue;

@@ -53,6 +53,11 @@ export interface DatasetInfo {
   folderNames: readonly string[];
   /** Where to get the images, as text with URLs. */
   source: string;
+  /**
+   * A dataset that ships inside this package (the `demo` EuroSAT subset): its folder (images/,
+   * split.json, classnames.txt, split_fewshot/). It is found without a data root.
+   */
+  embeddedDir?: string;
 }
 
 export type ProblemSeverity = "error" | "warning";

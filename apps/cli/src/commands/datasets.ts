@@ -43,6 +43,7 @@ export const datasetsCheckCommand: Command = {
     examples: [
       "vlmopt datasets check eurosat --data-root ../shared/datasets --shots 1 --seed 1",
       "vlmopt datasets check ./my_folder",
+      "vlmopt datasets check demo",
     ],
     notes: DATASET_ARG_NOTES,
   },
