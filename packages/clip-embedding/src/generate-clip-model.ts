@@ -86,6 +86,50 @@ function preprocessorConfig(size: number): Record<string, unknown> {
 }
 
 /**
+ * Runs `write(tmp)` in a temporary folder next to `dir`, adds the marker and renames it into
+ * place, so `dir` either holds a complete model or nothing (another process finishing first wins).
+ */
+export async function writeGeneratedDir(
+  dir: string,
+  marker: Record<string, unknown>,
+  write: (tmp: string) => Promise<void>,
+): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await write(tmp);
+    await writeFile(join(tmp, GENERATED_MARKER), json({ ...marker, warning: "random weights" }));
+    await mkdir(dirname(dir), { recursive: true });
+    if (existsSync(join(dir, GENERATED_MARKER))) {
+      // Another process finished the same model first: keep its copy (it may be in use).
+      await rm(tmp, { recursive: true, force: true });
+      return;
+    }
+    if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+
+/** Copies the tokenizer to ship (given, ../shared's CLIP tokenizer, or the tiny built one) to `path`. */
+export async function writeClipTokenizer(
+  path: string,
+  options: GenerateClipOptions,
+): Promise<GeneratedModelInfo["tokenizer"]> {
+  const shared = options.tokenizerPath || options.builtTokenizer ? undefined : sharedClipTokenizerPath();
+  if (options.tokenizerPath || shared) {
+    await writeFile(path, await readFile((options.tokenizerPath ?? shared) as string));
+    return options.tokenizerPath ? "given" : "shared-clip";
+  }
+  await writeFile(path, JSON.stringify(buildTinyClipTokenizerJson()));
+  return "built-tiny";
+}
+
+/**
  * Writes a random-weight CLIP model in the HF/Xenova ONNX layout (onnx/text_model.onnx,
  * onnx/vision_model.onnx, config.json, preprocessor_config.json, tokenizer.json,
  * tokenizer_config.json) to `dir`. It is written to a temporary folder and renamed, so `dir`
@@ -98,9 +142,9 @@ export async function generateClipModel(
   options: GenerateClipOptions = {},
 ): Promise<GeneratedModelInfo> {
   const seed = options.seed ?? 1234;
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(join(tmp, "onnx"), { recursive: true });
-  try {
+  let tokenizer: GeneratedModelInfo["tokenizer"] = "built-tiny";
+  await writeGeneratedDir(dir, { name, seed, architecture: arch }, async (tmp) => {
+    await mkdir(join(tmp, "onnx"), { recursive: true });
     // One tower at a time, so only one tower's weights are in memory.
     await buildTextGraph(arch, randomClipWeights("text", arch, seed)).writeTo(
       join(tmp, "onnx/text_model.onnx"),
@@ -108,19 +152,7 @@ export async function generateClipModel(
     await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1)).writeTo(
       join(tmp, "onnx/vision_model.onnx"),
     );
-    let tokenizer: GeneratedModelInfo["tokenizer"];
-    const shared = options.tokenizerPath || options.builtTokenizer ? undefined : sharedClipTokenizerPath();
-    if (options.tokenizerPath || shared) {
-      await writeFile(
-        join(tmp, "tokenizer.json"),
-        await readFile((options.tokenizerPath ?? shared) as string),
-      );
-      tokenizer = options.tokenizerPath ? "given" : "shared-clip";
-    } else {
-      await writeFile(join(tmp, "tokenizer.json"), JSON.stringify(buildTinyClipTokenizerJson()));
-      tokenizer = "built-tiny";
-    }
-    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    tokenizer = await writeClipTokenizer(join(tmp, "tokenizer.json"), options);
     await writeFile(join(tmp, "config.json"), json(hfConfig(arch, name)));
     await writeFile(join(tmp, "preprocessor_config.json"), json(preprocessorConfig(arch.vision.imageSize)));
     await writeFile(
@@ -135,23 +167,8 @@ export async function generateClipModel(
         do_lower_case: true,
       }),
     );
-    await writeFile(
-      join(tmp, GENERATED_MARKER),
-      json({ name, seed, tokenizer, architecture: arch, warning: "random weights" }),
-    );
-    await mkdir(dirname(dir), { recursive: true });
-    if (existsSync(join(dir, GENERATED_MARKER))) {
-      // Another process finished the same model first: keep its copy (it may be in use).
-      await rm(tmp, { recursive: true, force: true });
-      return { dir, tokenizer };
-    }
-    if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-    return { dir, tokenizer };
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  });
+  return { dir, tokenizer };
 }
 
 /** The tiny CLIP-shaped test model (widths 16, 2 layers, projection 12; seconds to build, ~3 MB). */

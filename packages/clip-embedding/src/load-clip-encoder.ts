@@ -3,10 +3,21 @@ import { readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { ConfigError, type EmbeddingCache, RANDOM_WEIGHTS_WARNING, sha256Hex } from "@vlmopt/core";
 import { defaultCacheDir } from "./cache-dirs.js";
-import { GENERATED_MARKER, generateTinyClip, generateVitB32Random } from "./generate-clip-model.js";
-import { type DownloadProgress, downloadModel, downloadRepoFiles } from "./hf-hub-download.js";
-import { clipModelPaths, resolveClipModelFiles } from "./model-files.js";
+import {
+  GENERATED_MARKER,
+  type GenerateClipOptions,
+  generateTinyClip,
+  generateVitB32Random,
+} from "./generate-clip-model.js";
+import {
+  generateRn50Random,
+  generateRn101Random,
+  generateTinyRn,
+  generateTinySiglip,
+} from "./generate-openclip-model.js";
+import { type DownloadProgress, downloadModel } from "./hf-hub-download.js";
 import { clipModelHash } from "./model-hash.js";
+import { resolveModelDir } from "./model-layouts.js";
 import { listModels, parseRegistrySpec } from "./model-registry.js";
 import { OnnxClipEncoder } from "./onnx-clip-encoder.js";
 
@@ -35,27 +46,71 @@ export interface LoadClipOptions {
   maxImageBatch?: number;
   /** Persistent text-feature cache (e.g. a DiskEmbeddingCache); texts are always cached in memory. */
   textCache?: EmbeddingCache;
+  /** cpu (default), cuda or cuda:N (onnxruntime-node's CUDA execution provider). */
+  device?: string;
+  /** SigLIP's learned logit scale / bias, when the repo's files do not carry them. */
+  logitScale?: number;
+  logitBias?: number;
 }
 
-const GENERATED = ["tiny", "vit-b32"] as const;
+/** A generated random-weight model: its generator and a one-line description. */
+interface GeneratedSpec {
+  name: string;
+  description: string;
+  generate: (dir: string, options: GenerateClipOptions) => Promise<unknown>;
+}
 
-async function generatedDir(name: (typeof GENERATED)[number], options: LoadClipOptions): Promise<string> {
+const GENERATED: readonly GeneratedSpec[] = [
+  { name: "tiny", description: "tiny CLIP ViT, transformers.js layout (tests)", generate: generateTinyClip },
+  {
+    name: "vit-b32",
+    description: "CLIP ViT-B/32's exact shape, transformers.js layout (~600 MB)",
+    generate: generateVitB32Random,
+  },
+  {
+    name: "tiny-rn50",
+    description: "tiny CLIP ModifiedResNet, immich OpenCLIP layout (tests)",
+    generate: generateTinyRn,
+  },
+  {
+    name: "rn50",
+    description: "CLIP RN50's exact shape, immich OpenCLIP layout (~400 MB)",
+    generate: generateRn50Random,
+  },
+  {
+    name: "rn101",
+    description: "CLIP RN101's exact shape, immich OpenCLIP layout (~480 MB)",
+    generate: generateRn101Random,
+  },
+  {
+    name: "tiny-siglip",
+    description: "tiny model in Xenova's SigLIP layout (tests)",
+    generate: (d) => generateTinySiglip(d),
+  },
+];
+
+/** The generated models (`random:<name>`), for listings. */
+export function listGeneratedModels(): { id: string; description: string }[] {
+  return GENERATED.map((g) => ({ id: `random:${g.name}`, description: `${g.description} — random weights` }));
+}
+
+async function generatedDir(spec: GeneratedSpec, options: LoadClipOptions): Promise<string> {
   const root = join(options.cacheDir ?? defaultCacheDir(), "generated");
   const tok = options.tokenizerPath
     ? `-tok${sha256Hex(await readFile(options.tokenizerPath)).slice(0, 12)}`
     : "";
-  const dir = join(root, `${name}-v1${tok}`);
+  const dir = join(root, `${spec.name}-v1${tok}`);
   if (!existsSync(join(dir, GENERATED_MARKER))) {
-    const gen = name === "tiny" ? generateTinyClip : generateVitB32Random;
-    await gen(dir, options.tokenizerPath ? { tokenizerPath: options.tokenizerPath } : {});
+    await spec.generate(dir, options.tokenizerPath ? { tokenizerPath: options.tokenizerPath } : {});
   }
   return dir;
 }
 
 /**
- * Loads a CLIP encoder from a spec: a registry id (`clip-vit-b32`, `clip-vit-b16@fp16`, ...),
- * `random:tiny` / `random:vit-b32` (generated random-weight models, cached), a local directory in
- * the HF layout, or a HF repo id `owner/name`.
+ * Loads a CLIP-family encoder from a spec: a registry id (`clip-rn50`, `clip-vit-b16@fp16`,
+ * `siglip-b16`, ...), `random:<name>` (generated random-weight models, cached), a local directory
+ * in a known layout (transformers.js or immich OpenCLIP), or a HF repo id `owner/name` (its
+ * layout detected from the hub's file listing).
  */
 export async function loadClipEncoder(spec: string, options: LoadClipOptions = {}): Promise<OnnxClipEncoder> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
@@ -64,14 +119,15 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
   let id = spec;
   let warning: string | undefined;
   if (spec.startsWith("random:")) {
-    const name = spec.slice("random:".length);
-    if (!(GENERATED as readonly string[]).includes(name)) {
+    const [name, d] = spec.slice("random:".length).split("@") as [string, string | undefined];
+    const gen = GENERATED.find((g) => g.name === name);
+    if (!gen) {
       throw new ConfigError(`Unknown generated model "${spec}"`, {
-        hint: `Use one of: ${GENERATED.map((g) => `random:${g}`).join(", ")}`,
+        hint: `Use one of: ${GENERATED.map((g) => `random:${g.name}`).join(", ")}`,
       });
     }
-    dir = await generatedDir(name as (typeof GENERATED)[number], options);
-    dtype = undefined;
+    dir = await generatedDir(gen, options);
+    dtype = d ?? dtype;
     warning = RANDOM_WEIGHTS_WARNING;
   } else if (parseRegistrySpec(spec)) {
     const parsed = parseRegistrySpec(spec) as NonNullable<ReturnType<typeof parseRegistrySpec>>;
@@ -85,20 +141,20 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
     const [repo, d] = spec.split("@") as [string, string | undefined];
     dtype = d ?? dtype;
     id = `hf:${repo}${dtype && dtype !== "fp32" ? `@${dtype}` : ""}`;
-    dir = (await downloadRepoFiles(repo, clipModelPaths(dtype), { ...options, optional: ["config.json"] }))
-      .dir;
+    dir = (await downloadModel(repo, { ...options, ...(dtype ? { dtype } : {}) })).dir;
   } else {
     throw new ConfigError(`Unknown CLIP model "${spec}"`, {
       hint: `Use a registry id (${listModels()
         .map((m) => m.id)
         .join(
           ", ",
-        )}), random:tiny, random:vit-b32, a local folder in the HF layout, or a HF repo id owner/name`,
+        )}), random:<${GENERATED.map((g) => g.name).join("|")}>, a local model folder, or a HF repo id owner/name`,
     });
   }
-  const files = resolveClipModelFiles(dir, dtype);
-  const modelHash = await clipModelHash(files.textModel, files.visionModel, cacheDir);
-  return OnnxClipEncoder.load(files, {
+  const model = await resolveModelDir(dir, dtype);
+  const modelHash = await clipModelHash(model.textModel, model.visionModel, cacheDir);
+  if (spec.startsWith("random:") && dtype && dtype !== "fp32") id = spec;
+  return OnnxClipEncoder.load(model, {
     id,
     modelHash,
     ...(warning ? { warning } : {}),
@@ -106,5 +162,8 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
     ...(options.maxTextBatch ? { maxTextBatch: options.maxTextBatch } : {}),
     ...(options.maxImageBatch ? { maxImageBatch: options.maxImageBatch } : {}),
     ...(options.textCache ? { textCache: options.textCache } : {}),
+    ...(options.device ? { device: options.device } : {}),
+    ...(options.logitScale !== undefined ? { logitScale: options.logitScale } : {}),
+    ...(options.logitBias !== undefined ? { logitBias: options.logitBias } : {}),
   });
 }

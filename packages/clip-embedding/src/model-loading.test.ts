@@ -22,9 +22,29 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe("model registry", () => {
   it("lists the CLIP models with their HF repos", () => {
-    const ids = listModels().map((m) => m.id);
-    expect(ids).toEqual(["clip-vit-b32", "clip-vit-b16", "clip-vit-l14"]);
-    expect(listModels()[0]?.hfRepo).toBe("Xenova/clip-vit-base-patch32");
+    const byId = new Map(listModels().map((m) => [m.id, m]));
+    for (const id of [
+      "clip-rn50",
+      "clip-rn101",
+      "clip-vit-b32",
+      "clip-vit-b16",
+      "clip-vit-l14",
+      "siglip-b16",
+      "mobileclip-s0",
+    ])
+      expect(byId.has(id)).toBe(true);
+    expect(byId.get("clip-vit-b32")?.hfRepo).toBe("Xenova/clip-vit-base-patch32");
+    expect(byId.get("clip-rn50")).toMatchObject({
+      hfRepo: "immich-app/RN50__openai",
+      layout: "immich-openclip",
+      dims: 1024,
+    });
+    expect(byId.get("clip-rn101")).toMatchObject({ hfRepo: "immich-app/RN101__openai", dims: 512 });
+    expect(byId.get("siglip-b16")).toMatchObject({
+      hfRepo: "Xenova/siglip-base-patch16-224",
+      layout: "transformers.js",
+    });
+    expect(() => parseRegistrySpec("clip-rn50@fp16")).toThrow(/"clip-rn50" has no dtype "fp16"/);
     expect(parseRegistrySpec("clip-vit-b16@fp16")?.dtype).toBe("fp16");
     expect(() => parseRegistrySpec("clip-vit-b32@fp8")).toThrow(/fp8/);
   });

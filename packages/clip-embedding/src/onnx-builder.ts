@@ -12,7 +12,7 @@ import {
 } from "./protobuf-writer.js";
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { FLOAT: 1, INT64: 7 } as const;
+export const OnnxType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 export type OnnxElemType = (typeof OnnxType)[keyof typeof OnnxType];
 
 export type AttrValue = number | number[] | string | { floats: number[] } | { float: number };
