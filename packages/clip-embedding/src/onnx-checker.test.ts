@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateTinyClip } from "./generate-clip-model.js";
+import { generateTinyRn, generateTinySiglip } from "./generate-openclip-model.js";
+import { listFolder } from "./model-layouts.js";
+
+const SCRIPT = fileURLToPath(new URL("../scripts/check-onnx.py", import.meta.url));
+const hasOnnx = spawnSync("/usr/bin/python3", ["-c", "import onnx"]).status === 0;
+if (!hasOnnx) {
+  const msg =
+    "[clip-embedding] python3-onnx is absent (apt-get install python3-onnx): the onnx.checker test is skipped";
+  if (process.env.CI === "true") throw new Error(`${msg}; CI must install it (.ci/run)`);
+  console.warn(msg);
+}
+
+interface Check {
+  path: string;
+  ok: boolean;
+  opset?: number;
+  ops?: Record<string, number>;
+  error?: string;
+}
+
+describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-onnx, full_check)", () => {
+  let root: string;
+  const checks = new Map<string, Check>();
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "vlmopt-onnx-check-"));
+    await generateTinyClip(join(root, "tiny"), { builtTokenizer: true });
+    await generateTinyRn(join(root, "tiny-rn50"), { builtTokenizer: true });
+    await generateTinySiglip(join(root, "tiny-siglip"));
+    const files = listFolder(root, 4)
+      .filter((p) => p.endsWith(".onnx"))
+      .map((p) => join(root, p));
+    const out = execFileSync("/usr/bin/python3", [SCRIPT, ...files], { encoding: "utf8" });
+    for (const line of out.trim().split("\n")) {
+      const c = JSON.parse(line) as Check;
+      checks.set(c.path.slice(root.length + 1), c);
+    }
+  }, 120_000);
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it("every generated tower is a valid opset-17 model", () => {
+    expect([...checks.keys()].sort()).toEqual(
+      [
+        "tiny/onnx/text_model.onnx",
+        "tiny/onnx/vision_model.onnx",
+        "tiny-rn50/textual/model.onnx",
+        "tiny-rn50/visual/model.onnx",
+        "tiny-siglip/onnx/text_model.onnx",
+        "tiny-siglip/onnx/vision_model.onnx",
+      ].sort(),
+    );
+    for (const [path, c] of checks) {
+      expect({ path, ok: c.ok, error: c.error }).toEqual({ path, ok: true, error: undefined });
+      expect(c.opset).toBe(17);
+    }
+  });
+
+  it("the ModifiedResNet tower has CLIP's op pattern (convs, average pools, attention pool)", () => {
+    const ops = checks.get("tiny-rn50/visual/model.onnx")?.ops ?? {};
+    // 3 stem convs + 3 per bottleneck (5 blocks) + 4 downsample convs; BatchNorm folded into them.
+    expect(ops.Conv).toBe(3 + 5 * 3 + 4);
+    expect(ops.BatchNormalization).toBeUndefined();
+    expect(ops.AveragePool).toBe(1 + 3 * 2);
+    expect(ops.Softmax).toBe(1);
+  });
+});
