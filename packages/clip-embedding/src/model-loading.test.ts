@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { DiskEmbeddingCache } from "./disk-embedding-cache.js";
 import { generateTinyClip } from "./generate-clip-model.js";
 import { loadClipEncoder } from "./load-clip-encoder.js";
 import { listModels, parseRegistrySpec } from "./model-registry.js";
+import { cudaProviderLibrary, parseDevice } from "./onnx-clip-encoder.js";
 import { gradientImage } from "./test-images.js";
 
 let root: string;
@@ -122,6 +124,30 @@ describe("loadClipEncoder", () => {
     expect(cached).toBe(5);
     expect(Array.from(second.features.data)).toEqual(Array.from(first.features.data));
     await enc.dispose();
+  });
+});
+
+describe("--device", () => {
+  it("cuda without onnxruntime-node's CUDA provider library says exactly that; a bad device name is a ConfigError", async () => {
+    if (existsSync(cudaProviderLibrary())) {
+      console.warn(
+        "[clip-embedding] the CUDA provider library is installed here: the missing-library error is not tested",
+      );
+    } else {
+      const err = await loadClipEncoder(modelDir, { cacheDir: root, device: "cuda:1" }).catch(
+        (e: unknown) => e,
+      );
+      expect(ModelLoadError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(
+        /--device cuda:1: onnxruntime-node's CUDA execution provider is not installed \(.*libonnxruntime_providers_cuda\.so is absent\)/,
+      );
+      expect((err as ModelLoadError).hint).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12.*CUDA 12 and cuDNN/);
+    }
+    await expect(loadClipEncoder(modelDir, { cacheDir: root, device: "gpu" })).rejects.toThrow(
+      /Unknown device "gpu"/,
+    );
+    expect(parseDevice("cuda:2")).toEqual({ name: "cuda", deviceId: 2 });
+    expect(parseDevice(undefined)).toEqual({ name: "cpu" });
   });
 });
 

@@ -70,6 +70,8 @@ export const evalCommand: Command = {
       OPTIONS.model,
       OPTIONS.cacheDir,
       OPTIONS.threads,
+      OPTIONS.dtype,
+      OPTIONS.device,
       OPTIONS.offline,
     ],
     examples: [

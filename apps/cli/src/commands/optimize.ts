@@ -58,6 +58,8 @@ export const optimizeCommand: Command = {
       OPTIONS.cacheDir,
       OPTIONS.noLlmCache,
       OPTIONS.threads,
+      OPTIONS.dtype,
+      OPTIONS.device,
       OPTIONS.offline,
     ],
     examples: [

@@ -16,6 +16,8 @@ const OVERRIDABLE = [
   OPTIONS.cacheDir,
   OPTIONS.noLlmCache,
   OPTIONS.threads,
+  OPTIONS.dtype,
+  OPTIONS.device,
   OPTIONS.offline,
 ];
 

@@ -56,6 +56,8 @@ export const transferCommand: Command = {
       OPTIONS.testLimit,
       OPTIONS.cacheDir,
       OPTIONS.threads,
+      OPTIONS.dtype,
+      OPTIONS.device,
       OPTIONS.offline,
     ],
     examples: ["vlmopt transfer runs/eurosat-hill-climb-20250101-120000 --model clip-vit-b16"],
