@@ -1,5 +1,12 @@
 import type { ClipArchitecture, ClipWeights, Tensor } from "./clip-architecture.js";
+import { FP32_EMITTER, type LayerEmitter } from "./layer-emitter.js";
 import { OnnxGraphBuilder, OnnxType } from "./onnx-builder.js";
+
+function tensor(weights: ClipWeights, name: string): Tensor {
+  const t = weights.get(name) as Tensor | undefined;
+  if (!t) throw new Error(`missing weight ${name}`);
+  return t;
+}
 
 function weight(g: OnnxGraphBuilder, weights: ClipWeights, name: string): string {
   const t = weights.get(name) as Tensor | undefined;
@@ -21,6 +28,7 @@ function encoderLayer(
   x: string,
   spec: LayerSpec,
   mask: string | null,
+  emit: LayerEmitter,
 ): string {
   const { prefix: p, width, heads, eps } = spec;
   const headDim = width / heads;
@@ -30,7 +38,7 @@ function encoderLayer(
       epsilon: { float: eps },
     });
   const linear = (input: string, n: string) =>
-    g.op("Add", [g.op("MatMul", [input, weight(g, w, `${p}.${n}.weight`)]), weight(g, w, `${p}.${n}.bias`)]);
+    emit.linear(g, input, `${p}.${n}`, tensor(w, `${p}.${n}.weight`), tensor(w, `${p}.${n}.bias`));
   const splitHeads = (t: string) =>
     g.op("Transpose", [g.op("Reshape", [t, g.int64s([0, 0, heads, headDim])])], { perm: [0, 2, 1, 3] });
 
@@ -131,6 +139,7 @@ export function buildTextGraph(
   arch: ClipArchitecture,
   w: ClipWeights,
   io: TowerIo = HF_TEXT_IO,
+  emit: LayerEmitter = FP32_EMITTER,
 ): OnnxGraphBuilder {
   const g = new OnnxGraphBuilder("clip_text_model");
   const { width, heads, layers, maxPositions } = arch.text;
@@ -163,7 +172,7 @@ export function buildTextGraph(
     mask = mask ? g.op("Add", [mask, padMask]) : padMask;
   }
   for (let l = 0; l < layers; l++)
-    x = encoderLayer(g, w, x, { width, heads, prefix: `text.layer${l}`, eps: arch.layerNormEps }, mask);
+    x = encoderLayer(g, w, x, { width, heads, prefix: `text.layer${l}`, eps: arch.layerNormEps }, mask, emit);
   const last = g.op(
     "LayerNormalization",
     [x, weight(g, w, "text.final_ln.weight"), weight(g, w, "text.final_ln.bias")],
@@ -180,7 +189,12 @@ export function buildTextGraph(
     const eos = g.op("Unsqueeze", [g.op("ArgMax", [ids], { axis: -1, keepdims: 0 }), g.int64s([1])]);
     pooled = g.op("GatherND", [last, eos], { batch_dims: 1 });
   }
-  towerOutput(g, g.op("MatMul", [pooled, weight(g, w, "text.projection")]), io, arch.projectionDim);
+  towerOutput(
+    g,
+    emit.linear(g, pooled, "text.projection", tensor(w, "text.projection"), undefined),
+    io,
+    arch.projectionDim,
+  );
   if (io.hiddenState) g.output("last_hidden_state", OnnxType.FLOAT, [batchDim, seqDim, width]);
   return g;
 }
@@ -193,11 +207,12 @@ export function buildVisionGraph(
   arch: ClipArchitecture,
   w: ClipWeights,
   io: TowerIo = HF_VISION_IO,
+  emit: LayerEmitter = FP32_EMITTER,
 ): OnnxGraphBuilder {
   const g = new OnnxGraphBuilder("clip_vision_model");
   const { width, heads, layers, imageSize, patchSize } = arch.vision;
   const px = g.input(io.input, OnnxType.FLOAT, [io.fixedBatch ?? "batch_size", 3, imageSize, imageSize]);
-  const conv = g.op("Conv", [px, weight(g, w, "vision.patch_embedding")], {
+  const conv = emit.conv(g, px, "vision.patch_embedding", tensor(w, "vision.patch_embedding"), undefined, {
     kernel_shape: [patchSize, patchSize],
     strides: [patchSize, patchSize],
   });
@@ -219,7 +234,14 @@ export function buildVisionGraph(
     },
   );
   for (let l = 0; l < layers; l++)
-    x = encoderLayer(g, w, x, { width, heads, prefix: `vision.layer${l}`, eps: arch.layerNormEps }, null);
+    x = encoderLayer(
+      g,
+      w,
+      x,
+      { width, heads, prefix: `vision.layer${l}`, eps: arch.layerNormEps },
+      null,
+      emit,
+    );
   if (io.hiddenState) g.op("Identity", [x], {}, "last_hidden_state");
   const first = g.op("Gather", [x, g.init("vision.cls_index", [], BigInt64Array.of(0n))], { axis: 1 });
   const pooled = g.op(
@@ -227,7 +249,12 @@ export function buildVisionGraph(
     [first, weight(g, w, "vision.final_ln.weight"), weight(g, w, "vision.final_ln.bias")],
     { axis: -1, epsilon: { float: arch.layerNormEps } },
   );
-  towerOutput(g, g.op("MatMul", [pooled, weight(g, w, "vision.projection")]), io, arch.projectionDim);
+  towerOutput(
+    g,
+    emit.linear(g, pooled, "vision.projection", tensor(w, "vision.projection"), undefined),
+    io,
+    arch.projectionDim,
+  );
   if (io.hiddenState)
     g.output("last_hidden_state", OnnxType.FLOAT, [
       io.fixedBatch ?? "batch_size",

@@ -7,7 +7,9 @@ import {
   TINY_CLIP_ARCHITECTURE,
   VIT_B32_ARCHITECTURE,
 } from "./clip-architecture.js";
-import { buildTextGraph, buildVisionGraph } from "./clip-graph.js";
+import { buildTextGraph, buildVisionGraph, HF_TEXT_IO, HF_VISION_IO } from "./clip-graph.js";
+import { FP32_EMITTER } from "./layer-emitter.js";
+import { DYNAMIC_INT8_EMITTER } from "./quantize-graph.js";
 import { sharedClipTokenizerPath } from "./repo-paths.js";
 import { buildTinyClipTokenizerJson, CLIP_BOS_ID, CLIP_EOS_ID } from "./tiny-tokenizer.js";
 
@@ -17,6 +19,11 @@ export interface GenerateClipOptions {
   /** Ship the tiny built tokenizer even when ../shared's CLIP tokenizer exists. */
   builtTokenizer?: boolean;
   seed?: number;
+  /**
+   * Emit the weight layers in onnxruntime's dynamic int8 pattern (DYNAMIC_INT8_EMITTER); the
+   * transformers.js layout then names the files *_quantized.onnx, as the hub's variants are.
+   */
+  quantized?: boolean;
 }
 
 export interface GeneratedModelInfo {
@@ -143,31 +150,37 @@ export async function generateClipModel(
 ): Promise<GeneratedModelInfo> {
   const seed = options.seed ?? 1234;
   let tokenizer: GeneratedModelInfo["tokenizer"] = "built-tiny";
-  await writeGeneratedDir(dir, { name, seed, architecture: arch }, async (tmp) => {
-    await mkdir(join(tmp, "onnx"), { recursive: true });
-    // One tower at a time, so only one tower's weights are in memory.
-    await buildTextGraph(arch, randomClipWeights("text", arch, seed)).writeTo(
-      join(tmp, "onnx/text_model.onnx"),
-    );
-    await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1)).writeTo(
-      join(tmp, "onnx/vision_model.onnx"),
-    );
-    tokenizer = await writeClipTokenizer(join(tmp, "tokenizer.json"), options);
-    await writeFile(join(tmp, "config.json"), json(hfConfig(arch, name)));
-    await writeFile(join(tmp, "preprocessor_config.json"), json(preprocessorConfig(arch.vision.imageSize)));
-    await writeFile(
-      join(tmp, "tokenizer_config.json"),
-      json({
-        tokenizer_class: "CLIPTokenizer",
-        model_max_length: arch.text.maxPositions,
-        bos_token: "<|startoftext|>",
-        eos_token: "<|endoftext|>",
-        pad_token: "<|endoftext|>",
-        unk_token: "<|endoftext|>",
-        do_lower_case: true,
-      }),
-    );
-  });
+  await writeGeneratedDir(
+    dir,
+    { name, seed, quantized: options.quantized === true, architecture: arch },
+    async (tmp) => {
+      await mkdir(join(tmp, "onnx"), { recursive: true });
+      // One tower at a time, so only one tower's weights are in memory.
+      const emit = options.quantized ? DYNAMIC_INT8_EMITTER : FP32_EMITTER;
+      const sfx = options.quantized ? "_quantized" : "";
+      await buildTextGraph(arch, randomClipWeights("text", arch, seed), HF_TEXT_IO, emit).writeTo(
+        join(tmp, `onnx/text_model${sfx}.onnx`),
+      );
+      await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1), HF_VISION_IO, emit).writeTo(
+        join(tmp, `onnx/vision_model${sfx}.onnx`),
+      );
+      tokenizer = await writeClipTokenizer(join(tmp, "tokenizer.json"), options);
+      await writeFile(join(tmp, "config.json"), json(hfConfig(arch, name)));
+      await writeFile(join(tmp, "preprocessor_config.json"), json(preprocessorConfig(arch.vision.imageSize)));
+      await writeFile(
+        join(tmp, "tokenizer_config.json"),
+        json({
+          tokenizer_class: "CLIPTokenizer",
+          model_max_length: arch.text.maxPositions,
+          bos_token: "<|startoftext|>",
+          eos_token: "<|endoftext|>",
+          pad_token: "<|endoftext|>",
+          unk_token: "<|endoftext|>",
+          do_lower_case: true,
+        }),
+      );
+    },
+  );
   return { dir, tokenizer };
 }
 

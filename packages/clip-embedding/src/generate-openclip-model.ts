@@ -5,6 +5,7 @@ import {
   buildTextGraph,
   buildVisionGraph,
   IMMICH_TEXT_IO,
+  IMMICH_VISION_IO,
   SIGLIP_TEXT_IO,
   SIGLIP_VISION_IO,
 } from "./clip-graph.js";
@@ -17,6 +18,8 @@ import {
   writeClipTokenizer,
   writeGeneratedDir,
 } from "./generate-clip-model.js";
+import { FP32_EMITTER } from "./layer-emitter.js";
+import { DYNAMIC_INT8_EMITTER } from "./quantize-graph.js";
 import {
   type ResNetClipArchitecture,
   RN50_ARCHITECTURE,
@@ -63,41 +66,49 @@ export async function generateResnetClip(
 ): Promise<GeneratedModelInfo> {
   const seed = options.seed ?? 1234;
   let tokenizer: GeneratedModelInfo["tokenizer"] = "built-tiny";
-  await writeGeneratedDir(dir, { name, seed, architecture: arch }, async (tmp) => {
-    await mkdir(join(tmp, "textual"), { recursive: true });
-    await mkdir(join(tmp, "visual"), { recursive: true });
-    const text = textPart(arch);
-    await buildTextGraph(text, randomClipWeights("text", text, seed), {
-      ...IMMICH_TEXT_IO,
-      fixedSeq: arch.text.maxPositions,
-    }).writeTo(join(tmp, "textual/model.onnx"));
-    await buildResnetVisionGraph(arch, randomResnetWeights(arch, seed + 1)).writeTo(
-      join(tmp, "visual/model.onnx"),
-    );
-    tokenizer = await writeClipTokenizer(join(tmp, "textual/tokenizer.json"), options);
-    await writeFile(
-      join(tmp, "textual/tokenizer_config.json"),
-      json({
-        tokenizer_class: "CLIPTokenizer",
-        pad_token: "<|endoftext|>",
-        eos_token: "<|endoftext|>",
-        model_max_length: 77,
-      }),
-    );
-    await writeFile(
-      join(tmp, "visual/preprocess_cfg.json"),
-      json({
-        size: [arch.vision.imageSize, arch.vision.imageSize],
-        mode: "RGB",
-        mean: CLIP_IMAGE_MEAN,
-        std: CLIP_IMAGE_STD,
-        interpolation: "bicubic",
-        resize_mode: "shortest",
-        fill_color: 0,
-      }),
-    );
-    await writeFile(join(tmp, "config.json"), json(openClipConfig(arch)));
-  });
+  // immich's layout has no dtype variants: a quantized model keeps the file names.
+  const emit = options.quantized ? DYNAMIC_INT8_EMITTER : FP32_EMITTER;
+  await writeGeneratedDir(
+    dir,
+    { name, seed, quantized: options.quantized === true, architecture: arch },
+    async (tmp) => {
+      await mkdir(join(tmp, "textual"), { recursive: true });
+      await mkdir(join(tmp, "visual"), { recursive: true });
+      const text = textPart(arch);
+      await buildTextGraph(
+        text,
+        randomClipWeights("text", text, seed),
+        { ...IMMICH_TEXT_IO, fixedSeq: arch.text.maxPositions },
+        emit,
+      ).writeTo(join(tmp, "textual/model.onnx"));
+      await buildResnetVisionGraph(arch, randomResnetWeights(arch, seed + 1), IMMICH_VISION_IO, emit).writeTo(
+        join(tmp, "visual/model.onnx"),
+      );
+      tokenizer = await writeClipTokenizer(join(tmp, "textual/tokenizer.json"), options);
+      await writeFile(
+        join(tmp, "textual/tokenizer_config.json"),
+        json({
+          tokenizer_class: "CLIPTokenizer",
+          pad_token: "<|endoftext|>",
+          eos_token: "<|endoftext|>",
+          model_max_length: 77,
+        }),
+      );
+      await writeFile(
+        join(tmp, "visual/preprocess_cfg.json"),
+        json({
+          size: [arch.vision.imageSize, arch.vision.imageSize],
+          mode: "RGB",
+          mean: CLIP_IMAGE_MEAN,
+          std: CLIP_IMAGE_STD,
+          interpolation: "bicubic",
+          resize_mode: "shortest",
+          fill_color: 0,
+        }),
+      );
+      await writeFile(join(tmp, "config.json"), json(openClipConfig(arch)));
+    },
+  );
   return { dir, tokenizer };
 }
 

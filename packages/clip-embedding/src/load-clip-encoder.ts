@@ -58,50 +58,86 @@ interface GeneratedSpec {
   name: string;
   description: string;
   generate: (dir: string, options: GenerateClipOptions) => Promise<unknown>;
+  /** Has an `@quantized` variant (onnxruntime's dynamic int8 op pattern). */
+  quantizable?: boolean;
+  /** The transformers.js layout names quantized files *_quantized.onnx; immich keeps the names. */
+  layout: "transformers.js" | "immich-openclip";
 }
 
 const GENERATED: readonly GeneratedSpec[] = [
-  { name: "tiny", description: "tiny CLIP ViT, transformers.js layout (tests)", generate: generateTinyClip },
+  {
+    name: "tiny",
+    description: "tiny CLIP ViT, transformers.js layout (tests)",
+    generate: generateTinyClip,
+    quantizable: true,
+    layout: "transformers.js",
+  },
   {
     name: "vit-b32",
     description: "CLIP ViT-B/32's exact shape, transformers.js layout (~600 MB)",
     generate: generateVitB32Random,
+    quantizable: true,
+    layout: "transformers.js",
   },
   {
     name: "tiny-rn50",
     description: "tiny CLIP ModifiedResNet, immich OpenCLIP layout (tests)",
     generate: generateTinyRn,
+    quantizable: true,
+    layout: "immich-openclip",
   },
   {
     name: "rn50",
     description: "CLIP RN50's exact shape, immich OpenCLIP layout (~400 MB)",
     generate: generateRn50Random,
+    quantizable: true,
+    layout: "immich-openclip",
   },
   {
     name: "rn101",
     description: "CLIP RN101's exact shape, immich OpenCLIP layout (~480 MB)",
     generate: generateRn101Random,
+    quantizable: true,
+    layout: "immich-openclip",
   },
   {
     name: "tiny-siglip",
     description: "tiny model in Xenova's SigLIP layout (tests)",
     generate: (d) => generateTinySiglip(d),
+    layout: "transformers.js",
   },
 ];
 
 /** The generated models (`random:<name>`), for listings. */
 export function listGeneratedModels(): { id: string; description: string }[] {
-  return GENERATED.map((g) => ({ id: `random:${g.name}`, description: `${g.description} — random weights` }));
+  return GENERATED.flatMap((g) => [
+    { id: `random:${g.name}`, description: `${g.description} — random weights` },
+    ...(g.quantizable
+      ? [
+          {
+            id: `random:${g.name}@quantized`,
+            description: "the same, int8 in onnxruntime's dynamic-quantization ops",
+          },
+        ]
+      : []),
+  ]);
 }
 
-async function generatedDir(spec: GeneratedSpec, options: LoadClipOptions): Promise<string> {
+async function generatedDir(
+  spec: GeneratedSpec,
+  options: LoadClipOptions,
+  quantized: boolean,
+): Promise<string> {
   const root = join(options.cacheDir ?? defaultCacheDir(), "generated");
   const tok = options.tokenizerPath
     ? `-tok${sha256Hex(await readFile(options.tokenizerPath)).slice(0, 12)}`
     : "";
-  const dir = join(root, `${spec.name}-v1${tok}`);
+  const dir = join(root, `${spec.name}${quantized ? "-quantized" : ""}-v1${tok}`);
   if (!existsSync(join(dir, GENERATED_MARKER))) {
-    await spec.generate(dir, options.tokenizerPath ? { tokenizerPath: options.tokenizerPath } : {});
+    await spec.generate(dir, {
+      ...(options.tokenizerPath ? { tokenizerPath: options.tokenizerPath } : {}),
+      ...(quantized ? { quantized: true } : {}),
+    });
   }
   return dir;
 }
@@ -126,8 +162,17 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
         hint: `Use one of: ${GENERATED.map((g) => `random:${g.name}`).join(", ")}`,
       });
     }
-    dir = await generatedDir(gen, options);
-    dtype = d ?? dtype;
+    const want = d ?? dtype ?? "fp32";
+    if (want !== "fp32" && !(want === "quantized" && gen.quantizable)) {
+      throw new ConfigError(`Generated model "random:${name}" has no dtype "${want}"`, {
+        hint: `Use random:${name}${gen.quantizable ? ` or random:${name}@quantized` : ""}`,
+      });
+    }
+    const quantized = want === "quantized";
+    dir = await generatedDir(gen, options, quantized);
+    // The transformers.js layout names the int8 files *_quantized.onnx; immich's keeps the names.
+    dtype = quantized && gen.layout === "transformers.js" ? "quantized" : undefined;
+    id = quantized ? `random:${name}@quantized` : `random:${name}`;
     warning = RANDOM_WEIGHTS_WARNING;
   } else if (parseRegistrySpec(spec)) {
     const parsed = parseRegistrySpec(spec) as NonNullable<ReturnType<typeof parseRegistrySpec>>;
@@ -153,7 +198,6 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
   }
   const model = await resolveModelDir(dir, dtype);
   const modelHash = await clipModelHash(model.textModel, model.visionModel, cacheDir);
-  if (spec.startsWith("random:") && dtype && dtype !== "fp32") id = spec;
   return OnnxClipEncoder.load(model, {
     id,
     modelHash,

@@ -33,6 +33,8 @@ describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-
     await generateTinyClip(join(root, "tiny"), { builtTokenizer: true });
     await generateTinyRn(join(root, "tiny-rn50"), { builtTokenizer: true });
     await generateTinySiglip(join(root, "tiny-siglip"));
+    await generateTinyClip(join(root, "tiny-q"), { builtTokenizer: true, quantized: true });
+    await generateTinyRn(join(root, "tiny-rn50-q"), { builtTokenizer: true, quantized: true });
     const files = listFolder(root, 4)
       .filter((p) => p.endsWith(".onnx"))
       .map((p) => join(root, p));
@@ -53,6 +55,10 @@ describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-
         "tiny-rn50/visual/model.onnx",
         "tiny-siglip/onnx/text_model.onnx",
         "tiny-siglip/onnx/vision_model.onnx",
+        "tiny-q/onnx/text_model_quantized.onnx",
+        "tiny-q/onnx/vision_model_quantized.onnx",
+        "tiny-rn50-q/textual/model.onnx",
+        "tiny-rn50-q/visual/model.onnx",
       ].sort(),
     );
     for (const [path, c] of checks) {
@@ -68,5 +74,18 @@ describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-
     expect(ops.BatchNormalization).toBeUndefined();
     expect(ops.AveragePool).toBe(1 + 3 * 2);
     expect(ops.Softmax).toBe(1);
+  });
+
+  it("the int8 variants use onnxruntime's dynamic-quantization ops and no float weight layers", () => {
+    const rn = checks.get("tiny-rn50-q/visual/model.onnx")?.ops ?? {};
+    expect(rn.ConvInteger).toBe(3 + 5 * 3 + 4);
+    expect(rn.Conv).toBeUndefined();
+    expect(rn.MatMulInteger).toBe(4); // q, k, v and c_proj of the attention pool
+    expect(rn.DynamicQuantizeLinear).toBe((rn.ConvInteger ?? 0) + (rn.MatMulInteger ?? 0));
+    const vit = checks.get("tiny-q/onnx/vision_model_quantized.onnx")?.ops ?? {};
+    // 2 layers × (q, k, v, o, fc1, fc2) + the projection; the patch embedding is a ConvInteger.
+    expect(vit.MatMulInteger).toBe(2 * 6 + 1);
+    expect(vit.ConvInteger).toBe(1);
+    expect(vit.MatMul).toBe(2 * 2); // attention scores and context (activation × activation) stay float
   });
 });

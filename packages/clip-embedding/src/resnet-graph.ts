@@ -1,5 +1,6 @@
 import type { ClipWeights, Tensor } from "./clip-architecture.js";
 import { IMMICH_VISION_IO, type TowerIo, towerOutput } from "./clip-graph.js";
+import { FP32_EMITTER, type LayerEmitter } from "./layer-emitter.js";
 import { OnnxGraphBuilder, OnnxType } from "./onnx-builder.js";
 import { bottlenecks, featureWidth, type ResNetClipArchitecture } from "./resnet-architecture.js";
 
@@ -30,34 +31,6 @@ export function foldConvBn(w: ClipWeights, conv: string, bn: string, eps: number
   }
   return { w: { dims: cw.dims, data }, b: { dims: [out], data: bias } };
 }
-
-/** How the graph's convs and linear layers are emitted (fp32 here; quantize-graph.ts adds int8). */
-export interface LayerEmitter {
-  conv(
-    g: OnnxGraphBuilder,
-    x: string,
-    name: string,
-    w: Tensor,
-    b: Tensor,
-    attrs: Record<string, number[]>,
-  ): string;
-  /** y = x·W + b, W [in, out]. */
-  linear(g: OnnxGraphBuilder, x: string, name: string, w: Tensor, b: Tensor | undefined): string;
-}
-
-export const FP32_EMITTER: LayerEmitter = {
-  conv(g, x, name, w, b, attrs) {
-    return g.op(
-      "Conv",
-      [x, g.init(`${name}.weight`, w.dims, w.data), g.init(`${name}.bias`, b.dims, b.data)],
-      attrs,
-    );
-  },
-  linear(g, x, name, w, b) {
-    const y = g.op("MatMul", [x, g.init(`${name}.weight`, w.dims, w.data)]);
-    return b ? g.op("Add", [y, g.init(`${name}.bias`, b.dims, b.data)]) : y;
-  },
-};
 
 /**
  * CLIP's ModifiedResNet image tower with attention pooling as an ONNX graph, by default in
