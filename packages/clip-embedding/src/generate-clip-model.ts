@@ -24,6 +24,11 @@ export interface GenerateClipOptions {
    * transformers.js layout then names the files *_quantized.onnx, as the hub's variants are.
    */
   quantized?: boolean;
+  /**
+   * ModifiedResNet models only: the image tower's convs in static QDQ form (calibrated uint8
+   * activations, int8 weights; onnxruntime runs them as QLinearConv), the text tower dynamic int8.
+   */
+  staticInt8?: boolean;
 }
 
 export interface GeneratedModelInfo {

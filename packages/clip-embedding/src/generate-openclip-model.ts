@@ -1,6 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type ClipArchitecture, randomClipWeights, TINY_CLIP_ARCHITECTURE } from "./clip-architecture.js";
+import {
+  type ClipArchitecture,
+  type ClipWeights,
+  randomClipWeights,
+  TINY_CLIP_ARCHITECTURE,
+} from "./clip-architecture.js";
 import {
   buildTextGraph,
   buildVisionGraph,
@@ -18,7 +23,8 @@ import {
   writeClipTokenizer,
   writeGeneratedDir,
 } from "./generate-clip-model.js";
-import { FP32_EMITTER } from "./layer-emitter.js";
+import { parseOpenClipPreprocessConfig, preprocessImage } from "./image-preprocess.js";
+import { FP32_EMITTER, type LayerEmitter } from "./layer-emitter.js";
 import { DYNAMIC_INT8_EMITTER } from "./quantize-graph.js";
 import {
   type ResNetClipArchitecture,
@@ -29,6 +35,8 @@ import {
   textPart,
 } from "./resnet-architecture.js";
 import { buildResnetVisionGraph } from "./resnet-graph.js";
+import { calibrate, calibrationEmitter, staticQdqEmitter } from "./static-qdq.js";
+import { gradientImage } from "./test-images.js";
 import { buildTinySentencePieceJson, tinySentencePieceVocabSize } from "./tiny-sentencepiece.js";
 
 /** open_clip's model config for a ModifiedResNet CLIP (as in open_clip's RN50.json), saved by immich as config.json. */
@@ -67,10 +75,15 @@ export async function generateResnetClip(
   const seed = options.seed ?? 1234;
   let tokenizer: GeneratedModelInfo["tokenizer"] = "built-tiny";
   // immich's layout has no dtype variants: a quantized model keeps the file names.
-  const emit = options.quantized ? DYNAMIC_INT8_EMITTER : FP32_EMITTER;
+  const emit = options.quantized || options.staticInt8 ? DYNAMIC_INT8_EMITTER : FP32_EMITTER;
   await writeGeneratedDir(
     dir,
-    { name, seed, quantized: options.quantized === true, architecture: arch },
+    {
+      name,
+      seed,
+      variant: options.staticInt8 ? "static-int8" : options.quantized ? "quantized" : "fp32",
+      architecture: arch,
+    },
     async (tmp) => {
       await mkdir(join(tmp, "textual"), { recursive: true });
       await mkdir(join(tmp, "visual"), { recursive: true });
@@ -81,7 +94,9 @@ export async function generateResnetClip(
         { ...IMMICH_TEXT_IO, fixedSeq: arch.text.maxPositions },
         emit,
       ).writeTo(join(tmp, "textual/model.onnx"));
-      await buildResnetVisionGraph(arch, randomResnetWeights(arch, seed + 1), IMMICH_VISION_IO, emit).writeTo(
+      const vw = randomResnetWeights(arch, seed + 1);
+      const visionEmit = options.staticInt8 ? await calibratedQdqEmitter(arch, vw, tmp) : emit;
+      await buildResnetVisionGraph(arch, vw, IMMICH_VISION_IO, visionEmit).writeTo(
         join(tmp, "visual/model.onnx"),
       );
       tokenizer = await writeClipTokenizer(join(tmp, "textual/tokenizer.json"), options);
@@ -110,6 +125,31 @@ export async function generateResnetClip(
     },
   );
   return { dir, tokenizer };
+}
+
+/**
+ * Calibrates the fp32 image tower on 8 synthetic gradient images (preprocessed as the model's
+ * config says) and returns the static QDQ emitter with each conv's observed input/output range.
+ */
+async function calibratedQdqEmitter(
+  arch: ResNetClipArchitecture,
+  w: ClipWeights,
+  tmp: string,
+): Promise<LayerEmitter> {
+  const calib = calibrationEmitter();
+  const path = join(tmp, "visual/calibration.onnx");
+  await buildResnetVisionGraph(arch, w, IMMICH_VISION_IO, calib.emitter).writeTo(path);
+  const S = arch.vision.imageSize;
+  const cfg = parseOpenClipPreprocessConfig({ size: S, mean: CLIP_IMAGE_MEAN, std: CLIP_IMAGE_STD });
+  const inputs: Float32Array[] = [];
+  for (let i = 0; i < 8; i++) {
+    const px = new Float32Array(3 * S * S);
+    await preprocessImage(await gradientImage(S + 37 * i, S + 11 * (7 - i), "png", i), cfg, px, 0);
+    inputs.push(px);
+  }
+  const ranges = await calibrate(path, IMMICH_VISION_IO.input, calib.taps, inputs, [S, S]);
+  await rm(path, { force: true });
+  return staticQdqEmitter(ranges);
 }
 
 export const generateTinyRn = (dir: string, o: GenerateClipOptions = {}) =>

@@ -60,6 +60,8 @@ interface GeneratedSpec {
   generate: (dir: string, options: GenerateClipOptions) => Promise<unknown>;
   /** Has an `@quantized` variant (onnxruntime's dynamic int8 op pattern). */
   quantizable?: boolean;
+  /** Has an `@static-int8` variant (calibrated static QDQ convs → QLinearConv; ModifiedResNet). */
+  staticInt8?: boolean;
   /** The transformers.js layout names quantized files *_quantized.onnx; immich keeps the names. */
   layout: "transformers.js" | "immich-openclip";
 }
@@ -84,6 +86,7 @@ const GENERATED: readonly GeneratedSpec[] = [
     description: "tiny CLIP ModifiedResNet, immich OpenCLIP layout (tests)",
     generate: generateTinyRn,
     quantizable: true,
+    staticInt8: true,
     layout: "immich-openclip",
   },
   {
@@ -91,6 +94,7 @@ const GENERATED: readonly GeneratedSpec[] = [
     description: "CLIP RN50's exact shape, immich OpenCLIP layout (~400 MB)",
     generate: generateRn50Random,
     quantizable: true,
+    staticInt8: true,
     layout: "immich-openclip",
   },
   {
@@ -98,6 +102,7 @@ const GENERATED: readonly GeneratedSpec[] = [
     description: "CLIP RN101's exact shape, immich OpenCLIP layout (~480 MB)",
     generate: generateRn101Random,
     quantizable: true,
+    staticInt8: true,
     layout: "immich-openclip",
   },
   {
@@ -126,17 +131,18 @@ export function listGeneratedModels(): { id: string; description: string }[] {
 async function generatedDir(
   spec: GeneratedSpec,
   options: LoadClipOptions,
-  quantized: boolean,
+  variant: "fp32" | "quantized" | "static-int8",
 ): Promise<string> {
   const root = join(options.cacheDir ?? defaultCacheDir(), "generated");
   const tok = options.tokenizerPath
     ? `-tok${sha256Hex(await readFile(options.tokenizerPath)).slice(0, 12)}`
     : "";
-  const dir = join(root, `${spec.name}${quantized ? "-quantized" : ""}-v1${tok}`);
+  const dir = join(root, `${spec.name}${variant === "fp32" ? "" : `-${variant}`}-v1${tok}`);
   if (!existsSync(join(dir, GENERATED_MARKER))) {
     await spec.generate(dir, {
       ...(options.tokenizerPath ? { tokenizerPath: options.tokenizerPath } : {}),
-      ...(quantized ? { quantized: true } : {}),
+      ...(variant === "quantized" ? { quantized: true } : {}),
+      ...(variant === "static-int8" ? { staticInt8: true } : {}),
     });
   }
   return dir;
@@ -163,16 +169,21 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
       });
     }
     const want = d ?? dtype ?? "fp32";
-    if (want !== "fp32" && !(want === "quantized" && gen.quantizable)) {
+    const variants = [
+      "fp32",
+      ...(gen.quantizable ? ["quantized"] : []),
+      ...(gen.staticInt8 ? ["static-int8"] : []),
+    ];
+    if (!variants.includes(want)) {
       throw new ConfigError(`Generated model "random:${name}" has no dtype "${want}"`, {
-        hint: `Use random:${name}${gen.quantizable ? ` or random:${name}@quantized` : ""}`,
+        hint: `Use ${variants.map((v) => (v === "fp32" ? `random:${name}` : `random:${name}@${v}`)).join(", ")}`,
       });
     }
-    const quantized = want === "quantized";
-    dir = await generatedDir(gen, options, quantized);
+    const variant = want as "fp32" | "quantized" | "static-int8";
+    dir = await generatedDir(gen, options, variant);
     // The transformers.js layout names the int8 files *_quantized.onnx; immich's keeps the names.
-    dtype = quantized && gen.layout === "transformers.js" ? "quantized" : undefined;
-    id = quantized ? `random:${name}@quantized` : `random:${name}`;
+    dtype = variant === "quantized" && gen.layout === "transformers.js" ? "quantized" : undefined;
+    id = variant === "fp32" ? `random:${name}` : `random:${name}@${variant}`;
     warning = RANDOM_WEIGHTS_WARNING;
   } else if (parseRegistrySpec(spec)) {
     const parsed = parseRegistrySpec(spec) as NonNullable<ReturnType<typeof parseRegistrySpec>>;

@@ -35,6 +35,7 @@ describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-
     await generateTinySiglip(join(root, "tiny-siglip"));
     await generateTinyClip(join(root, "tiny-q"), { builtTokenizer: true, quantized: true });
     await generateTinyRn(join(root, "tiny-rn50-q"), { builtTokenizer: true, quantized: true });
+    await generateTinyRn(join(root, "tiny-rn50-s"), { builtTokenizer: true, staticInt8: true });
     const files = listFolder(root, 4)
       .filter((p) => p.endsWith(".onnx"))
       .map((p) => join(root, p));
@@ -59,6 +60,8 @@ describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-
         "tiny-q/onnx/vision_model_quantized.onnx",
         "tiny-rn50-q/textual/model.onnx",
         "tiny-rn50-q/visual/model.onnx",
+        "tiny-rn50-s/textual/model.onnx",
+        "tiny-rn50-s/visual/model.onnx",
       ].sort(),
     );
     for (const [path, c] of checks) {
@@ -87,5 +90,14 @@ describe.skipIf(!hasOnnx)("generated graphs pass onnx.checker (Debian's python3-
     expect(vit.MatMulInteger).toBe(2 * 6 + 1);
     expect(vit.ConvInteger).toBe(1);
     expect(vit.MatMul).toBe(2 * 2); // attention scores and context (activation × activation) stay float
+  });
+
+  it("the static int8 RN variant is in QDQ form: every conv between DequantizeLinear inputs and a QuantizeLinear output", () => {
+    const rn = checks.get("tiny-rn50-s/visual/model.onnx")?.ops ?? {};
+    const convs = 3 + 5 * 3 + 4;
+    expect(rn.Conv).toBe(convs);
+    expect(rn.QuantizeLinear).toBe(2 * convs); // input and output of each conv
+    expect(rn.DequantizeLinear).toBe(4 * convs); // input, weight, bias, output
+    expect(checks.get("tiny-rn50-s/textual/model.onnx")?.ops?.MatMulInteger).toBeGreaterThan(0);
   });
 });

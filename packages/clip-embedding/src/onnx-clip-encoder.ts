@@ -123,7 +123,7 @@ function shapeError(file: string, what: string, got: unknown): ModelLoadError {
 }
 
 /** A tower's input and output names and fixed sizes, read from the graph. */
-interface TowerShape {
+export interface TowerShape {
   input: string;
   output: string;
   idType: "int64" | "int32";
@@ -231,7 +231,7 @@ export class OnnxClipEncoder implements ClipEncoder {
     private readonly visionShape: TowerShape,
     private readonly options: OnnxClipEncoderOptions,
     threads: number,
-    model: ResolvedClipModel,
+    private readonly model: ResolvedClipModel,
   ) {
     this.id = options.id;
     this.modelHash = options.modelHash;
@@ -255,6 +255,21 @@ export class OnnxClipEncoder implements ClipEncoder {
   /** Batch size of the graphs when fixed (immich's exports: 1), else undefined. */
   get fixedBatch(): { text: number | undefined; vision: number | undefined } {
     return { text: this.textShape.fixedBatch, vision: this.visionShape.fixedBatch };
+  }
+
+  /** The ONNX files and their I/O as read from the graphs (for benchmarks against bare session.run). */
+  get graphs(): {
+    textModel: string;
+    visionModel: string;
+    text: Readonly<TowerShape>;
+    vision: Readonly<TowerShape>;
+  } {
+    return {
+      textModel: this.model.textModel,
+      visionModel: this.model.visionModel,
+      text: { ...this.textShape },
+      vision: { ...this.visionShape },
+    };
   }
 
   static async load(model: ResolvedClipModel, options: OnnxClipEncoderOptions): Promise<OnnxClipEncoder> {

@@ -29,11 +29,15 @@ describe("int8 variants in onnxruntime's dynamic-quantization op pattern", () =>
       expect(Math.abs((q[i] as number) * scale - (w[i] as number))).toBeLessThanOrEqual(scale / 2);
   });
 
-  for (const name of ["tiny", "tiny-rn50"]) {
-    it(`random:${name}@quantized loads and stays close to random:${name} (cosine > 0.97 per row)`, async () => {
+  for (const [name, variant] of [
+    ["tiny", "quantized"],
+    ["tiny-rn50", "quantized"],
+    ["tiny-rn50", "static-int8"],
+  ] as const) {
+    it(`random:${name}@${variant} loads and stays close to random:${name} (cosine > 0.97 per row)`, async () => {
       const fp = await loadClipEncoder(`random:${name}`, { cacheDir, threads: 1 });
-      const q8 = await loadClipEncoder(`random:${name}@quantized`, { cacheDir, threads: 1 });
-      expect(q8.id).toBe(`random:${name}@quantized`);
+      const q8 = await loadClipEncoder(`random:${name}@${variant}`, { cacheDir, threads: 1 });
+      expect(q8.id).toBe(`random:${name}@${variant}`);
       expect(q8.modelHash).not.toBe(fp.modelHash);
       expect(q8.dim).toBe(fp.dim);
       const texts = ["a photo of a cat.", "a satellite photo of a river.", "x"];
@@ -43,7 +47,9 @@ describe("int8 variants in onnxruntime's dynamic-quantization op pattern", () =>
       const cos: number[] = [];
       for (let i = 0; i < texts.length; i++) cos.push(rowCos(tf.data, tq.data, fp.dim, i));
       for (let i = 0; i < imgs.length; i++) cos.push(rowCos(vf.data, vq.data, fp.dim, i));
-      console.log(`[int8] random:${name}: cosine to fp32 ${cos.map((c) => c.toFixed(4)).join(" ")}`);
+      console.log(
+        `[int8] random:${name}@${variant}: cosine to fp32 ${cos.map((c) => c.toFixed(4)).join(" ")}`,
+      );
       for (const c of cos) expect(c).toBeGreaterThan(0.97);
       // Not the fp32 graph under another name.
       expect(Math.min(...cos)).toBeLessThan(0.999999);
