@@ -10,8 +10,9 @@
  *          --model A,B (default random:vit-b32; any spec loadClipEncoder takes, e.g. random:rn50,
  *          clip-rn50) --int8 (also each model's @quantized variant, and @static-int8 for
  *          random:rn50/rn101) --device cpu|cuda[:N]
- * (c) and (d) run only for random:vit-b32 in fp32; every graph gets (a) and (b), in one run, so
- * the ratios (a)/(b) and int8/fp32 are measured on the same machine at the same time.
+ * (c) and (d) run only for random:vit-b32 in fp32; every graph gets (a) and (b), and all methods
+ * of all graphs take turns on the same chunks, so the ratios (a)/(b) and int8/fp32 are measured
+ * under the same machine load.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -288,10 +289,11 @@ async function timeMethods(
       (ms.get(k) as { img: number }).img += now() - t;
     }
   }
-  for (let s = 0; s < prompts.length; s += 250) {
+  const txtChunk = Math.max(8, Math.min(250, Math.ceil(prompts.length / 4)));
+  for (let s = 0; s < prompts.length; s += txtChunk) {
     for (const [k, m] of methods) {
       const t = now();
-      await m.texts(prompts.slice(s, s + 250));
+      await m.texts(prompts.slice(s, s + txtChunk));
       (ms.get(k) as { txt: number }).txt += now() - t;
     }
   }
@@ -322,6 +324,10 @@ async function main(): Promise<void> {
     skipped: "not run (only for random:vit-b32 fp32)",
   };
   let torch: TorchResult | { skipped: string } = { skipped: "not run (only for random:vit-b32 fp32)" };
+  // Every graph is loaded first and all methods take turns on the same chunks, so that the
+  // int8/fp32 ratios (not only (a)/(b)) are measured under the same machine load.
+  const encoders: OnnxClipEncoder[] = [];
+  const methods: [string, Method][] = [];
   for (const spec of specs) {
     const t0 = now();
     const enc = await loadClipEncoder(spec, {
@@ -329,32 +335,38 @@ async function main(): Promise<void> {
       maxImageBatch: args.batch,
       ...(args.device ? { device: args.device } : {}),
     });
+    encoders.push(enc);
     const g = enc.graphs;
     console.error(`${spec}: ready in ${((now() - t0) / 1000).toFixed(1)} s (${dirname(g.visionModel)})`);
-    const methods: [string, Method][] = [
-      [
-        "ours",
-        { images: (p) => enc.embedImages(p), texts: (t) => enc.embedTexts(t), dispose: async () => {} },
-      ],
-      ["bare", await bareOrt(enc, images, args)],
-    ];
+    methods.push([
+      `${spec}|ours`,
+      { images: (p) => enc.embedImages(p), texts: (t) => enc.embedTexts(t), dispose: async () => {} },
+    ]);
+    methods.push([`${spec}|bare`, await bareOrt(enc, images, args)]);
     const reference = spec === "random:vit-b32" && !args.device;
     if (reference && !args.skipTransformers) {
       try {
-        methods.push(["tjs", await transformersJs(dirname(dirname(g.visionModel)), args, enc.maxTextBatch)]);
+        methods.push([
+          `${spec}|tjs`,
+          await transformersJs(dirname(dirname(g.visionModel)), args, enc.maxTextBatch),
+        ]);
       } catch (error) {
         tjs = { skipped: `transformers.js failed to load: ${(error as Error).message}` };
       }
     } else if (reference) tjs = { skipped: "--skip-transformers" };
-    const speeds = await timeMethods(methods, images, prompts, args);
-    for (const [k, m] of methods) if (k !== "ours") await m.dispose();
-    const ours = speeds.get("ours") as { img: number; txt: number };
-    const bare = speeds.get("bare") as { img: number; txt: number };
-    if (speeds.has("tjs")) tjs = speeds.get("tjs") as { img: number; txt: number };
+  }
+  const speeds = await timeMethods(methods, images, prompts, args);
+  for (const [k, m] of methods) if (!k.endsWith("|ours")) await m.dispose();
+  for (const [n, spec] of specs.entries()) {
+    const enc = encoders[n] as OnnxClipEncoder;
+    const g = enc.graphs;
+    const ours = speeds.get(`${spec}|ours`) as { img: number; txt: number };
+    const bare = speeds.get(`${spec}|bare`) as { img: number; txt: number };
+    if (speeds.has(`${spec}|tjs`)) tjs = speeds.get(`${spec}|tjs`) as { img: number; txt: number };
     console.error(
-      `  (a) vlmopt ${ours.img.toFixed(1)} img/s ${ours.txt.toFixed(1)} txt/s; (b) bare ${bare.img.toFixed(1)} / ${bare.txt.toFixed(1)}`,
+      `${spec}: (a) vlmopt ${ours.img.toFixed(1)} img/s ${ours.txt.toFixed(1)} txt/s; (b) bare ${bare.img.toFixed(1)} / ${bare.txt.toFixed(1)}`,
     );
-    if (reference) {
+    if (spec === "random:vit-b32" && !args.device) {
       if (args.skipTorch) torch = { skipped: "--skip-torch" };
       else {
         try {
