@@ -86,7 +86,8 @@ export const OPTIONS = {
     key: "model",
     type: "string",
     placeholder: "<spec>",
-    description: "CLIP model: clip-vit-b32|clip-vit-b16|clip-vit-l14, random:tiny, a local dir, an HF repo",
+    description:
+      "CLIP model: clip-rn50|clip-rn101|clip-vit-b32|clip-vit-b16|clip-vit-l14|siglip-b16|… (vlmopt models list), random:tiny, a local dir, an HF repo",
     setting: true,
     defaultValue: "clip-vit-b32",
   }),
@@ -273,6 +274,24 @@ export const OPTIONS = {
     description: "CPU threads for the CLIP model",
     setting: true,
     min: 1,
+  }),
+  dtype: o({
+    flag: "dtype",
+    key: "dtype",
+    type: "string",
+    placeholder: "<dtype>",
+    description: "ONNX variant of the CLIP model, where its repo has it (fp16, quantized: int8)",
+    setting: true,
+    choices: ["fp32", "fp16", "quantized"],
+  }),
+  device: o({
+    flag: "device",
+    key: "device",
+    type: "string",
+    placeholder: "<device>",
+    description:
+      "where the CLIP model runs: cpu, cuda or cuda:N (needs onnxruntime-node installed with ONNXRUNTIME_NODE_INSTALL=cuda12)",
+    setting: true,
   }),
   offline: o({
     flag: "offline",

@@ -15,6 +15,10 @@ export type { DownloadProgress };
 export interface ResolveModelOptions {
   cacheDir?: string;
   threads?: number;
+  /** ONNX variant (fp32, fp16, quantized). */
+  dtype?: string;
+  /** cpu, cuda or cuda:N. */
+  device?: string;
   offline?: boolean;
   signal?: AbortSignal;
   onDownloadProgress?: (progress: DownloadProgress) => void;
@@ -108,18 +112,13 @@ const datasets = () => import("@vlmopt/dataset-loaders") as Promise<DatasetModul
 
 const GENERATED_MODELS: CatalogEntry[] = [
   {
-    name: "random:tiny",
-    description: "generated tiny CLIP-shaped test model (random weights — accuracy is meaningless)",
-  },
-  {
-    name: "random:vit-b32",
-    description: "generated, CLIP ViT-B/32's exact shape (random weights — accuracy is meaningless)",
-  },
-  {
     name: "<dir>",
-    description: "a local model directory in the Hugging Face layout (onnx/, tokenizer.json)",
+    description: "a local model folder in the transformers.js or immich OpenCLIP layout",
   },
-  { name: "<owner>/<repo>", description: "a Hugging Face repo with a CLIP ONNX export" },
+  {
+    name: "<owner>/<repo>",
+    description: "a Hugging Face repo with a CLIP-family ONNX export (layout read from its file listing)",
+  },
 ];
 
 const LLM_SPECS: CatalogEntry[] = [
@@ -176,7 +175,14 @@ export function createRegistry(overrides: Partial<Registry> = {}): Registry {
     },
     async listModels() {
       const m = await clip();
-      return [...m.listModels().map((e) => entryOf(e)), ...GENERATED_MODELS];
+      const generated = m
+        .listGeneratedModels()
+        .map((e) => ({ ...entryOf(e), layout: "generated", repo: "-" }));
+      return [
+        ...m.listModels().map((e) => ({ ...entryOf(e), repo: e.hfRepo })),
+        ...generated,
+        ...GENERATED_MODELS,
+      ];
     },
     async downloadModel(id, options = {}) {
       const m = await clip();

@@ -187,6 +187,10 @@ export async function loadModel(
   if (cacheDir) options.cacheDir = absolutePath(io.cwd, cacheDir);
   const threads = num(settings, "threads");
   if (threads !== undefined) options.threads = threads;
+  const dtype = str(settings, "dtype");
+  if (dtype) options.dtype = dtype;
+  const device = str(settings, "device");
+  if (device) options.device = device;
   if (settings.offline === true) options.offline = true;
   if (io.signal) options.signal = io.signal;
   return registry.resolveModel(spec, options);

@@ -6,6 +6,10 @@ Run once with Debian's PIL (apt-get install python3-pil):
   /usr/bin/python3 packages/clip-embedding/scripts/pil-reference.py ../shared/datasets \
       > packages/clip-embedding/fixtures/pil-reference.json
 
+With --squash (SigLIP; OpenCLIP's resize_mode "squash"): img.resize((224, 224), BICUBIC), no crop:
+  /usr/bin/python3 packages/clip-embedding/scripts/pil-reference.py ../shared/datasets --squash \
+      > packages/clip-embedding/fixtures/pil-reference-squash.json  (then: pnpm exec biome format --write it)
+
 Writes, per image, the crop's per-channel means and 7x7 block means (32x32 blocks) and 32
 sampled pixels, all on the 8-bit RGB crop before normalisation. No image data is stored.
 """
@@ -56,15 +60,18 @@ def center_crop(img):
     return img.crop((left, top, left + N, top + N))
 
 
-def main(root):
-    out = {"tool": f"PIL {Image.__version__}", "size": N, "images": []}
+def main(root, squash=False):
+    out = {"tool": f"PIL {Image.__version__}", "size": N, "mode": "squash" if squash else "shortest", "images": []}
     for rel in IMAGES:
         if rel.startswith("synthetic:"):
             w, h = (int(v) for v in rel.split(":")[1].split("x"))
             img = synthetic(w, h)
         else:
             img = Image.open(f"{root}/{rel}")
-        crop = center_crop(resize_short(img)).convert("RGB")
+        if squash:
+            crop = (img if img.size == (N, N) else img.resize((N, N), Image.BICUBIC)).convert("RGB")
+        else:
+            crop = center_crop(resize_short(img)).convert("RGB")
         px = crop.load()
         means = [sum(px[x, y][c] for y in range(N) for x in range(N)) / (N * N) for c in range(3)]
         blocks = []
@@ -86,4 +93,5 @@ def main(root):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/datasets")
+    args = [a for a in sys.argv[1:] if a != "--squash"]
+    main(args[0] if args else "../shared/datasets", squash="--squash" in sys.argv)

@@ -105,6 +105,8 @@ export function referenceTextEmbedding(
   arch: ClipArchitecture,
   weights: ClipWeights,
   ids: readonly number[],
+  /** SigLIP-style: full attention over the (padded) row, read out at the last position. */
+  options: { causal?: boolean; pooling?: "argmax" | "last" } = {},
 ): Float64Array {
   const { width, heads, layers, mlp } = arch.text;
   const tok = w(weights, "text.token_embedding");
@@ -116,11 +118,14 @@ export function referenceTextEmbedding(
     ),
   );
   for (let l = 0; l < layers; l++)
-    xs = block(xs, weights, `text.layer${l}`, width, heads, mlp, arch.layerNormEps, (qi, kj) => kj <= qi);
+    xs = block(xs, weights, `text.layer${l}`, width, heads, mlp, arch.layerNormEps, (qi, kj) =>
+      options.causal === false ? true : kj <= qi,
+    );
   let eos = 0;
   ids.forEach((id, t) => {
     if (id > (ids[eos] as number)) eos = t;
   });
+  if (options.pooling === "last") eos = ids.length - 1;
   const pooled = layerNorm(
     xs[eos] as Float64Array,
     w(weights, "text.final_ln.weight"),

@@ -15,34 +15,81 @@ export interface TokenizeOptions {
   padTo?: number;
 }
 
+export interface ClipTokenizerOptions {
+  /** Context length (CLIP 77; SigLIP 64). */
+  contextLength?: number;
+  /** Pad every batch to the context length (SigLIP pools at the last position, so it must). */
+  padToContext?: boolean;
+  /** Padding token (tokenizer_config.json's pad_token); default the end token. */
+  padToken?: string;
+  /** End token for non-CLIP tokenizers (tokenizer_config.json's eos_token); default "</s>". */
+  eosToken?: string;
+  source?: string;
+}
+
 /**
- * CLIP tokenisation on a tokenizer.json: normalise and lower-case (the tokenizer's own
- * normaliser), start token, end token, truncation to the context length keeping the end token
- * last, padding with the end token (as HF's CLIPTokenizer does) and a 0/1 attention mask.
+ * Tokenisation on a model's tokenizer.json (its own normaliser, pre-tokeniser and
+ * post-processor). CLIP's BPE (it has `<|startoftext|>` / `<|endoftext|>`): start token, end
+ * token, truncation to the context length keeping the end token last, padding with the end token
+ * (HF's CLIPTokenizer) or the configured pad token, and a 0/1 attention mask. Other tokenizers
+ * (SigLIP's SentencePiece): no start token, the end token `</s>` last, padding with the pad token
+ * to the fixed context length (transformers.js's SigLIP example tokenises with
+ * `padding: 'max_length'`; SigLIP's text tower reads out at the last position).
  */
 export class ClipTokenizer {
-  readonly bosId: number;
+  readonly bosId: number | undefined;
   readonly eosId: number;
   readonly padId: number;
+  readonly contextLength: number;
+  readonly padToContext: boolean;
+  readonly kind: "clip-bpe" | "sentencepiece";
 
   constructor(
     private readonly tokenizer: Tokenizer,
-    readonly contextLength = 77,
+    contextLengthOrOptions: number | ClipTokenizerOptions = 77,
     source = "tokenizer.json",
   ) {
+    const o: ClipTokenizerOptions =
+      typeof contextLengthOrOptions === "number"
+        ? { contextLength: contextLengthOrOptions }
+        : contextLengthOrOptions;
+    const src = o.source ?? source;
+    this.contextLength = o.contextLength ?? 77;
     const bos = tokenizer.token_to_id("<|startoftext|>");
-    const eos = tokenizer.token_to_id("<|endoftext|>");
-    if (bos === undefined || eos === undefined) {
-      throw new ModelLoadError(`${source} has no <|startoftext|> / <|endoftext|> tokens`, {
-        hint: "Use a CLIP tokenizer.json (the model's own, from its HF repo)",
+    const clipEos = tokenizer.token_to_id("<|endoftext|>");
+    if (bos !== undefined && clipEos !== undefined) {
+      this.kind = "clip-bpe";
+      this.bosId = bos;
+      this.eosId = clipEos;
+    } else {
+      const eosToken = o.eosToken ?? "</s>";
+      const eos = tokenizer.token_to_id(eosToken);
+      if (eos === undefined) {
+        throw new ModelLoadError(
+          `${src} has neither CLIP's <|startoftext|> / <|endoftext|> nor an end token ${eosToken}`,
+          {
+            hint: "Use the model's own tokenizer.json (and tokenizer_config.json) from its HF repo",
+          },
+        );
+      }
+      this.kind = "sentencepiece";
+      this.bosId = undefined;
+      this.eosId = eos;
+    }
+    const pad = o.padToken === undefined ? undefined : tokenizer.token_to_id(o.padToken);
+    if (o.padToken !== undefined && pad === undefined) {
+      throw new ModelLoadError(`${src} has no pad token "${o.padToken}" (named in tokenizer_config.json)`, {
+        hint: "Use the tokenizer.json and tokenizer_config.json of the same model",
       });
     }
-    this.bosId = bos;
-    this.eosId = eos;
-    this.padId = eos;
+    this.padId = pad ?? this.eosId;
+    this.padToContext = o.padToContext ?? this.kind === "sentencepiece";
   }
 
-  static async fromFile(path: string, contextLength = 77): Promise<ClipTokenizer> {
+  static async fromFile(
+    path: string,
+    contextLengthOrOptions: number | ClipTokenizerOptions = 77,
+  ): Promise<ClipTokenizer> {
     let json: unknown;
     try {
       json = JSON.parse(await readFile(path, "utf8"));
@@ -52,13 +99,17 @@ export class ClipTokenizer {
         cause: error,
       });
     }
-    return new ClipTokenizer(new Tokenizer(json as object, {}), contextLength, path);
+    const o =
+      typeof contextLengthOrOptions === "number"
+        ? { contextLength: contextLengthOrOptions }
+        : contextLengthOrOptions;
+    return new ClipTokenizer(new Tokenizer(json as object, {}), { source: path, ...o });
   }
 
   /** Ids of one text with start and end tokens, truncated to the context length. */
   encode(text: string): number[] {
     let ids = this.tokenizer.encode(text).ids;
-    if (ids[0] !== this.bosId) ids = [this.bosId, ...ids];
+    if (this.bosId !== undefined && ids[0] !== this.bosId) ids = [this.bosId, ...ids];
     if (ids[ids.length - 1] !== this.eosId) ids = [...ids, this.eosId];
     if (ids.length > this.contextLength) ids = [...ids.slice(0, this.contextLength - 1), this.eosId];
     return ids;
@@ -74,7 +125,7 @@ export class ClipTokenizer {
   /** Pads rows of ids from `encode` into one batch (end-token padding and a 0/1 mask). */
   padRows(rows: readonly (readonly number[])[], options: TokenizeOptions = {}): TokenBatch {
     const longest = rows.reduce((m, r) => Math.max(m, r.length), 1);
-    const sequenceLength = options.padTo ?? longest;
+    const sequenceLength = options.padTo ?? (this.padToContext ? this.contextLength : longest);
     const ids = new BigInt64Array(rows.length * sequenceLength).fill(BigInt(this.padId));
     const attentionMask = new BigInt64Array(rows.length * sequenceLength);
     rows.forEach((r, i) => {

@@ -7,7 +7,9 @@ import {
   TINY_CLIP_ARCHITECTURE,
   VIT_B32_ARCHITECTURE,
 } from "./clip-architecture.js";
-import { buildTextGraph, buildVisionGraph } from "./clip-graph.js";
+import { buildTextGraph, buildVisionGraph, HF_TEXT_IO, HF_VISION_IO } from "./clip-graph.js";
+import { FP32_EMITTER } from "./layer-emitter.js";
+import { DYNAMIC_INT8_EMITTER } from "./quantize-graph.js";
 import { sharedClipTokenizerPath } from "./repo-paths.js";
 import { buildTinyClipTokenizerJson, CLIP_BOS_ID, CLIP_EOS_ID } from "./tiny-tokenizer.js";
 
@@ -17,6 +19,16 @@ export interface GenerateClipOptions {
   /** Ship the tiny built tokenizer even when ../shared's CLIP tokenizer exists. */
   builtTokenizer?: boolean;
   seed?: number;
+  /**
+   * Emit the weight layers in onnxruntime's dynamic int8 pattern (DYNAMIC_INT8_EMITTER); the
+   * transformers.js layout then names the files *_quantized.onnx, as the hub's variants are.
+   */
+  quantized?: boolean;
+  /**
+   * ModifiedResNet models only: the image tower's convs in static QDQ form (calibrated uint8
+   * activations, int8 weights; onnxruntime runs them as QLinearConv), the text tower dynamic int8.
+   */
+  staticInt8?: boolean;
 }
 
 export interface GeneratedModelInfo {
@@ -86,6 +98,50 @@ function preprocessorConfig(size: number): Record<string, unknown> {
 }
 
 /**
+ * Runs `write(tmp)` in a temporary folder next to `dir`, adds the marker and renames it into
+ * place, so `dir` either holds a complete model or nothing (another process finishing first wins).
+ */
+export async function writeGeneratedDir(
+  dir: string,
+  marker: Record<string, unknown>,
+  write: (tmp: string) => Promise<void>,
+): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await write(tmp);
+    await writeFile(join(tmp, GENERATED_MARKER), json({ ...marker, warning: "random weights" }));
+    await mkdir(dirname(dir), { recursive: true });
+    if (existsSync(join(dir, GENERATED_MARKER))) {
+      // Another process finished the same model first: keep its copy (it may be in use).
+      await rm(tmp, { recursive: true, force: true });
+      return;
+    }
+    if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+
+/** Copies the tokenizer to ship (given, ../shared's CLIP tokenizer, or the tiny built one) to `path`. */
+export async function writeClipTokenizer(
+  path: string,
+  options: GenerateClipOptions,
+): Promise<GeneratedModelInfo["tokenizer"]> {
+  const shared = options.tokenizerPath || options.builtTokenizer ? undefined : sharedClipTokenizerPath();
+  if (options.tokenizerPath || shared) {
+    await writeFile(path, await readFile((options.tokenizerPath ?? shared) as string));
+    return options.tokenizerPath ? "given" : "shared-clip";
+  }
+  await writeFile(path, JSON.stringify(buildTinyClipTokenizerJson()));
+  return "built-tiny";
+}
+
+/**
  * Writes a random-weight CLIP model in the HF/Xenova ONNX layout (onnx/text_model.onnx,
  * onnx/vision_model.onnx, config.json, preprocessor_config.json, tokenizer.json,
  * tokenizer_config.json) to `dir`. It is written to a temporary folder and renamed, so `dir`
@@ -98,60 +154,39 @@ export async function generateClipModel(
   options: GenerateClipOptions = {},
 ): Promise<GeneratedModelInfo> {
   const seed = options.seed ?? 1234;
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(join(tmp, "onnx"), { recursive: true });
-  try {
-    // One tower at a time, so only one tower's weights are in memory.
-    await buildTextGraph(arch, randomClipWeights("text", arch, seed)).writeTo(
-      join(tmp, "onnx/text_model.onnx"),
-    );
-    await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1)).writeTo(
-      join(tmp, "onnx/vision_model.onnx"),
-    );
-    let tokenizer: GeneratedModelInfo["tokenizer"];
-    const shared = options.tokenizerPath || options.builtTokenizer ? undefined : sharedClipTokenizerPath();
-    if (options.tokenizerPath || shared) {
-      await writeFile(
-        join(tmp, "tokenizer.json"),
-        await readFile((options.tokenizerPath ?? shared) as string),
+  let tokenizer: GeneratedModelInfo["tokenizer"] = "built-tiny";
+  await writeGeneratedDir(
+    dir,
+    { name, seed, quantized: options.quantized === true, architecture: arch },
+    async (tmp) => {
+      await mkdir(join(tmp, "onnx"), { recursive: true });
+      // One tower at a time, so only one tower's weights are in memory.
+      const emit = options.quantized ? DYNAMIC_INT8_EMITTER : FP32_EMITTER;
+      const sfx = options.quantized ? "_quantized" : "";
+      await buildTextGraph(arch, randomClipWeights("text", arch, seed), HF_TEXT_IO, emit).writeTo(
+        join(tmp, `onnx/text_model${sfx}.onnx`),
       );
-      tokenizer = options.tokenizerPath ? "given" : "shared-clip";
-    } else {
-      await writeFile(join(tmp, "tokenizer.json"), JSON.stringify(buildTinyClipTokenizerJson()));
-      tokenizer = "built-tiny";
-    }
-    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-    await writeFile(join(tmp, "config.json"), json(hfConfig(arch, name)));
-    await writeFile(join(tmp, "preprocessor_config.json"), json(preprocessorConfig(arch.vision.imageSize)));
-    await writeFile(
-      join(tmp, "tokenizer_config.json"),
-      json({
-        tokenizer_class: "CLIPTokenizer",
-        model_max_length: arch.text.maxPositions,
-        bos_token: "<|startoftext|>",
-        eos_token: "<|endoftext|>",
-        pad_token: "<|endoftext|>",
-        unk_token: "<|endoftext|>",
-        do_lower_case: true,
-      }),
-    );
-    await writeFile(
-      join(tmp, GENERATED_MARKER),
-      json({ name, seed, tokenizer, architecture: arch, warning: "random weights" }),
-    );
-    await mkdir(dirname(dir), { recursive: true });
-    if (existsSync(join(dir, GENERATED_MARKER))) {
-      // Another process finished the same model first: keep its copy (it may be in use).
-      await rm(tmp, { recursive: true, force: true });
-      return { dir, tokenizer };
-    }
-    if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-    return { dir, tokenizer };
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+      await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1), HF_VISION_IO, emit).writeTo(
+        join(tmp, `onnx/vision_model${sfx}.onnx`),
+      );
+      tokenizer = await writeClipTokenizer(join(tmp, "tokenizer.json"), options);
+      await writeFile(join(tmp, "config.json"), json(hfConfig(arch, name)));
+      await writeFile(join(tmp, "preprocessor_config.json"), json(preprocessorConfig(arch.vision.imageSize)));
+      await writeFile(
+        join(tmp, "tokenizer_config.json"),
+        json({
+          tokenizer_class: "CLIPTokenizer",
+          model_max_length: arch.text.maxPositions,
+          bos_token: "<|startoftext|>",
+          eos_token: "<|endoftext|>",
+          pad_token: "<|endoftext|>",
+          unk_token: "<|endoftext|>",
+          do_lower_case: true,
+        }),
+      );
+    },
+  );
+  return { dir, tokenizer };
 }
 
 /** The tiny CLIP-shaped test model (widths 16, 2 layers, projection 12; seconds to build, ~3 MB). */

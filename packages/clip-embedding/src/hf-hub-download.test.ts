@@ -55,7 +55,10 @@ describe("HF hub download against a local fake hub", () => {
     expect(blobs.some((b) => b.endsWith(".incomplete"))).toBe(false);
     hub.requests.length = 0;
     await downloadModel(REPO, opts());
-    expect(hub.requests.filter((r) => r.method === "GET")).toEqual([]);
+    // Only the file listing (the layout) is asked for again; no file is fetched twice.
+    expect(hub.requests.filter((r) => r.method === "GET").map((r) => r.url)).toEqual([
+      `/api/models/${REPO}/revision/main`,
+    ]);
   });
 
   it("a 404 is a clear ModelLoadError naming repo, file and revision", async () => {

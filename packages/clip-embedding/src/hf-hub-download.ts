@@ -4,7 +4,7 @@ import { copyFile, mkdir, open, readFile, rename, rm, stat, symlink, writeFile }
 import { dirname, join, relative } from "node:path";
 import { AbortError, ConfigError, ModelLoadError, throwIfAborted } from "@vlmopt/core";
 import { hfHubCacheDir } from "./cache-dirs.js";
-import { clipModelPaths } from "./model-files.js";
+import { detectLayout, layoutById, listFolder, type ModelLayout } from "./model-layouts.js";
 import { parseRegistrySpec } from "./model-registry.js";
 
 export interface DownloadProgress {
@@ -44,6 +44,8 @@ export interface DownloadResult {
   /** The snapshot folder (HF hub cache layout) holding the files. */
   dir: string;
   files: DownloadedFile[];
+  /** The model's file layout (downloadModel only). */
+  layout?: ModelLayout;
 }
 
 interface RemoteMeta {
@@ -105,11 +107,7 @@ async function headMeta(
   options: DownloadOptions,
   fetchFn: typeof fetch,
 ): Promise<RemoteMeta> {
-  const endpoint = (
-    options.endpoint ??
-    (options.env ?? process.env).HF_ENDPOINT ??
-    "https://huggingface.co"
-  ).replace(/\/+$/, "");
+  const endpoint = endpointOf(options);
   const first = `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
   let url = first;
   let commit: string | undefined;
@@ -356,21 +354,94 @@ export async function downloadRepoFiles(
   return { dir: join(folder, "snapshots", c), files };
 }
 
+function endpointOf(options: DownloadOptions): string {
+  return (options.endpoint ?? (options.env ?? process.env).HF_ENDPOINT ?? "https://huggingface.co").replace(
+    /\/+$/,
+    "",
+  );
+}
+
 /**
- * Downloads a CLIP model — a registry id (`clip-vit-b32`, `clip-vit-b16@fp16`) or a HF repo id —
- * into the HF hub cache and returns its snapshot folder and files.
+ * The repo's file paths: the hub API's model info (`GET /api/models/{repo}/revision/{revision}`,
+ * `siblings[].rfilename`, as huggingface_hub's `HfApi.model_info` calls it); offline or when the
+ * hub cannot be reached, the files of the cached snapshot.
+ */
+export async function listRepoFiles(repo: string, options: DownloadOptions = {}): Promise<string[]> {
+  const hub = options.hubCacheDir ?? hfHubCacheDir(options.env ?? process.env);
+  const folder = repoFolder(hub, repo);
+  const revision = options.revision ?? "main";
+  const cached = async (): Promise<string[] | undefined> => {
+    const ref = join(folder, "refs", revision);
+    const commit = SHA1_RE.test(revision)
+      ? revision
+      : existsSync(ref)
+        ? (await readFile(ref, "utf8")).trim()
+        : undefined;
+    const snap = commit ? join(folder, "snapshots", commit) : undefined;
+    return snap && existsSync(snap) ? listFolder(snap) : undefined;
+  };
+  if (isOffline(options)) {
+    const files = await cached();
+    if (files) return files;
+    throw new ModelLoadError(
+      `Offline (HF_HUB_OFFLINE) and ${repo} at revision ${revision} is not in the cache ${folder}`,
+      {
+        hint: "Download it once with internet (vlmopt models download ...), or unset HF_HUB_OFFLINE",
+      },
+    );
+  }
+  const url = `${endpointOf(options)}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(url, {
+      headers: authHeaders(options),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw new AbortError(`Listing ${repo} aborted`, { cause: error });
+    const files = await cached();
+    if (files) return files;
+    throw new ModelLoadError(`Cannot reach the hub to list ${repo}: ${(error as Error).message}`, {
+      hint: "Check the connection or HF_ENDPOINT; with no internet, copy the model folder and load it by path",
+      cause: error,
+    });
+  }
+  if (res.status === 404) {
+    throw new ModelLoadError(
+      `${repo} (revision ${revision}) was not found on the hub (HTTP 404 from ${url})`,
+      {
+        hint: "Check the repo id and the revision; private or gated repos need HF_TOKEN",
+      },
+    );
+  }
+  if (!res.ok) throw httpError(res.status, repo, "(file listing)", revision, url);
+  const body = (await res.json().catch(() => ({}))) as { siblings?: { rfilename?: unknown }[] };
+  return (body.siblings ?? []).map((x) => x.rfilename).filter((x): x is string => typeof x === "string");
+}
+
+/**
+ * Downloads a CLIP-family model — a registry id (`clip-vit-b32`, `clip-rn50`, `siglip-b16@fp16`)
+ * or a HF repo id — into the HF hub cache and returns its snapshot folder, files and layout.
+ * A repo id's layout is detected from the hub's file listing.
  */
 export async function downloadModel(id: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const parsed = parseRegistrySpec(id);
   let repo: string;
   let dtype = options.dtype;
+  let layout: ModelLayout;
   if (parsed) {
     repo = parsed.model.hfRepo;
     if (id.includes("@")) dtype = parsed.dtype;
+    layout = layoutById(parsed.model.layout);
   } else {
     const [r, d] = id.split("@") as [string, string | undefined];
     repo = r;
     dtype = d ?? dtype;
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
+      throw new ConfigError(`"${repo}" is not a Hugging Face repo id`, { hint: "Use owner/name" });
+    }
+    layout = detectLayout(await listRepoFiles(repo, options), `HF repo ${repo}`);
   }
-  return downloadRepoFiles(repo, clipModelPaths(dtype), { ...options, optional: ["config.json"] });
+  const { all, optional } = layout.paths(dtype);
+  return { ...(await downloadRepoFiles(repo, all, { ...options, optional })), layout };
 }

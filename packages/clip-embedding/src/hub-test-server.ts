@@ -79,6 +79,18 @@ export async function startFakeHub(repo: string, files: Map<string, Uint8Array>)
       if (!path) return res.writeHead(404).end();
       return send(req, res, path, {});
     }
+    // The hub API's model info (huggingface_hub HfApi.model_info): the file listing.
+    if (url.startsWith(`/api/models/${repo}/revision/`) || url === `/api/models/${repo}`) {
+      const body = JSON.stringify({
+        id: repo,
+        sha: FAKE_COMMIT,
+        siblings: [...files.keys()].map((rfilename) => ({ rfilename })),
+      });
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(body);
+    }
+    if (url.startsWith("/api/models/"))
+      return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("{}");
     const prefix = `/${repo}/resolve/`;
     if (!url.startsWith(prefix))
       return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("Repository not found");

@@ -74,44 +74,60 @@ describe("image preprocessing", () => {
     await expect(decodeAndCrop("/nonexistent/cat.jpg", CFG)).rejects.toThrow(/\/nonexistent\/cat\.jpg/);
   });
 
-  describe.skipIf(!hasShared)("agreement with PIL bicubic (OpenAI clip.py) on shared images", () => {
-    const fixture = JSON.parse(
-      readFileSync(new URL("../fixtures/pil-reference.json", import.meta.url), "utf8"),
-    ) as { images: PilImage[] };
-    for (const ref of fixture.images) {
-      it(ref.path, async () => {
-        const input = ref.path.startsWith("synthetic:")
-          ? await gradientImage(500, 375, "png", 5)
-          : resolve(DATASETS, ref.path);
-        const { rgb } = await decodeAndCrop(input, CFG);
-        const N = 224;
-        const at = (x: number, y: number, c: number) => rgb[(y * N + x) * 3 + c] as number;
-        let meanDiff = 0;
-        for (let c = 0; c < 3; c++) {
-          let s = 0;
-          for (let i = 0; i < N * N; i++) s += rgb[i * 3 + c] as number;
-          meanDiff = Math.max(meanDiff, Math.abs(s / (N * N) - (ref.means[c] as number)));
-        }
-        let blockDiff = 0;
-        for (let by = 0; by < 7; by++)
-          for (let bx = 0; bx < 7; bx++)
+  // The CLIP path (shortest side + centre crop, OpenAI clip.py / OpenCLIP "shortest") and the
+  // SigLIP path (squash to 224×224, no crop: SiglipImageProcessor / OpenCLIP "squash").
+  const SQUASH: PreprocessConfig = parsePreprocessConfig({
+    size: { height: 224, width: 224 },
+    image_mean: [0.5, 0.5, 0.5],
+    image_std: [0.5, 0.5, 0.5],
+    resample: 3,
+  });
+  for (const [file, cfg] of [
+    ["pil-reference.json", CFG],
+    ["pil-reference-squash.json", SQUASH],
+  ] as const)
+    describe.skipIf(!hasShared)(
+      `agreement with PIL bicubic on shared images (${file}, ${cfg.resizeMode})`,
+      () => {
+        const fixture = JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), "utf8")) as {
+          images: PilImage[];
+        };
+        for (const ref of fixture.images) {
+          it(ref.path, async () => {
+            const input = ref.path.startsWith("synthetic:")
+              ? await gradientImage(500, 375, "png", 5)
+              : resolve(DATASETS, ref.path);
+            const { rgb } = await decodeAndCrop(input, cfg);
+            const N = 224;
+            const at = (x: number, y: number, c: number) => rgb[(y * N + x) * 3 + c] as number;
+            let meanDiff = 0;
             for (let c = 0; c < 3; c++) {
               let s = 0;
-              for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) s += at(bx * 32 + x, by * 32 + y, c);
-              const d = Math.abs(s / 1024 - (ref.blocks[(by * 7 + bx) * 3 + c] as number));
-              blockDiff = Math.max(blockDiff, d);
+              for (let i = 0; i < N * N; i++) s += rgb[i * 3 + c] as number;
+              meanDiff = Math.max(meanDiff, Math.abs(s / (N * N) - (ref.means[c] as number)));
             }
-        let sampleDiff = 0;
-        for (const [x, y, px] of ref.samples)
-          for (let c = 0; c < 3; c++)
-            sampleDiff = Math.max(sampleDiff, Math.abs(at(x, y, c) - (px[c] as number)));
-        console.log(
-          `[pil] ${ref.path}: mean ${meanDiff.toFixed(3)} block ${blockDiff.toFixed(3)} sample ${sampleDiff}`,
-        );
-        expect(meanDiff).toBeLessThanOrEqual(TOL.mean);
-        expect(blockDiff).toBeLessThanOrEqual(TOL.block);
-        expect(sampleDiff).toBeLessThanOrEqual(TOL.sample);
-      });
-    }
-  });
+            let blockDiff = 0;
+            for (let by = 0; by < 7; by++)
+              for (let bx = 0; bx < 7; bx++)
+                for (let c = 0; c < 3; c++) {
+                  let s = 0;
+                  for (let y = 0; y < 32; y++)
+                    for (let x = 0; x < 32; x++) s += at(bx * 32 + x, by * 32 + y, c);
+                  const d = Math.abs(s / 1024 - (ref.blocks[(by * 7 + bx) * 3 + c] as number));
+                  blockDiff = Math.max(blockDiff, d);
+                }
+            let sampleDiff = 0;
+            for (const [x, y, px] of ref.samples)
+              for (let c = 0; c < 3; c++)
+                sampleDiff = Math.max(sampleDiff, Math.abs(at(x, y, c) - (px[c] as number)));
+            console.log(
+              `[pil ${cfg.resizeMode}] ${ref.path}: mean ${meanDiff.toFixed(3)} block ${blockDiff.toFixed(3)} sample ${sampleDiff}`,
+            );
+            expect(meanDiff).toBeLessThanOrEqual(TOL.mean);
+            expect(blockDiff).toBeLessThanOrEqual(TOL.block);
+            expect(sampleDiff).toBeLessThanOrEqual(TOL.sample);
+          });
+        }
+      },
+    );
 });

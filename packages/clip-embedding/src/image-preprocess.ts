@@ -6,6 +6,11 @@ import { pilBicubicResizeRgb } from "./pil-resample.js";
 
 /** The parts of a HF CLIPImageProcessor config (preprocessor_config.json) that are used. */
 export interface PreprocessConfig {
+  /**
+   * "shortest": resize the short side to `shortestEdge`, then centre-crop (CLIP, OpenCLIP's
+   * default); "squash": resize straight to cropWidth × cropHeight, no crop (SigLIP).
+   */
+  resizeMode: "shortest" | "squash";
   /** Short side after resizing. */
   shortestEdge: number;
   cropHeight: number;
@@ -38,29 +43,99 @@ function sizeOf(v: unknown): { h: number; w: number; short?: number } | undefine
   return undefined;
 }
 
+const BICUBIC = 3; // PIL.Image.Resampling.BICUBIC, HF's "resample"
+
+function onlyBicubic(path: string, field: string, value: unknown): void {
+  throw new ModelLoadError(
+    `${path}: ${field} ${JSON.stringify(value)} is not supported (only bicubic resizing is implemented)`,
+    {
+      hint: "vlmopt ports Pillow's bicubic resampler exactly; other filters would silently change the embeddings",
+    },
+  );
+}
+
 export function parsePreprocessConfig(json: unknown, path = "preprocessor_config.json"): PreprocessConfig {
   const o = (json ?? {}) as Record<string, unknown>;
   const size = sizeOf(o.size);
-  const crop = sizeOf(o.crop_size) ?? size;
-  if (!size || !crop) {
+  const explicitCrop = sizeOf(o.crop_size);
+  if (!size || !(explicitCrop ?? size)) {
     throw new ModelLoadError(`${path}: missing "size" / "crop_size"`, {
       hint: 'Expected e.g. "size": {"shortest_edge": 224}, "crop_size": {"height": 224, "width": 224}',
     });
   }
+  if (o.resample !== undefined && o.resample !== BICUBIC) onlyBicubic(path, "resample", o.resample);
+  // HF image processors: {"shortest_edge": n} resizes the short side (then crops, CLIPImageProcessor);
+  // {"height", "width"} resizes to exactly that size (SiglipImageProcessor, which has no crop:
+  // https://huggingface.co/google/siglip-base-patch16-224/blob/main/preprocessor_config.json).
+  const squash = size.short === undefined;
+  if (squash && o.do_center_crop === true) {
+    throw new ModelLoadError(
+      `${path}: a fixed "size" {height, width} together with do_center_crop is not supported`,
+      {
+        hint: 'Use "size": {"shortest_edge": n} with a crop, or a fixed size without do_center_crop (SigLIP)',
+      },
+    );
+  }
+  const crop = squash ? size : (explicitCrop ?? size);
   return {
+    resizeMode: squash ? "squash" : "shortest",
     shortestEdge: size.short ?? Math.min(size.h, size.w),
     cropHeight: crop.h,
     cropWidth: crop.w,
     mean: triple(o.image_mean ?? [0.48145466, 0.4578275, 0.40821073], "image_mean", path),
     std: triple(o.image_std ?? [0.26862954, 0.26130258, 0.27577711], "image_std", path),
     doResize: o.do_resize !== false,
-    doCenterCrop: o.do_center_crop !== false,
+    doCenterCrop: !squash && o.do_center_crop !== false,
     doNormalize: o.do_normalize !== false,
     rescaleFactor: typeof o.rescale_factor === "number" ? o.rescale_factor : 1 / 255,
   };
 }
 
-export async function readPreprocessConfig(path: string): Promise<PreprocessConfig> {
+/**
+ * OpenCLIP's preprocess config (open_clip.get_model_preprocess_cfg, saved by immich's exporter as
+ * visual/preprocess_cfg.json): size (int or [h, w]), mean, std, interpolation, resize_mode
+ * ("shortest": resize the short side and centre-crop; "squash": resize to the square), read as
+ * immich's OpenClipVisualEncoder does (machine-learning/immich_ml/models/clip/visual.py in
+ * immich-app/immich; resize_mode defaults to "shortest" for older configs).
+ */
+export function parseOpenClipPreprocessConfig(json: unknown, path = "preprocess_cfg.json"): PreprocessConfig {
+  const o = (json ?? {}) as Record<string, unknown>;
+  const raw = o.size;
+  const [h, w] = Array.isArray(raw) ? [raw[0], raw[1] ?? raw[0]] : [raw, raw];
+  if (typeof h !== "number" || typeof w !== "number") {
+    throw new ModelLoadError(
+      `${path}: field "size" must be a number or [height, width], got ${JSON.stringify(raw)}`,
+      {
+        hint: "Use the visual/preprocess_cfg.json of the model's repo (immich-app/*)",
+      },
+    );
+  }
+  const interpolation = typeof o.interpolation === "string" ? o.interpolation.toLowerCase() : "bicubic";
+  if (interpolation !== "bicubic") onlyBicubic(path, "interpolation", o.interpolation);
+  const mode = o.resize_mode ?? "shortest";
+  if (mode !== "shortest" && mode !== "squash") {
+    throw new ModelLoadError(`${path}: resize_mode ${JSON.stringify(mode)} is not supported`, {
+      hint: 'Supported: "shortest" (resize the short side, centre crop) and "squash" (resize to the square)',
+    });
+  }
+  return {
+    resizeMode: mode,
+    shortestEdge: Math.min(h, w),
+    cropHeight: h,
+    cropWidth: w,
+    mean: triple(o.mean ?? [0.48145466, 0.4578275, 0.40821073], "mean", path),
+    std: triple(o.std ?? [0.26862954, 0.26130258, 0.27577711], "std", path),
+    doResize: true,
+    doCenterCrop: mode === "shortest",
+    doNormalize: true,
+    rescaleFactor: 1 / 255,
+  };
+}
+
+export async function readPreprocessConfig(
+  path: string,
+  format: "hf" | "openclip" = "hf",
+): Promise<PreprocessConfig> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, "utf8"));
@@ -70,7 +145,9 @@ export async function readPreprocessConfig(path: string): Promise<PreprocessConf
       cause: error,
     });
   }
-  return parsePreprocessConfig(json, path);
+  return format === "openclip"
+    ? parseOpenClipPreprocessConfig(json, path)
+    : parsePreprocessConfig(json, path);
 }
 
 /** Python's round() (half to even), as torchvision's CenterCrop uses. */
@@ -133,6 +210,18 @@ export async function decodeAndCrop(
   }
   const { width: w0, height: h0 } = decoded.info;
   const src8 = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
+  if (cfg.resizeMode === "squash" && cfg.doResize) {
+    // Resize straight to the model's size (aspect ratio not kept), no crop.
+    const win = {
+      outWidth: cfg.cropWidth,
+      outHeight: cfg.cropHeight,
+      left: 0,
+      top: 0,
+      width: cfg.cropWidth,
+      height: cfg.cropHeight,
+    };
+    return { rgb: pilBicubicResizeRgb(src8, w0, h0, win), width: cfg.cropWidth, height: cfg.cropHeight };
+  }
   const { width: w, height: h } = cfg.doResize
     ? resizedSize(w0, h0, cfg.shortestEdge)
     : { width: w0, height: h0 };

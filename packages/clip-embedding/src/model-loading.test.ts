@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { DiskEmbeddingCache } from "./disk-embedding-cache.js";
 import { generateTinyClip } from "./generate-clip-model.js";
 import { loadClipEncoder } from "./load-clip-encoder.js";
 import { listModels, parseRegistrySpec } from "./model-registry.js";
+import { cudaProviderLibrary, parseDevice } from "./onnx-clip-encoder.js";
 import { gradientImage } from "./test-images.js";
 
 let root: string;
@@ -22,9 +24,29 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe("model registry", () => {
   it("lists the CLIP models with their HF repos", () => {
-    const ids = listModels().map((m) => m.id);
-    expect(ids).toEqual(["clip-vit-b32", "clip-vit-b16", "clip-vit-l14"]);
-    expect(listModels()[0]?.hfRepo).toBe("Xenova/clip-vit-base-patch32");
+    const byId = new Map(listModels().map((m) => [m.id, m]));
+    for (const id of [
+      "clip-rn50",
+      "clip-rn101",
+      "clip-vit-b32",
+      "clip-vit-b16",
+      "clip-vit-l14",
+      "siglip-b16",
+      "mobileclip-s0",
+    ])
+      expect(byId.has(id)).toBe(true);
+    expect(byId.get("clip-vit-b32")?.hfRepo).toBe("Xenova/clip-vit-base-patch32");
+    expect(byId.get("clip-rn50")).toMatchObject({
+      hfRepo: "immich-app/RN50__openai",
+      layout: "immich-openclip",
+      dims: 1024,
+    });
+    expect(byId.get("clip-rn101")).toMatchObject({ hfRepo: "immich-app/RN101__openai", dims: 512 });
+    expect(byId.get("siglip-b16")).toMatchObject({
+      hfRepo: "Xenova/siglip-base-patch16-224",
+      layout: "transformers.js",
+    });
+    expect(() => parseRegistrySpec("clip-rn50@fp16")).toThrow(/"clip-rn50" has no dtype "fp16"/);
     expect(parseRegistrySpec("clip-vit-b16@fp16")?.dtype).toBe("fp16");
     expect(() => parseRegistrySpec("clip-vit-b32@fp8")).toThrow(/fp8/);
   });
@@ -102,6 +124,30 @@ describe("loadClipEncoder", () => {
     expect(cached).toBe(5);
     expect(Array.from(second.features.data)).toEqual(Array.from(first.features.data));
     await enc.dispose();
+  });
+});
+
+describe("--device", () => {
+  it("cuda without onnxruntime-node's CUDA provider library says exactly that; a bad device name is a ConfigError", async () => {
+    if (existsSync(cudaProviderLibrary())) {
+      console.warn(
+        "[clip-embedding] the CUDA provider library is installed here: the missing-library error is not tested",
+      );
+    } else {
+      const err = await loadClipEncoder(modelDir, { cacheDir: root, device: "cuda:1" }).catch(
+        (e: unknown) => e,
+      );
+      expect(ModelLoadError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(
+        /--device cuda:1: onnxruntime-node's CUDA execution provider is not installed \(.*libonnxruntime_providers_cuda\.so is absent\)/,
+      );
+      expect((err as ModelLoadError).hint).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12.*CUDA 12 and cuDNN/);
+    }
+    await expect(loadClipEncoder(modelDir, { cacheDir: root, device: "gpu" })).rejects.toThrow(
+      /Unknown device "gpu"/,
+    );
+    expect(parseDevice("cuda:2")).toEqual({ name: "cuda", deviceId: 2 });
+    expect(parseDevice(undefined)).toEqual({ name: "cpu" });
   });
 });
 

@@ -5,34 +5,98 @@ export interface ModelInfo {
   id: string;
   /** Hugging Face repo with the ONNX export. */
   hfRepo: string;
+  /** The repo's file layout (model-layouts.ts). */
+  layout: "transformers.js" | "immich-openclip";
   /** Embedding size. */
   dims: number;
-  /** ONNX variants in the repo (file suffix: fp32 "", fp16 "_fp16", quantized "_quantized"). */
+  /** ONNX variants in the repo (transformers.js file suffix: fp32 "", fp16 "_fp16", quantized "_quantized"). */
   dtypes: string[];
   description: string;
 }
 
+const XENOVA_DTYPES = ["fp32", "fp16", "quantized"];
+
+// immich-app repos: the exports of immich's openclip.py (see model-layouts.ts), fp32 ONNX only.
 const MODELS: readonly ModelInfo[] = [
+  {
+    id: "clip-rn50",
+    hfRepo: "immich-app/RN50__openai",
+    layout: "immich-openclip",
+    dims: 1024,
+    dtypes: ["fp32"],
+    description: "OpenAI CLIP RN50, the paper's main backbone (102M params)",
+  },
+  {
+    id: "clip-rn101",
+    hfRepo: "immich-app/RN101__openai",
+    layout: "immich-openclip",
+    dims: 512,
+    dtypes: ["fp32"],
+    description: "OpenAI CLIP RN101 (120M params), a transfer target in the paper",
+  },
   {
     id: "clip-vit-b32",
     hfRepo: "Xenova/clip-vit-base-patch32",
+    layout: "transformers.js",
     dims: 512,
-    dtypes: ["fp32", "fp16", "quantized"],
+    dtypes: XENOVA_DTYPES,
     description: "OpenAI CLIP ViT-B/32 (151M params, ~600 MB fp32)",
   },
   {
     id: "clip-vit-b16",
     hfRepo: "Xenova/clip-vit-base-patch16",
+    layout: "transformers.js",
     dims: 512,
-    dtypes: ["fp32", "fp16", "quantized"],
+    dtypes: XENOVA_DTYPES,
     description: "OpenAI CLIP ViT-B/16 (150M params, ~600 MB fp32; ~4x the image compute of B/32)",
   },
   {
     id: "clip-vit-l14",
     hfRepo: "Xenova/clip-vit-large-patch14",
+    layout: "transformers.js",
     dims: 768,
-    dtypes: ["fp32", "fp16", "quantized"],
+    dtypes: XENOVA_DTYPES,
     description: "OpenAI CLIP ViT-L/14 (428M params, ~1.7 GB fp32)",
+  },
+  {
+    id: "openclip-vit-b32-laion2b",
+    hfRepo: "immich-app/ViT-B-32__laion2b-s34b-b79k",
+    layout: "immich-openclip",
+    dims: 512,
+    dtypes: ["fp32"],
+    description: "OpenCLIP ViT-B/32 trained on LAION-2B",
+  },
+  {
+    id: "openclip-vit-h14-laion2b",
+    hfRepo: "immich-app/ViT-H-14__laion2b-s32b-b79k",
+    layout: "immich-openclip",
+    dims: 1024,
+    dtypes: ["fp32"],
+    description: "OpenCLIP ViT-H/14 trained on LAION-2B (986M params, ~4 GB)",
+  },
+  {
+    id: "siglip-b16",
+    hfRepo: "Xenova/siglip-base-patch16-224",
+    layout: "transformers.js",
+    dims: 768,
+    dtypes: XENOVA_DTYPES,
+    description: "Google SigLIP ViT-B/16 224px (sigmoid scoring, SentencePiece tokenizer, 64 tokens)",
+  },
+  {
+    id: "siglip-b16-webli",
+    hfRepo: "immich-app/ViT-B-16-SigLIP__webli",
+    layout: "immich-openclip",
+    dims: 768,
+    dtypes: ["fp32"],
+    description: "SigLIP ViT-B/16 (WebLI) as exported by immich from OpenCLIP",
+  },
+  {
+    id: "mobileclip-s0",
+    hfRepo: "Xenova/mobileclip_s0",
+    layout: "transformers.js",
+    dims: 512,
+    dtypes: XENOVA_DTYPES,
+    description: "Apple MobileCLIP-S0 (small and fast; layout not checked against the repo here)",
   },
 ];
 

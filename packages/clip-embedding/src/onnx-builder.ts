@@ -12,20 +12,26 @@ import {
 } from "./protobuf-writer.js";
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { FLOAT: 1, INT64: 7 } as const;
+export const OnnxType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 export type OnnxElemType = (typeof OnnxType)[keyof typeof OnnxType];
 
 export type AttrValue = number | number[] | string | { floats: number[] } | { float: number };
 export type Dim = number | string;
 
-function tensorProto(
-  name: string,
-  dims: readonly number[],
-  data: Float32Array | BigInt64Array,
-): ProtoMessage {
+export type TensorData = Float32Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
+
+function elemTypeOf(data: TensorData): OnnxElemType {
+  if (data instanceof Float32Array) return OnnxType.FLOAT;
+  if (data instanceof BigInt64Array) return OnnxType.INT64;
+  if (data instanceof Int32Array) return OnnxType.INT32;
+  if (data instanceof Int8Array) return OnnxType.INT8;
+  return OnnxType.UINT8;
+}
+
+function tensorProto(name: string, dims: readonly number[], data: TensorData): ProtoMessage {
   const t = message();
   writePackedVarints(t, 1, dims);
-  writeVarint(t, 2, data instanceof Float32Array ? OnnxType.FLOAT : OnnxType.INT64);
+  writeVarint(t, 2, elemTypeOf(data));
   writeString(t, 8, name);
   // raw_data is little-endian; every platform Node supports in practice is little-endian.
   writeBytes(t, 9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -94,7 +100,7 @@ export class OnnxGraphBuilder {
   }
 
   /** Adds a weight or constant; returns its name. */
-  init(name: string, dims: readonly number[], data: Float32Array | BigInt64Array): string {
+  init(name: string, dims: readonly number[], data: TensorData): string {
     this.initializers.push(tensorProto(name, dims, data));
     return name;
   }
@@ -123,6 +129,25 @@ export class OnnxGraphBuilder {
     for (const [k, v] of Object.entries(attrs)) writeMessage(n, 5, attribute(k, v));
     this.nodes.push(n);
     return out;
+  }
+
+  /** Adds a node with `count` outputs and returns their names. */
+  opN(
+    opType: string,
+    inputs: readonly string[],
+    count: number,
+    attrs: Record<string, AttrValue> = {},
+  ): string[] {
+    const outs = Array.from({ length: count }, (_, i) => `${opType.toLowerCase()}_${this.counter}_${i}`);
+    this.counter++;
+    const n = message();
+    for (const i of inputs) writeString(n, 1, i);
+    for (const o of outs) writeString(n, 2, o);
+    writeString(n, 3, `${outs[0]}_node`);
+    writeString(n, 4, opType);
+    for (const [k, v] of Object.entries(attrs)) writeMessage(n, 5, attribute(k, v));
+    this.nodes.push(n);
+    return outs;
   }
 
   private build(): ProtoMessage {

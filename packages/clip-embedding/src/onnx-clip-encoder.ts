@@ -1,7 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
 import {
   type ClipEncoder,
+  ConfigError,
   createEmbeddings,
   type EmbeddingCache,
   type Embeddings,
@@ -14,8 +17,8 @@ import {
 } from "@vlmopt/core";
 import * as ort from "onnxruntime-node";
 import { ClipTokenizer } from "./clip-tokenizer.js";
-import { type PreprocessConfig, preprocessImage, readPreprocessConfig } from "./image-preprocess.js";
-import type { ClipModelFiles } from "./model-files.js";
+import { type PreprocessConfig, preprocessImage } from "./image-preprocess.js";
+import type { ResolvedClipModel, Scoring } from "./model-layouts.js";
 
 export interface OnnxClipEncoderOptions {
   id: string;
@@ -29,6 +32,11 @@ export interface OnnxClipEncoderOptions {
   textCache?: EmbeddingCache;
   /** Most texts kept in the in-memory text cache (default 50,000). */
   maxMemoryTexts?: number;
+  /** cpu (default), cuda or cuda:N. */
+  device?: string;
+  /** Overrides the scoring's SigLIP logit scale / bias (when the repo's files do not carry them). */
+  logitScale?: number;
+  logitBias?: number;
 }
 
 interface TensorMeta {
@@ -43,66 +51,139 @@ function metaOf(list: readonly ort.InferenceSession.ValueMetadata[] | undefined,
   return { name, type: undefined, shape: undefined };
 }
 
-async function createSession(path: string, threads: number): Promise<ort.InferenceSession> {
+/** Where a tower runs: onnxruntime's CPU provider, or CUDA (`cuda` / `cuda:N`). */
+export type ClipDevice = "cpu" | `cuda${"" | `:${number}`}`;
+
+/** onnxruntime-node's CUDA provider library, shipped only when installed with ONNXRUNTIME_NODE_INSTALL=cuda12. */
+export function cudaProviderLibrary(): string {
+  const binding = dirname(createRequire(import.meta.url).resolve("onnxruntime-node"));
+  return join(
+    binding,
+    "..",
+    "bin",
+    "napi-v6",
+    process.platform,
+    process.arch,
+    "libonnxruntime_providers_cuda.so",
+  );
+}
+
+export function parseDevice(
+  device: string | undefined,
+): { name: "cpu" } | { name: "cuda"; deviceId: number } {
+  if (!device || device === "cpu") return { name: "cpu" };
+  const m = /^cuda(?::(\d+))?$/.exec(device);
+  if (!m) {
+    throw new ConfigError(`Unknown device "${device}"`, {
+      hint: "Use cpu, cuda or cuda:N (N = the GPU's index)",
+    });
+  }
+  return { name: "cuda", deviceId: Number(m[1] ?? 0) };
+}
+
+async function createSession(path: string, threads: number, device?: string): Promise<ort.InferenceSession> {
+  const dev = parseDevice(device);
+  if (dev.name === "cuda" && !existsSync(cudaProviderLibrary())) {
+    throw new ModelLoadError(
+      `--device ${device}: onnxruntime-node's CUDA execution provider is not installed (${cudaProviderLibrary()} is absent)`,
+      {
+        hint: "Reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 (allow its install script in pnpm-workspace.yaml), on a machine with CUDA 12 and cuDNN 9; or use --device cpu",
+      },
+    );
+  }
   try {
     return await ort.InferenceSession.create(path, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
+      ...(dev.name === "cuda" ? { executionProviders: [{ name: "cuda", deviceId: dev.deviceId }] } : {}),
     });
   } catch (error) {
-    throw new ModelLoadError(`onnxruntime cannot load ${path}: ${(error as Error).message}`, {
-      hint: "The file must be a valid ONNX model (re-download it, or re-export it with optimum)",
-      cause: error,
-    });
+    const cuda = dev.name === "cuda";
+    throw new ModelLoadError(
+      `onnxruntime cannot load ${path}${cuda ? ` on ${device}` : ""}: ${(error as Error).message}`,
+      {
+        hint: cuda
+          ? "The CUDA provider needs CUDA 12 and cuDNN 9 libraries on the library path, and a visible GPU of that index"
+          : "The file must be a valid ONNX model (re-download it, or re-export it)",
+        cause: error,
+      },
+    );
   }
 }
 
+const EXPECTED_IO =
+  "Expected a CLIP-family export: text tower input_ids int64 (HF/Xenova) or text int32 (immich OpenCLIP) [batch, seq] → text_embeds, pooler_output or embedding [batch, D]; image tower pixel_values or image float32 [batch, 3, H, W] → image_embeds, pooler_output or embedding [batch, D]";
+
 function shapeError(file: string, what: string, got: unknown): ModelLoadError {
   return new ModelLoadError(`${file} is not a CLIP export: ${what}, got ${JSON.stringify(got)}`, {
-    hint: "Expected the HF/Xenova export: text_model.onnx (input_ids [batch, seq] int64 → text_embeds [batch, D]) and vision_model.onnx (pixel_values [batch, 3, H, W] float32 → image_embeds [batch, D])",
+    hint: EXPECTED_IO,
   });
 }
 
-/** Checks a session's inputs and outputs against the HF CLIP export; returns the embedding dim if known. */
+/** A tower's input and output names and fixed sizes, read from the graph. */
+export interface TowerShape {
+  input: string;
+  output: string;
+  idType: "int64" | "int32";
+  dim: number | undefined;
+  fixedSeq: number | undefined;
+  fixedBatch: number | undefined;
+}
+
+const TEXT_INPUTS = ["input_ids", "text"];
+const TEXT_OUTPUTS = ["text_embeds", "embedding", "pooler_output"];
+const VISION_INPUTS = ["pixel_values", "image"];
+const VISION_OUTPUTS = ["image_embeds", "embedding", "pooler_output"];
+
+/** Reads a tower's I/O from the graph and checks it against the known CLIP-family exports. */
 function validateTower(
   session: ort.InferenceSession,
   file: string,
   tower: "text" | "vision",
   cfg: PreprocessConfig,
-): { dim: number | undefined; fixedSeq: number | undefined } {
-  const inputName = tower === "text" ? "input_ids" : "pixel_values";
-  const outputName = tower === "text" ? "text_embeds" : "image_embeds";
-  const allowed = tower === "text" ? ["input_ids", "attention_mask", "position_ids"] : ["pixel_values"];
-  if (!session.inputNames.includes(inputName)) {
-    throw shapeError(file, `expected an input named "${inputName}"`, session.inputNames);
+): TowerShape {
+  const inputs = tower === "text" ? TEXT_INPUTS : VISION_INPUTS;
+  const outputs = tower === "text" ? TEXT_OUTPUTS : VISION_OUTPUTS;
+  const inputName = inputs.find((n) => session.inputNames.includes(n));
+  if (!inputName) {
+    throw shapeError(
+      file,
+      `expected an input named "${inputs[0]}" (or "${inputs.slice(1).join('", "')}")`,
+      session.inputNames,
+    );
   }
+  const allowed = tower === "text" ? [inputName, "attention_mask", "position_ids"] : [inputName];
   const extra = session.inputNames.filter((n) => !allowed.includes(n));
   if (extra.length > 0) throw shapeError(file, `unexpected inputs (allowed: ${allowed.join(", ")})`, extra);
-  if (!session.outputNames.includes(outputName)) {
-    throw shapeError(file, `expected an output named "${outputName}"`, session.outputNames);
+  const outputName = outputs.find((n) => session.outputNames.includes(n));
+  if (!outputName) {
+    throw shapeError(file, `expected an output named "${outputs.join('", "')}"`, session.outputNames);
   }
   const input = metaOf(session.inputMetadata, inputName);
   const output = metaOf(session.outputMetadata, outputName);
   let fixedSeq: number | undefined;
+  let idType: "int64" | "int32" = "int64";
   if (tower === "text") {
-    if (input.type && input.type !== "int64") throw shapeError(file, "input_ids must be int64", input.type);
+    if (input.type && input.type !== "int64" && input.type !== "int32")
+      throw shapeError(file, `${inputName} must be int64 or int32`, input.type);
+    if (input.type === "int32") idType = "int32";
     if (input.shape && input.shape.length !== 2)
-      throw shapeError(file, "input_ids must be [batch, seq]", input.shape);
+      throw shapeError(file, `${inputName} must be [batch, seq]`, input.shape);
     if (typeof input.shape?.[1] === "number") fixedSeq = input.shape[1];
   } else {
     if (input.type && input.type !== "float32")
-      throw shapeError(file, "pixel_values must be float32", input.type);
+      throw shapeError(file, `${inputName} must be float32`, input.type);
     const s = input.shape;
     if (s && (s.length !== 4 || (typeof s[1] === "number" && s[1] !== 3))) {
-      throw shapeError(file, "pixel_values must be [batch, 3, H, W]", s);
+      throw shapeError(file, `${inputName} must be [batch, 3, H, W]`, s);
     }
     if (s && typeof s[2] === "number" && typeof s[3] === "number") {
       if (s[2] !== cfg.cropHeight || s[3] !== cfg.cropWidth) {
         throw shapeError(
           file,
-          `pixel_values is ${s[2]}x${s[3]} but preprocessor_config.json crops to ${cfg.cropHeight}x${cfg.cropWidth}`,
+          `${inputName} is ${s[2]}x${s[3]} but the preprocessing config makes ${cfg.cropHeight}x${cfg.cropWidth} images`,
           s,
         );
       }
@@ -111,8 +192,16 @@ function validateTower(
   if (output.shape && output.shape.length !== 2) {
     throw shapeError(file, `${outputName} must be [batch, D]`, output.shape);
   }
+  const b = input.shape?.[0];
   const d = output.shape?.[1];
-  return { dim: typeof d === "number" ? d : undefined, fixedSeq };
+  return {
+    input: inputName,
+    output: outputName,
+    idType,
+    dim: typeof d === "number" ? d : undefined,
+    fixedSeq,
+    fixedBatch: typeof b === "number" && b > 0 ? b : undefined,
+  };
 }
 
 /** A ClipEncoder running the HF/Xenova CLIP ONNX export on onnxruntime-node (CPU). */
@@ -125,6 +214,11 @@ export class OnnxClipEncoder implements ClipEncoder {
   readonly maxImageBatch: number;
   readonly warning?: string;
   readonly threads: number;
+  /** The file layout the model came in, and whether it is a CLIP or a SigLIP. */
+  readonly layout: ResolvedClipModel["layout"];
+  readonly family: ResolvedClipModel["family"];
+  /** How to turn cosine similarities into probabilities (see `matchProbabilities`). */
+  readonly scoring: Scoring;
   private readonly textMemo = new Map<string, Float32Array>();
 
   private constructor(
@@ -133,9 +227,11 @@ export class OnnxClipEncoder implements ClipEncoder {
     readonly tokenizer: ClipTokenizer,
     readonly preprocess: PreprocessConfig,
     dim: number,
-    private readonly fixedSeq: number | undefined,
+    private readonly textShape: TowerShape,
+    private readonly visionShape: TowerShape,
     private readonly options: OnnxClipEncoderOptions,
     threads: number,
+    private readonly model: ResolvedClipModel,
   ) {
     this.id = options.id;
     this.modelHash = options.modelHash;
@@ -143,45 +239,61 @@ export class OnnxClipEncoder implements ClipEncoder {
     this.maxTextBatch = options.maxTextBatch ?? 64;
     this.maxImageBatch = options.maxImageBatch ?? 16;
     this.threads = threads;
+    this.layout = model.layout;
+    this.family = model.family;
+    this.scoring =
+      model.scoring.kind === "sigmoid"
+        ? {
+            kind: "sigmoid",
+            logitScale: options.logitScale ?? model.scoring.logitScale,
+            logitBias: options.logitBias ?? model.scoring.logitBias,
+          }
+        : { kind: "softmax", logitScale: options.logitScale ?? model.scoring.logitScale };
     if (options.warning) this.warning = options.warning;
   }
 
-  static async load(files: ClipModelFiles, options: OnnxClipEncoderOptions): Promise<OnnxClipEncoder> {
+  /** Batch size of the graphs when fixed (immich's exports: 1), else undefined. */
+  get fixedBatch(): { text: number | undefined; vision: number | undefined } {
+    return { text: this.textShape.fixedBatch, vision: this.visionShape.fixedBatch };
+  }
+
+  /** The ONNX files and their I/O as read from the graphs (for benchmarks against bare session.run). */
+  get graphs(): {
+    textModel: string;
+    visionModel: string;
+    text: Readonly<TowerShape>;
+    vision: Readonly<TowerShape>;
+  } {
+    return {
+      textModel: this.model.textModel,
+      visionModel: this.model.visionModel,
+      text: { ...this.textShape },
+      vision: { ...this.visionShape },
+    };
+  }
+
+  static async load(model: ResolvedClipModel, options: OnnxClipEncoderOptions): Promise<OnnxClipEncoder> {
     const threads = Math.max(1, options.threads ?? availableParallelism());
-    const preprocess = await readPreprocessConfig(files.preprocessor);
-    let contextLength = 77;
-    if (files.config) {
-      try {
-        const cfg = JSON.parse(await readFile(files.config, "utf8")) as {
-          text_config?: { max_position_embeddings?: number };
-        };
-        contextLength = cfg.text_config?.max_position_embeddings ?? 77;
-      } catch (error) {
-        throw new ModelLoadError(`Cannot parse ${files.config}: ${(error as Error).message}`, {
-          hint: "Use the config.json of the model's HF repo",
-          cause: error,
-        });
-      }
-    }
-    const tokenizer = await ClipTokenizer.fromFile(files.tokenizer, contextLength);
-    const text = await createSession(files.textModel, threads);
-    const vision = await createSession(files.visionModel, threads).catch(async (e: unknown) => {
-      await text.release();
-      throw e;
+    const preprocess = model.preprocess;
+    const tokenizer = await ClipTokenizer.fromFile(model.tokenizer, {
+      contextLength: model.contextLength,
+      padToContext: model.padToContext,
+      ...(model.padToken ? { padToken: model.padToken } : {}),
+      ...(model.eosToken && model.family === "siglip" ? { eosToken: model.eosToken } : {}),
     });
+    const text = await createSession(model.textModel, threads, options.device);
+    const vision = await createSession(model.visionModel, threads, options.device).catch(
+      async (e: unknown) => {
+        await text.release();
+        throw e;
+      },
+    );
     try {
-      const t = validateTower(text, files.textModel, "text", preprocess);
-      const v = validateTower(vision, files.visionModel, "vision", preprocess);
-      const encoder = new OnnxClipEncoder(
-        text,
-        vision,
-        tokenizer,
-        preprocess,
-        t.dim ?? v.dim ?? 0,
-        t.fixedSeq,
-        options,
-        threads,
-      );
+      const t = validateTower(text, model.textModel, "text", preprocess);
+      const v = validateTower(vision, model.visionModel, "vision", preprocess);
+      const make = (dim: number) =>
+        new OnnxClipEncoder(text, vision, tokenizer, preprocess, dim, t, v, options, threads, model);
+      const encoder = make(t.dim ?? v.dim ?? 0);
       // Dims not in the graph's metadata: learn them from one tiny run of each tower.
       const td = t.dim ?? (await encoder.runText([tokenizer.encode("")])).dim;
       const vd =
@@ -189,13 +301,11 @@ export class OnnxClipEncoder implements ClipEncoder {
         (await encoder.runVision(new Float32Array(3 * preprocess.cropHeight * preprocess.cropWidth), 1)).dim;
       if (td !== vd) {
         throw new ModelLoadError(
-          `${files.textModel} gives text_embeds of size ${td} but ${files.visionModel} gives image_embeds of size ${vd}`,
+          `${model.textModel} gives ${t.output} of size ${td} but ${model.visionModel} gives ${v.output} of size ${vd}`,
           { hint: "Both towers must come from the same CLIP model" },
         );
       }
-      if (encoder.dim !== td)
-        return new OnnxClipEncoder(text, vision, tokenizer, preprocess, td, t.fixedSeq, options, threads);
-      return encoder;
+      return encoder.dim !== td ? make(td) : encoder;
     } catch (error) {
       await text.release();
       await vision.release();
@@ -203,11 +313,38 @@ export class OnnxClipEncoder implements ClipEncoder {
     }
   }
 
-  /** Runs the text tower on rows of token ids (from `tokenizer.encode`). */
+  /** Runs the text tower on rows of token ids (from `tokenizer.encode`), in the graph's batch size. */
   private async runText(rows: readonly (readonly number[])[]): Promise<Embeddings> {
-    const tb = this.tokenizer.padRows(rows, this.fixedSeq ? { padTo: this.fixedSeq } : {});
+    const step = this.textShape.fixedBatch;
+    if (step !== undefined && rows.length !== step) {
+      const parts: Embeddings[] = [];
+      for (let s = 0; s < rows.length; s += step) {
+        const chunk = rows.slice(s, s + step);
+        // A last chunk shorter than the fixed batch is padded with copies of its first row.
+        while (chunk.length < step) chunk.push(chunk[0] as readonly number[]);
+        const e = await this.runText(chunk);
+        parts.push(
+          createEmbeddings(
+            Math.min(step, rows.length - s),
+            e.dim,
+            e.data.subarray(0, Math.min(step, rows.length - s) * e.dim),
+          ),
+        );
+      }
+      return concatEmbeddings(parts, rows.length);
+    }
+    const fixedSeq = this.textShape.fixedSeq;
+    const tb = this.tokenizer.padRows(rows, fixedSeq ? { padTo: fixedSeq } : {});
     const dims = [tb.batch, tb.sequenceLength];
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor("int64", tb.ids, dims) };
+    const ids =
+      this.textShape.idType === "int32"
+        ? new ort.Tensor(
+            "int32",
+            Int32Array.from(tb.ids, (v) => Number(v)),
+            dims,
+          )
+        : new ort.Tensor("int64", tb.ids, dims);
+    const feeds: Record<string, ort.Tensor> = { [this.textShape.input]: ids };
     if (this.text.inputNames.includes("attention_mask")) {
       feeds.attention_mask = new ort.Tensor("int64", tb.attentionMask, dims);
     }
@@ -216,17 +353,34 @@ export class OnnxClipEncoder implements ClipEncoder {
       for (let i = 0; i < pos.length; i++) pos[i] = BigInt(i % tb.sequenceLength);
       feeds.position_ids = new ort.Tensor("int64", pos, dims);
     }
-    const result = await this.text.run(feeds, ["text_embeds"]);
-    return toEmbeddings(result.text_embeds, rows.length);
+    const result = await this.text.run(feeds, [this.textShape.output]);
+    return toEmbeddings(result[this.textShape.output], rows.length);
   }
 
   private async runVision(pixels: Float32Array, count: number): Promise<Embeddings> {
     const { cropHeight: h, cropWidth: w } = this.preprocess;
+    const step = this.visionShape.fixedBatch;
+    const size = 3 * h * w;
+    if (step !== undefined && count !== step) {
+      const parts: Embeddings[] = [];
+      for (let s = 0; s < count; s += step) {
+        const n = Math.min(step, count - s);
+        let chunk = pixels.subarray(s * size, (s + n) * size);
+        if (n < step) {
+          const padded = new Float32Array(step * size);
+          padded.set(chunk);
+          chunk = padded;
+        }
+        const e = await this.runVision(chunk, step);
+        parts.push(createEmbeddings(n, e.dim, e.data.subarray(0, n * e.dim)));
+      }
+      return concatEmbeddings(parts, count);
+    }
     const result = await this.vision.run(
-      { pixel_values: new ort.Tensor("float32", pixels, [count, 3, h, w]) },
-      ["image_embeds"],
+      { [this.visionShape.input]: new ort.Tensor("float32", pixels, [count, 3, h, w]) },
+      [this.visionShape.output],
     );
-    return toEmbeddings(result.image_embeds, count);
+    return toEmbeddings(result[this.visionShape.output], count);
   }
 
   private textKey(text: string): string {
@@ -260,7 +414,8 @@ export class OnnxClipEncoder implements ClipEncoder {
     const tokens: number[][] = [];
     for (const i of todo) tokens[i] = this.tokenizer.encode(texts[i] as string);
     const length = (i: number) => (tokens[i] as number[]).length;
-    if (this.fixedSeq === undefined) todo.sort((a, b) => length(a) - length(b));
+    if (this.textShape.fixedSeq === undefined && !this.tokenizer.padToContext)
+      todo.sort((a, b) => length(a) - length(b));
     for (let start = 0; start < todo.length; start += this.maxTextBatch) {
       throwIfAborted(options.signal);
       const idx = todo.slice(start, start + this.maxTextBatch);
@@ -340,11 +495,22 @@ export class OnnxClipEncoder implements ClipEncoder {
   }
 }
 
+function concatEmbeddings(parts: readonly Embeddings[], count: number): Embeddings {
+  const dim = parts[0]?.dim ?? 0;
+  const out = createEmbeddings(count, dim);
+  let offset = 0;
+  for (const p of parts) {
+    out.data.set(p.data, offset);
+    offset += p.data.length;
+  }
+  return out;
+}
+
 function toEmbeddings(tensor: ort.Tensor | undefined, count: number): Embeddings {
   if (tensor?.type !== "float32" || tensor.dims.length !== 2 || tensor.dims[0] !== count) {
     throw new ModelLoadError(
       `The model returned ${tensor ? `${tensor.type} [${tensor.dims.join(", ")}]` : "nothing"}, expected float32 [${count}, D]`,
-      { hint: "The ONNX export does not follow the HF CLIP layout" },
+      { hint: EXPECTED_IO },
     );
   }
   const dim = tensor.dims[1] as number;

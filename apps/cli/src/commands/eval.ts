@@ -63,6 +63,8 @@ export const evalCommand: Command = {
       OPTIONS.cacheDir,
       OPTIONS.verifyImages,
       OPTIONS.threads,
+      OPTIONS.dtype,
+      OPTIONS.device,
       OPTIONS.offline,
     ],
     examples: [

@@ -16,8 +16,8 @@ export const modelsListCommand: Command = {
     else
       io.stdout(
         `${table(
-          ["model", "description"],
-          models.map((m) => [m.name, m.description]),
+          ["model", "layout", "repo", "description"],
+          models.map((m) => [m.name, String(m.layout ?? ""), String(m.repo ?? ""), m.description]),
         )}\n`,
       );
     return 0;
@@ -30,7 +30,7 @@ export const modelsDownloadCommand: Command = {
     summary:
       "Downloads a CLIP model into the model cache (so later runs work offline) and checks that it loads.",
     positionals: ["<id>"],
-    options: [OPTIONS.cacheDir, OPTIONS.threads],
+    options: [OPTIONS.cacheDir, OPTIONS.threads, OPTIONS.dtype, OPTIONS.device],
     examples: ["vlmopt models download clip-vit-b32"],
   },
   async run(parsed, { io, registry }) {

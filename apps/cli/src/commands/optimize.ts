@@ -61,6 +61,8 @@ export const optimizeCommand: Command = {
       OPTIONS.verifyImages,
       OPTIONS.noLlmCache,
       OPTIONS.threads,
+      OPTIONS.dtype,
+      OPTIONS.device,
       OPTIONS.offline,
     ],
     examples: [

@@ -18,6 +18,8 @@ const OVERRIDABLE = [
   OPTIONS.verifyImages,
   OPTIONS.noLlmCache,
   OPTIONS.threads,
+  OPTIONS.dtype,
+  OPTIONS.device,
   OPTIONS.offline,
 ];
 

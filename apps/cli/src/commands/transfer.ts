@@ -58,6 +58,8 @@ export const transferCommand: Command = {
       OPTIONS.cacheDir,
       OPTIONS.verifyImages,
       OPTIONS.threads,
+      OPTIONS.dtype,
+      OPTIONS.device,
       OPTIONS.offline,
     ],
     examples: ["vlmopt transfer runs/eurosat-hill-climb-20250101-120000 --model clip-vit-b16"],
