@@ -1,0 +1,74 @@
+import { type RunEvent, type RunLog, type RunManifest, type RunStore, redactSecrets } from "@vlmopt/core";
+import type pg from "pg";
+
+/**
+ * A RunStore in PostgreSQL: the manifest in vlmopt_runs, events appended (never updated) to
+ * vlmopt_events in order, named JSON documents in vlmopt_documents. `append` returns once the
+ * INSERT has committed (durable, like the fsync'd events.jsonl), so a killed process resumes the
+ * same way: optimize() re-reads the log and replays it. A database has no torn lines.
+ */
+export class PostgresRunStore implements RunStore {
+  readonly specificationVersion = "v1" as const;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** The run's key, e.g. "smoke-random-tiny-simulated/eurosat/random/seed-1". */
+    readonly runKey: string,
+    /** The masked connection string, for `location`. */
+    private readonly shownUrl: string,
+  ) {}
+
+  get location(): string {
+    return `${this.shownUrl}#${this.runKey}`;
+  }
+
+  async writeManifest(manifest: RunManifest): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO vlmopt_runs (run_key, manifest) VALUES ($1, $2)
+       ON CONFLICT (run_key) DO UPDATE SET manifest = EXCLUDED.manifest`,
+      [this.runKey, JSON.stringify(redactSecrets(manifest))],
+    );
+  }
+
+  async readManifest(): Promise<RunManifest | null> {
+    const { rows } = await this.pool.query<{ manifest: RunManifest }>(
+      "SELECT manifest FROM vlmopt_runs WHERE run_key = $1",
+      [this.runKey],
+    );
+    return rows[0]?.manifest ?? null;
+  }
+
+  async append(event: RunEvent): Promise<void> {
+    await this.pool.query("INSERT INTO vlmopt_events (run_key, event) VALUES ($1, $2)", [
+      this.runKey,
+      JSON.stringify(redactSecrets(event)),
+    ]);
+  }
+
+  async readLog(): Promise<RunLog> {
+    const { rows } = await this.pool.query<{ event: RunEvent }>(
+      "SELECT event FROM vlmopt_events WHERE run_key = $1 ORDER BY id",
+      [this.runKey],
+    );
+    return { events: rows.map((r) => r.event) };
+  }
+
+  async writeJson(name: string, value: unknown): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO vlmopt_documents (run_key, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (run_key, name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [this.runKey, name, JSON.stringify(redactSecrets(value))],
+    );
+  }
+
+  async readJson(name: string): Promise<unknown | null> {
+    const { rows } = await this.pool.query<{ value: unknown }>(
+      "SELECT value FROM vlmopt_documents WHERE run_key = $1 AND name = $2",
+      [this.runKey, name],
+    );
+    return rows.length === 0 ? null : (rows[0] as { value: unknown }).value;
+  }
+
+  /** The pool belongs to whoever opened it; nothing to close per run. */
+  close(): void {}
+}
