@@ -3,7 +3,7 @@ import { maskUrl } from "./connection-url.js";
 import { migrate } from "./migrations.js";
 import { type OpenPoolOptions, openPool } from "./pool.js";
 import { PostgresEmbeddingCache } from "./postgres-embedding-cache.js";
-import { PostgresRunStore } from "./postgres-run-store.js";
+import { PostgresRunStore, type RunFence } from "./postgres-run-store.js";
 import { SuiteItems } from "./suite-items.js";
 
 /** An opened store: a bounded pool on a migrated database, and what is built on it. */
@@ -11,7 +11,8 @@ export interface PostgresStore {
   readonly pool: pg.Pool;
   /** The connection string with the password masked: the only form ever shown. */
   readonly shownUrl: string;
-  runStore(runKey: string): PostgresRunStore;
+  /** A run's store; with a fence, appends need the item's lease (see PostgresRunStore). */
+  runStore(runKey: string, fence?: RunFence): PostgresRunStore;
   readonly features: PostgresEmbeddingCache;
   readonly items: SuiteItems;
   close(): Promise<void>;
@@ -30,7 +31,7 @@ export async function openPostgresStore(url: string, options: OpenPoolOptions = 
   return {
     pool,
     shownUrl,
-    runStore: (runKey) => new PostgresRunStore(pool, runKey, shownUrl),
+    runStore: (runKey, fence) => new PostgresRunStore(pool, runKey, shownUrl, fence),
     features: new PostgresEmbeddingCache(pool),
     items: new SuiteItems(pool),
     close: () => pool.end(),

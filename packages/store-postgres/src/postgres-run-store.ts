@@ -1,11 +1,36 @@
-import { type RunEvent, type RunLog, type RunManifest, type RunStore, redactSecrets } from "@vlmopt/core";
+import {
+  type RunEvent,
+  type RunLog,
+  type RunManifest,
+  type RunStore,
+  RunStoreError,
+  redactSecrets,
+} from "@vlmopt/core";
 import type pg from "pg";
+
+const LEASE_LOST = "lost the lease on ";
+
+/** True for the error of an append whose worker no longer holds the run's lease. */
+export function isLeaseLost(error: unknown): boolean {
+  return RunStoreError.isInstance(error) && (error as Error).message.startsWith(LEASE_LOST);
+}
+
+/** The suite item whose lease an appender must hold. */
+export interface RunFence {
+  suiteKey: string;
+  itemKey: string;
+  owner: string;
+}
 
 /**
  * A RunStore in PostgreSQL: the manifest in vlmopt_runs, events appended (never updated) to
  * vlmopt_events in order, named JSON documents in vlmopt_documents. `append` returns once the
  * INSERT has committed (durable, like the fsync'd events.jsonl), so a killed process resumes the
  * same way: optimize() re-reads the log and replays it. A database has no torn lines.
+ *
+ * With a `fence` (a suite item and its lease owner), an event is appended only while that owner
+ * still holds the item's lease, in the same statement: a worker whose lease lapsed (it stalled and
+ * another worker took the run over) can never add events behind the new owner's back.
  */
 export class PostgresRunStore implements RunStore {
   readonly specificationVersion = "v1" as const;
@@ -16,6 +41,7 @@ export class PostgresRunStore implements RunStore {
     readonly runKey: string,
     /** The masked connection string, for `location`. */
     private readonly shownUrl: string,
+    private readonly fence?: RunFence,
   ) {}
 
   get location(): string {
@@ -39,10 +65,27 @@ export class PostgresRunStore implements RunStore {
   }
 
   async append(event: RunEvent): Promise<void> {
-    await this.pool.query("INSERT INTO vlmopt_events (run_key, event) VALUES ($1, $2)", [
-      this.runKey,
-      JSON.stringify(redactSecrets(event)),
-    ]);
+    const text = JSON.stringify(redactSecrets(event));
+    if (!this.fence) {
+      await this.pool.query("INSERT INTO vlmopt_events (run_key, event) VALUES ($1, $2)", [
+        this.runKey,
+        text,
+      ]);
+      return;
+    }
+    const { suiteKey, itemKey, owner } = this.fence;
+    const r = await this.pool.query(
+      `INSERT INTO vlmopt_events (run_key, event)
+       SELECT $1, $2 WHERE EXISTS (
+         SELECT 1 FROM vlmopt_suite_items
+          WHERE suite_key = $3 AND item_key = $4 AND lease_owner = $5 AND state = 'running')`,
+      [this.runKey, text, suiteKey, itemKey, owner],
+    );
+    if (r.rowCount !== 1) {
+      throw new RunStoreError(`${LEASE_LOST}${itemKey}: another worker has taken the run over`, {
+        hint: "nothing is lost: the run continues from the stored events on the worker that holds it now",
+      });
+    }
   }
 
   async readLog(): Promise<RunLog> {

@@ -1,6 +1,10 @@
 import PgBoss from "pg-boss";
 import { maskUrl, maskUrlsIn } from "./connection-url.js";
 
+/** Retries of one job (each worker death uses one). */
+const RETRY_LIMIT = 50;
+const leaseOf = (seconds: number) => Math.min(23 * 3600, Math.max(1, Math.round(seconds)));
+
 /** The pg-boss queue holding one job per suite item. */
 export const RUN_QUEUE = "vlmopt-suite-items";
 
@@ -12,13 +16,7 @@ export interface QueueJob {
 export interface RunQueueOptions {
   /** Connections pg-boss may open (bounded). Default 2. */
   poolSize?: number;
-  /**
-   * Seconds after which pg-boss treats a job whose worker went silent as expired and retries it
-   * (the lease). Default 3600. A run longer than this is not redone: the item's own heartbeat
-   * lease tells the next worker that its owner is alive.
-   */
-  leaseSeconds?: number;
-  /** How often expired jobs are looked for (seconds). Default: a quarter of the lease, 1..60. */
+  /** How often expired jobs are looked for (seconds, fleet-wide; ≥ 1). Default 2. */
   maintenanceSeconds?: number;
   /** How often an idle worker polls (seconds, ≥ 0.5). Default 2. */
   pollingSeconds?: number;
@@ -38,13 +36,11 @@ export interface RunQueueOptions {
 export class RunQueue {
   private constructor(
     private readonly boss: PgBoss,
-    readonly leaseSeconds: number,
     private readonly pollingSeconds: number,
   ) {}
 
   static async open(url: string, options: RunQueueOptions = {}): Promise<RunQueue> {
-    const leaseSeconds = Math.max(2, Math.round(options.leaseSeconds ?? 3600));
-    const maintenance = options.maintenanceSeconds ?? Math.min(60, Math.max(1, Math.floor(leaseSeconds / 4)));
+    const maintenance = Math.max(1, Math.round(options.maintenanceSeconds ?? 2));
     const boss = new PgBoss({
       connectionString: url,
       max: Math.min(8, Math.max(1, options.poolSize ?? 2)),
@@ -56,26 +52,33 @@ export class RunQueue {
     await boss.start();
     await boss.createQueue(RUN_QUEUE, {
       name: RUN_QUEUE,
-      retryLimit: 20,
+      retryLimit: RETRY_LIMIT,
       retryDelay: 0,
-      expireInSeconds: leaseSeconds,
     });
-    return new RunQueue(boss, leaseSeconds, Math.max(0.5, options.pollingSeconds ?? 2));
+    return new RunQueue(boss, Math.max(0.5, options.pollingSeconds ?? 2));
   }
 
-  /** Enqueues one job per item. */
-  async send(jobs: readonly QueueJob[]): Promise<void> {
+  /**
+   * Enqueues one job per item. `leaseSeconds`: after that long without completing, pg-boss treats
+   * the job as expired (its worker died) and retries it; the item's heartbeat lease stops a retry
+   * from running a run whose worker is still alive.
+   */
+  async send(jobs: readonly QueueJob[], leaseSeconds: number): Promise<void> {
     for (const job of jobs) {
-      await this.boss.send(RUN_QUEUE, { ...job }, { expireInSeconds: this.leaseSeconds, retryLimit: 20 });
+      await this.boss.send(
+        RUN_QUEUE,
+        { ...job },
+        { expireInSeconds: leaseOf(leaseSeconds), retryLimit: RETRY_LIMIT },
+      );
     }
   }
 
   /** Enqueues a job again after `seconds` (its item is held by a live worker; look again later). */
-  async sendLater(job: QueueJob, seconds: number): Promise<void> {
+  async sendLater(job: QueueJob, seconds: number, leaseSeconds: number): Promise<void> {
     await this.boss.sendAfter(
       RUN_QUEUE,
       { ...job },
-      { expireInSeconds: this.leaseSeconds, retryLimit: 20 },
+      { expireInSeconds: leaseOf(leaseSeconds), retryLimit: RETRY_LIMIT },
       Math.max(1, Math.round(seconds)),
     );
   }

@@ -96,8 +96,8 @@ export class SuiteItems {
   }
 
   /**
-   * Takes a run for `owner` unless another live worker holds it: a queued item, a running one
-   * whose lease has expired (its worker died), or one this owner already holds.
+   * Takes a run for `owner` unless a live worker holds it: a queued item, or a running one whose
+   * lease has expired (its worker died).
    */
   async claim(suiteKey: string, itemKey: string, owner: string, leaseSeconds: number): Promise<ClaimResult> {
     const { rows } = await this.pool.query<{ attempts: number }>(
@@ -105,7 +105,7 @@ export class SuiteItems {
           SET state = 'running', lease_owner = $3, lease_until = now() + make_interval(secs => $4),
               attempts = attempts + 1, started_at = COALESCE(started_at, now())
         WHERE suite_key = $1 AND item_key = $2
-          AND (state = 'queued' OR (state = 'running' AND (lease_until < now() OR lease_owner = $3)))
+          AND (state = 'queued' OR (state = 'running' AND lease_until < now()))
         RETURNING attempts`,
       [suiteKey, itemKey, owner, leaseSeconds],
     );
@@ -115,12 +115,12 @@ export class SuiteItems {
     return { kind: "held" };
   }
 
-  /** Renews every lease `owner` holds. */
-  async heartbeat(owner: string, leaseSeconds: number): Promise<number> {
+  /** Renews every lease `owner` holds on a suite's items. */
+  async heartbeat(owner: string, leaseSeconds: number, suiteKey: string): Promise<number> {
     const r = await this.pool.query(
       `UPDATE vlmopt_suite_items SET lease_until = now() + make_interval(secs => $2)
-        WHERE lease_owner = $1 AND state = 'running'`,
-      [owner, leaseSeconds],
+        WHERE lease_owner = $1 AND state = 'running' AND suite_key = $3`,
+      [owner, leaseSeconds, suiteKey],
     );
     return r.rowCount ?? 0;
   }
