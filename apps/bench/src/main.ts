@@ -5,6 +5,7 @@ import { ConfigError, VlmoptError } from "@vlmopt/core";
 import { isPostgresUrl, maskUrlsIn, STORE_ENV, storeUrlFrom } from "@vlmopt/store-postgres";
 import { enqueueCommand, statusCommand, storeReportCommand, workerCommand } from "./fleet/fleet-commands.js";
 import { DEFAULT_LEASE_SECONDS, type FleetSpec, suiteKeyOf } from "./fleet/fleet-spec.js";
+import { perfFleetCommand } from "./fleet/perf-fleet.js";
 import { runWorker } from "./fleet/worker.js";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
@@ -33,6 +34,7 @@ Usage:
   vlmopt-bench run --suite <${Object.keys(SUITES).join("|")}> --llm <spec> --model <clip id> [options]
   vlmopt-bench perf score [--model random:vit-b32] [--classes 10,102,1000] [--reps 3]
   vlmopt-bench perf loop  [--model random:vit-b32] [--data-root ../shared/datasets] [--iterations 10]
+  vlmopt-bench perf fleet --store postgres://… [--runs 200] [--workers 1,2,4]
   vlmopt-bench report <suite-dir>
   vlmopt-bench run --suite <name> … --queue postgres://…   enqueue the grid in a shared store and return
   vlmopt-bench worker --queue postgres://… [--concurrency N] run queued items (any number of machines)
@@ -381,6 +383,7 @@ async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWi
     io.stdout(PERF_HELP);
     return which === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (which === "fleet") return perfFleetCommand(rest, io, wiring);
   const { values } = parseArgs({
     args: rest,
     options: {
