@@ -2,6 +2,7 @@ export * from "./advisory-lock.js";
 export * from "./connection-url.js";
 export * from "./fleet-budget.js";
 export * from "./migrations.js";
+export * from "./mirrored-run-store.js";
 export * from "./open-store.js";
 export * from "./pool.js";
 export * from "./postgres-embedding-cache.js";

@@ -16,6 +16,7 @@ import {
   spreadSubset,
   str,
 } from "../run-setup.js";
+import { featureCacheOf, storeUrlOf } from "../shared-store.js";
 import { UsageError } from "../usage-error.js";
 
 /** Templates from a file: a JSON array of strings, or one template per line. */
@@ -69,6 +70,7 @@ export const evalCommand: Command = {
       OPTIONS.fewshotFile,
       OPTIONS.model,
       OPTIONS.cacheDir,
+      OPTIONS.store,
       OPTIONS.threads,
       OPTIONS.offline,
     ],
@@ -115,11 +117,12 @@ export const evalCommand: Command = {
     const encoder = await loadModel(registry, modelSpec, s, io, parsed.json);
     if (encoder.warning) io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
     const progress = createProgressObserver(io, { quiet: parsed.json });
+    const shared = await featureCacheOf(storeUrlOf(s.store, io), () => imageCacheOf(registry, s, io.cwd));
     const features = await extractFeatures(encoder, images, {
-      cache: await imageCacheOf(registry, s, io.cwd),
+      cache: shared.cache,
       ...(io.signal ? { signal: io.signal } : {}),
       onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
-    });
+    }).finally(() => shared.close());
     progress.done();
     const scorer = new TemplateScorer({
       encoder,
