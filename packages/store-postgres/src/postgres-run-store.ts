@@ -30,7 +30,10 @@ export interface RunFence {
  *
  * With a `fence` (a suite item and its lease owner), an event is appended only while that owner
  * still holds the item's lease, in the same statement: a worker whose lease lapsed (it stalled and
- * another worker took the run over) can never add events behind the new owner's back.
+ * another worker took the run over) can never add events behind the new owner's back. The item row
+ * is locked FOR SHARE, so a takeover (an UPDATE of that row) waits for an append in flight to
+ * commit and the new owner's first read of the log sees it; an append that waited on a takeover
+ * re-checks the owner and is refused.
  */
 export class PostgresRunStore implements RunStore {
   readonly specificationVersion = "v1" as const;
@@ -78,7 +81,8 @@ export class PostgresRunStore implements RunStore {
       `INSERT INTO vlmopt_events (run_key, event)
        SELECT $1, $2 WHERE EXISTS (
          SELECT 1 FROM vlmopt_suite_items
-          WHERE suite_key = $3 AND item_key = $4 AND lease_owner = $5 AND state = 'running')`,
+          WHERE suite_key = $3 AND item_key = $4 AND lease_owner = $5 AND state = 'running'
+          FOR SHARE)`,
       [this.runKey, text, suiteKey, itemKey, owner],
     );
     if (r.rowCount !== 1) {

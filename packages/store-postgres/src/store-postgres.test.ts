@@ -178,6 +178,26 @@ describe.skipIf(skip !== null)("PostgreSQL store (real server)", () => {
     }
   });
 
+  it("a fenced append needs the item's lease: after a takeover the old owner's appends are refused", async () => {
+    await store.items.register("fence", { s: 1 }, [
+      { itemKey: "d/m/seed-1", kind: "run", dataset: "d", method: "m", seed: 1 },
+    ]);
+    expect(await store.items.claim("fence", "d/m/seed-1", "A", 60)).toMatchObject({ kind: "claimed" });
+    const a = store.runStore("fence/d/m/seed-1", { suiteKey: "fence", itemKey: "d/m/seed-1", owner: "A" });
+    await a.append({ type: "step-start", time: "t", step: 0 });
+    expect(await store.items.claim("fence", "d/m/seed-1", "B", 60)).toEqual({ kind: "held" }); // A is alive
+    await store.pool.query("UPDATE vlmopt_suite_items SET lease_until = now() - interval '1 second'");
+    expect(await store.items.claim("fence", "d/m/seed-1", "B", 60)).toMatchObject({ kind: "claimed" });
+    await expect(a.append({ type: "step-start", time: "t", step: 1 })).rejects.toThrow(/lost the lease/);
+    expect((await a.readLog()).events).toHaveLength(1);
+    expect(
+      await store.items.finish("fence", "d/m/seed-1", "A", { state: "done", record: {}, costUsd: 0 }),
+    ).toBe(false);
+    expect(
+      await store.items.finish("fence", "d/m/seed-1", "B", { state: "done", record: {}, costUsd: 0 }),
+    ).toBe(true);
+  });
+
   it("stores features as bytea keyed by sha256(key); the first writer wins", async () => {
     const v = Float32Array.from([0.1, -2.5, 3e-8, 1]);
     expect(await store.features.match("m:h:image:abc")).toBeUndefined();
