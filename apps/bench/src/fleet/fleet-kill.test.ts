@@ -59,15 +59,16 @@ const comparable = (r: BenchRecord) => ({
   curve: r.curve,
 });
 /**
- * Events per type, as events.jsonl would hold them: run-start once more per resume, and an LLM call
- * that was in flight when its worker died (llm-request without its llm-reply) asked again, so
- * llm-request is counted once per call (seq). Unanswered requests are checked by `calls` below.
+ * Events per type, as events.jsonl would hold them after a kill: run-start once more per resume;
+ * run-end once more if the worker died after writing it but before the results (the resumed run
+ * replays to the same end); and an LLM call in flight when its worker died (llm-request without its
+ * llm-reply) asked again, so llm-request counts once per call (seq), checked by `calls` below.
  */
 const counts = (events: readonly RunEvent[]) => {
   const out: Record<string, number> = {};
   const seqs = new Set<number>();
   for (const e of events) {
-    if (e.type === "run-start") continue;
+    if (e.type === "run-start" || e.type === "run-end") continue;
     if (e.type === "llm-request") {
       if (seqs.has(e.seq)) continue;
       seqs.add(e.seq);
@@ -243,6 +244,13 @@ describe.skipIf(!hasShared || pgSkip !== null)("fleet: SIGKILL a worker mid-run 
         const shown = (c: Record<string, number>) => JSON.stringify(Object.entries(c).sort());
         expect(shown(counts(events)), `${s.method}/seed-${seed}`).toBe(shown(counts(refEvents)));
         expect(calls(events), `${s.method}/seed-${seed}`).toBe("ok");
+        const ends = events.filter((e) => e.type === "run-end");
+        expect(ends.length).toBeGreaterThanOrEqual(1);
+        expect(events[events.length - 1]).toEqual({
+          ...refEvents[refEvents.length - 1],
+          time: expect.any(String),
+        });
+        for (const e of ends) expect(e).toMatchObject({ stop: { kind: "completed" } });
         const starts = events.filter((e) => e.type === "run-start");
         if (starts.length > 1) resumedRuns++;
         expect(starts.slice(1).every((e) => e.type === "run-start" && e.resumed)).toBe(true);
