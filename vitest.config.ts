@@ -1,7 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const packages = ["core", "clip-embedding", "llm-providers", "search-strategies", "dataset-loaders"];
+const packages = [
+  "core",
+  "clip-embedding",
+  "llm-providers",
+  "search-strategies",
+  "dataset-loaders",
+  "store-postgres",
+];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 

@@ -3,6 +3,11 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { inCliForm } from "@vlmopt/cli";
 import { ConfigError, VlmoptError } from "@vlmopt/core";
+import { isPostgresUrl, maskUrlsIn, STORE_ENV, storeUrlFrom } from "@vlmopt/store-postgres";
+import { enqueueCommand, statusCommand, storeReportCommand, workerCommand } from "./fleet/fleet-commands.js";
+import { DEFAULT_LEASE_SECONDS, type FleetSpec, suiteKeyOf } from "./fleet/fleet-spec.js";
+import { perfFleetCommand } from "./fleet/perf-fleet.js";
+import { runWorker } from "./fleet/worker.js";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
 import { measureLoop } from "./perf-loop.js";
@@ -30,7 +35,12 @@ Usage:
   vlmopt-bench run --suite <${Object.keys(SUITES).join("|")}> --llm <spec> --model <clip id> [options]
   vlmopt-bench perf score [--model random:vit-b32] [--classes 10,102,1000] [--reps 3]
   vlmopt-bench perf loop  [--model random:vit-b32] [--data-root ../shared/datasets] [--iterations 10]
+  vlmopt-bench perf fleet --store postgres://… [--runs 200] [--workers 1,2,4]
   vlmopt-bench report <suite-dir>
+  vlmopt-bench run --suite <name> … --queue postgres://…   enqueue the grid in a shared store and return
+  vlmopt-bench worker --queue postgres://… [--concurrency N] run queued items (any number of machines)
+  vlmopt-bench status --queue postgres://… [--json]       queued, running, done, failed, cost, ETA
+  vlmopt-bench report --store postgres://… [--suite-key K] the suite's outputs from the store
 
 Run "vlmopt-bench <command> --help" for a command's options.
 `;
@@ -58,6 +68,12 @@ Options:
   --offline                    never download models
   --published <file.json>      the paper's numbers, typed in from its table, to show beside yours
                                (the embedded table is empty; format: see "vlmopt-bench report --help")
+  --queue <postgres://…>       enqueue the grid in this shared store and return; workers run it
+                               ("vlmopt-bench worker"); the password is never printed
+  --store <postgres://…>       run here, with runs, events and features in this shared store
+                               (also ${STORE_ENV}); results are written to the suite directory too
+  --budget-calls-suite <n>     LLM calls of the whole suite, across all workers (never exceeded)
+  --lease-seconds <s>          with --queue/--store: how long a silent worker keeps its runs (default ${DEFAULT_LEASE_SECONDS})
   -h, --help                   this help
 
 An interrupted suite resumes when the same command is run again: finished runs are not redone.
@@ -80,8 +96,11 @@ Both print a table, then one JSON line.
 `;
 
 const REPORT_HELP = `vlmopt-bench report <suite-dir> [--published <file.json>]
+vlmopt-bench report --store <postgres://…> [--suite-key K] [--out <dir>]
 
-Re-renders results.csv, results.md and report.html from <suite-dir>/results.json.
+Re-renders results.csv, results.md and report.html from <suite-dir>/results.json, or writes them
+from a shared store's records (--store, or ${STORE_ENV} when no directory is given) into --out
+(default bench-runs/<suite-key>).
 
   --published <file.json>  published numbers to show beside the measured ones, e.g. the paper's
                            table typed in from the paper (vlmopt-bench embeds none):
@@ -160,10 +179,17 @@ export async function run(argv: readonly string[], ioIn: BenchIo, options: RunOp
         return await perfCommand(rest, io, wiring);
       case "report":
         return await reportCommand(rest, io);
+      case "worker":
+        return await workerCommand(rest, io, wiring, options.signal);
+      case "status":
+        return await statusCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
-  } catch (error) {
+  } catch (caught) {
+    // No connection string's password in any error text.
+    const urls = [...argv, io.env[STORE_ENV] ?? ""].filter((a) => isPostgresUrl(a));
+    const error = urls.length > 0 ? maskedError(caught, urls) : caught;
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`error: ${(error as Error).message}\n\n${MAIN_HELP}`);
       return EXIT.usage;
@@ -178,6 +204,15 @@ export async function run(argv: readonly string[], ioIn: BenchIo, options: RunOp
     io.stderr(`error: ${text}\n`);
     return EXIT.error;
   }
+}
+
+function maskedError(error: unknown, urls: string[]): unknown {
+  if (!(error instanceof Error)) return error;
+  error.message = maskUrlsIn(error.message, urls);
+  if (error.stack) error.stack = maskUrlsIn(error.stack, urls);
+  const hint = (error as { hint?: unknown }).hint;
+  if (typeof hint === "string") (error as { hint?: string }).hint = maskUrlsIn(hint, urls);
+  return error;
 }
 
 async function runCommand(
@@ -205,6 +240,10 @@ async function runCommand(
       "cache-dir": { type: "string" },
       offline: { type: "boolean" },
       published: { type: "string" },
+      queue: { type: "string" },
+      store: { type: "string" },
+      "budget-calls-suite": { type: "string" },
+      "lease-seconds": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -235,7 +274,49 @@ async function runCommand(
     return EXIT.error;
   }
   const out = resolve(io.cwd, values.out ?? "bench-runs");
-  const suiteDir = join(out, `${suite.name}-${slug(values.model as string)}-${slug(values.llm as string)}`);
+  const suiteKey = suiteKeyOf(suite.name, slug(values.model as string), slug(values.llm as string));
+  const suiteDir = join(out, suiteKey);
+  const queueUrl = values.queue !== undefined ? storeUrlFrom(values.queue, {}, "--queue") : null;
+  const storeUrl = queueUrl ? null : storeUrlFrom(values.store, io.env);
+  if (queueUrl || storeUrl) {
+    const lease = numberOpt("lease-seconds", values["lease-seconds"]) ?? DEFAULT_LEASE_SECONDS;
+    if (lease < 2) throw new ConfigError("--lease-seconds must be at least 2");
+    const spec: FleetSpec = {
+      formatVersion: 1,
+      suite,
+      modelSpec: values.model as string,
+      llmSpec: values.llm as string,
+      dataRoot,
+      budget: {
+        perRunUsd: numberOpt("budget-usd-per-run", values["budget-usd-per-run"]),
+        suiteUsd: numberOpt("budget-usd-suite", values["budget-usd-suite"]),
+        maxCallsPerRun: numberOpt("max-calls-per-run", values["max-calls-per-run"], true),
+        suiteCalls: numberOpt("budget-calls-suite", values["budget-calls-suite"], true),
+      },
+      ...(values.backbone ? { backbone: values.backbone } : {}),
+      ...(values.offline ? { offline: true } : {}),
+      leaseSeconds: lease,
+    };
+    if (queueUrl) return enqueueCommand(io, queueUrl, suiteKey, spec);
+    // --store: enqueue, run a worker here until the suite is done, then write its outputs.
+    await enqueueCommand(io, storeUrl as string, suiteKey, spec);
+    await runWorker({
+      url: storeUrl as string,
+      concurrency: parallel,
+      wiring,
+      env: io.env,
+      ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
+      exitWhenDone: true,
+      exitWhenSuiteDone: suiteKey,
+      pollSeconds: 0.5,
+      log: (line) => io.stderr(`${line}\n`),
+      ...(signal ? { signal } : {}),
+    });
+    await storeReportCommand(io, storeUrl as string, suiteKey, suiteDir);
+    return signal?.aborted ? EXIT.error : EXIT.ok;
+  }
+  if (values["budget-calls-suite"] !== undefined)
+    throw new ConfigError("--budget-calls-suite needs a shared store (--queue or --store)");
   io.stderr(`suite ${suite.name} → ${suiteDir}\n`);
   const results = await runSuite({
     suite,
@@ -270,7 +351,14 @@ async function runCommand(
 async function reportCommand(argv: readonly string[], io: BenchIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { help: { type: "boolean", short: "h" }, published: { type: "string" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      published: { type: "string" },
+      store: { type: "string" },
+      queue: { type: "string" },
+      "suite-key": { type: "string" },
+      out: { type: "string" },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -279,6 +367,8 @@ async function reportCommand(argv: readonly string[], io: BenchIo): Promise<numb
     return EXIT.ok;
   }
   const dir = positionals[0];
+  const storeUrl = storeUrlFrom(values.store ?? values.queue, dir === undefined ? io.env : {});
+  if (storeUrl) return storeReportCommand(io, storeUrl, values["suite-key"], values.out ?? dir);
   if (!dir) throw new UsageError("report needs a suite directory");
   const file = join(resolve(io.cwd, dir), "results.json");
   if (!existsSync(file))
@@ -301,6 +391,7 @@ async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWi
     io.stdout(PERF_HELP);
     return which === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (which === "fleet") return perfFleetCommand(rest, io, wiring);
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -66,7 +66,7 @@ export interface RunSuiteOptions {
 }
 
 /** The measured fields of a record before (or without) any measurement (fresh arrays each call). */
-const nothingMeasured = () =>
+export const nothingMeasured = () =>
   ({
     testAccuracy: null,
     trainAccuracy: null,
@@ -219,7 +219,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
   return final;
 }
 
-function identityOf(
+export function identityOf(
   o: RunSuiteOptions,
   encoder: ClipEncoder,
   llm: LlmProvider,
@@ -247,7 +247,7 @@ function identityOf(
   };
 }
 
-async function loadSeeds(
+export async function loadSeeds(
   o: RunSuiteOptions,
   name: string,
   root: string,
@@ -270,7 +270,7 @@ async function loadSeeds(
   return { bySeed };
 }
 
-async function scoreBaseline(
+export async function scoreBaseline(
   o: RunSuiteOptions,
   b: SuiteBaseline,
   ds: Dataset,
@@ -323,8 +323,8 @@ interface RunOneInput {
   textCache: EmbeddingCache;
 }
 
-function recordOf(
-  input: RunOneInput,
+export function recordOf(
+  input: Pick<RunOneInput, "dataset" | "strategy" | "seed">,
   dir: string,
   result: RunResult,
   events: Parameters<typeof curveFromEvents>[0],

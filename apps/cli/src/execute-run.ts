@@ -18,10 +18,13 @@ import type { CliIo } from "./io.js";
 import { createProgressObserver } from "./progress.js";
 import { writeReport } from "./report/write-report.js";
 import type { PreparedRun } from "./run-setup.js";
+import { openSharedRun } from "./shared-store.js";
 import { collectVersions } from "./versions.js";
 
 export interface ExecuteOptions {
   runDir: string;
+  /** A shared PostgreSQL store the run is kept in too (the run directory mirrors it). */
+  storeUrl?: string | null;
   json: boolean;
   verbose: boolean;
 }
@@ -62,11 +65,14 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
     );
   }
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
-  const store = new JsonlRunStore(runDir);
+  const shared = options.storeUrl ? await openSharedRun(options.storeUrl, runDir) : null;
+  if (shared && !options.json) io.stderr(`store: ${shared.shownUrl}\n`);
+  const store = shared ? shared.store : new JsonlRunStore(runDir);
   let result: RunResult;
   try {
     result = await optimize({
       ...loopOptions(prepared, io, store, [progress]),
+      ...(shared ? { imageCache: shared.imageCache } : {}),
       evaluateTest: prepared.evaluateTest,
       ensembleTopK: prepared.ensembleTopK,
       versions: collectVersions(),
@@ -82,6 +88,7 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
   } finally {
     progress.done();
     store.close();
+    await shared?.close();
   }
   const report = await writeReport(runDir);
   const code = exitCodeOf(result.stop);

@@ -250,6 +250,14 @@ export const OPTIONS = {
     setting: true,
     defaultValue: "runs",
   }),
+  store: o({
+    flag: "store",
+    key: "store",
+    type: "string",
+    placeholder: "<postgres://…>",
+    description:
+      "keep the run (manifest, events, results, image features) in this shared PostgreSQL store too, or VLMOPT_STORE; the run directory mirrors it (never read from a config file; the password is never printed)",
+  }),
   runDir: o({
     flag: "run-dir",
     key: "runDir",

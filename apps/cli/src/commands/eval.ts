@@ -7,6 +7,7 @@ import { pct, table } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
 import { absolutePath, imageCacheOf, loadModel, num, required, spreadSubset, str } from "../run-setup.js";
+import { featureCacheOf, storeUrlOf } from "../shared-store.js";
 import { UsageError } from "../usage-error.js";
 
 /** Templates from a file: a JSON array of strings, or one template per line. */
@@ -62,6 +63,7 @@ export const evalCommand: Command = {
       OPTIONS.model,
       OPTIONS.cacheDir,
       OPTIONS.verifyImages,
+      OPTIONS.store,
       OPTIONS.threads,
       OPTIONS.dtype,
       OPTIONS.device,
@@ -103,12 +105,13 @@ export const evalCommand: Command = {
     const encoder = await loadModel(registry, modelSpec, s, io, parsed.json);
     if (encoder.warning) io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
     const progress = createProgressObserver(io, { quiet: parsed.json });
+    const shared = await featureCacheOf(storeUrlOf(s.store, io), () => imageCacheOf(registry, s, io.cwd));
     const features = await extractFeatures(encoder, images, {
-      cache: await imageCacheOf(registry, s, io.cwd),
+      cache: shared.cache,
       verifyImages: s.verifyImages === true,
       ...(io.signal ? { signal: io.signal } : {}),
       onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
-    });
+    }).finally(() => shared.close());
     progress.done();
     const scorer = new TemplateScorer({
       encoder,

@@ -6,6 +6,7 @@ import { executeRun } from "../execute-run.js";
 import { OPTIONS } from "../options.js";
 import { checkOutputDir } from "../output-path.js";
 import { absolutePath, prepareRun, str } from "../run-setup.js";
+import { storeUrlOf } from "../shared-store.js";
 
 /** 2024-11-21T10:15:00.123Z → 20241121-101500 */
 function timestamp(date: Date): string {
@@ -57,6 +58,7 @@ export const optimizeCommand: Command = {
       OPTIONS.testLimit,
       OPTIONS.out,
       OPTIONS.runDir,
+      OPTIONS.store,
       OPTIONS.cacheDir,
       OPTIONS.verifyImages,
       OPTIONS.noLlmCache,
@@ -88,6 +90,7 @@ export const optimizeCommand: Command = {
           prepared.dataset.name,
           prepared.strategy.name,
         );
-    return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose });
+    const storeUrl = storeUrlOf(s.store, io);
+    return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose, storeUrl });
   },
 };

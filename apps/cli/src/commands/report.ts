@@ -4,6 +4,7 @@ import { OPTIONS } from "../options.js";
 import { loadReportData } from "../report/report-data.js";
 import { writeReport } from "../report/write-report.js";
 import { absolutePath, str } from "../run-setup.js";
+import { fetchSharedRun, storeUrlOf } from "../shared-store.js";
 
 export const reportCommand: Command = {
   spec: {
@@ -11,11 +12,13 @@ export const reportCommand: Command = {
     summary:
       "Writes a run's Markdown report and a self-contained HTML report (accuracy vs LLM calls, top and bottom templates, per-class accuracy of the chosen template, cost, manifest).",
     positionals: ["<run-dir>"],
-    options: [OPTIONS.html, OPTIONS.md],
+    options: [OPTIONS.html, OPTIONS.md, OPTIONS.store],
     examples: ["vlmopt report runs/eurosat-hill-climb-20250101-120000 --html eurosat.html"],
   },
   async run(parsed, { io }) {
     const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
+    const storeUrl = storeUrlOf(parsed.flags.store, io);
+    if (storeUrl) await fetchSharedRun(storeUrl, runDir); // the run as the shared store holds it
     const html = str(parsed.settings, "html");
     const md = str(parsed.settings, "md");
     const data = await loadReportData(runDir);

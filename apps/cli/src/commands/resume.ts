@@ -7,6 +7,7 @@ import { executeRun } from "../execute-run.js";
 import { OPTIONS } from "../options.js";
 import { checkOutputDir } from "../output-path.js";
 import { absolutePath, prepareRun } from "../run-setup.js";
+import { fetchSharedRun, storeUrlOf } from "../shared-store.js";
 
 /** Options that may differ on resume (where things are, not what the run is). */
 const OVERRIDABLE = [
@@ -29,11 +30,14 @@ export const resumeCommand: Command = {
     summary:
       "Continues a stopped, interrupted or killed run from its event log: recorded LLM replies and scores are replayed, so no finished LLM call or evaluation is repeated, and the result equals an uninterrupted run's. The run's settings come from its manifest.json.",
     positionals: ["<run-dir>"],
-    options: OVERRIDABLE,
+    options: [...OVERRIDABLE, OPTIONS.store],
     examples: ["vlmopt resume runs/eurosat-hill-climb-20250101-120000"],
   },
   async run(parsed, { io, registry }) {
     const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
+    const storeUrl = storeUrlOf(parsed.flags.store, io);
+    // A run kept in the shared store resumes on any machine: the directory is filled from the store.
+    if (storeUrl) await fetchSharedRun(storeUrl, runDir);
     if (!existsSync(join(runDir, MANIFEST_FILE))) {
       throw new ConfigError(`${runDir} is not a run directory (no ${MANIFEST_FILE})`, {
         hint: "pass a directory made by `vlmopt optimize`",
@@ -55,6 +59,6 @@ export const resumeCommand: Command = {
       if (given !== undefined) settings[spec.key] = given;
     }
     const prepared = await prepareRun(settings, { io, registry, command: "resume", quiet: parsed.json });
-    return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose });
+    return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose, storeUrl });
   },
 };

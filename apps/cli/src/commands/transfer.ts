@@ -18,6 +18,7 @@ import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
 import { loadReportData } from "../report/report-data.js";
 import { absolutePath, imageCacheOf, loadModel, num, str, withTestLimit } from "../run-setup.js";
+import { featureCacheOf, fetchSharedRun, openSharedRun, storeUrlOf } from "../shared-store.js";
 import { UsageError } from "../usage-error.js";
 
 export interface TransferRow {
@@ -57,6 +58,7 @@ export const transferCommand: Command = {
       OPTIONS.testLimit,
       OPTIONS.cacheDir,
       OPTIONS.verifyImages,
+      OPTIONS.store,
       OPTIONS.threads,
       OPTIONS.dtype,
       OPTIONS.device,
@@ -66,6 +68,8 @@ export const transferCommand: Command = {
   },
   async run(parsed, { io, registry }) {
     const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
+    const storeUrl = storeUrlOf(parsed.flags.store, io);
+    if (storeUrl) await fetchSharedRun(storeUrl, runDir); // the run as the shared store holds it
     const modelSpec = str(parsed.flags, "model");
     if (!modelSpec) throw new UsageError("missing --model (e.g. --model clip-vit-b16)", "transfer");
     const data = await loadReportData(runDir);
@@ -93,7 +97,8 @@ export const transferCommand: Command = {
       warnings.push(`model ${encoder.id}: ${encoder.warning}`);
       io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
     }
-    const cache = await imageCacheOf(registry, settings, io.cwd);
+    const shared = await featureCacheOf(storeUrl, () => imageCacheOf(registry, settings, io.cwd));
+    const cache = shared.cache;
     const progress = createProgressObserver(io, { quiet: parsed.json });
     const featuresOf = (split: SplitName): Promise<SplitFeatures> =>
       extractFeatures(encoder, dataset.splits[split], {
@@ -155,7 +160,12 @@ export const transferCommand: Command = {
       warnings,
     };
     const name = `transfer-${fileSafe(encoder.id)}`;
+    await shared.close();
     await new JsonlRunStore(runDir).writeJson(name, result);
+    if (storeUrl) {
+      const run = await openSharedRun(storeUrl, runDir);
+      await run.store.writeJson(name, result).finally(() => run.close());
+    }
     await encoder.dispose?.();
     if (parsed.json) {
       printJson(io, { file: `${runDir}/${name}.json`, ...result });
