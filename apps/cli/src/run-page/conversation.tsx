@@ -7,7 +7,7 @@ export function Turn({ turn, open = false }: { turn: TurnView; open?: boolean })
   const best = turn.parsed.some((p) => p.newBest);
   const head = `Step ${turn.step} · LLM call ${turn.seq + 1}${turn.attempt > 1 ? ` · attempt ${turn.attempt}` : ""} · ${turn.parsed.length} template${turn.parsed.length === 1 ? "" : "s"} parsed`;
   return (
-    <details class="turn" id={`turn-${turn.seq}`} open={open}>
+    <details class="turn" id={`turn-${turn.seq}`} open={open || undefined}>
       <summary>
         {head}
         {best && <span class="new-best"> · new best</span>}
