@@ -81,7 +81,10 @@ describe.skipIf(missing)("a bench suite in `vlmopt ui` (headless Chromium)", () 
       expect(await page.locator("#suite-records a", { hasText: "open" }).count()).toBe(4);
       if (process.env.VLMOPT_SCREENSHOTS) {
         const { writeFileSync } = await import("node:fs");
-        writeFileSync(join(process.env.VLMOPT_SCREENSHOTS, "ui-suite.png"), await page.screenshot({ fullPage: true }));
+        writeFileSync(
+          join(process.env.VLMOPT_SCREENSHOTS, "ui-suite.png"),
+          await page.screenshot({ fullPage: true }),
+        );
       }
       await page.locator("a.compare-link").click();
       const chart = page.locator("svg.curves-chart");
