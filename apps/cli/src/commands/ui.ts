@@ -3,7 +3,6 @@ import type { Command } from "../command-context.js";
 import { shownPath } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { absolutePath, num, str } from "../run-setup.js";
-import { defaultAssetsDir } from "../ui/assets-dir.js";
 import { DirectoryRunSource } from "../ui/directory-source.js";
 import { startUiServer } from "../ui/server.js";
 
@@ -25,7 +24,6 @@ export const uiCommand: Command = {
     const source = new DirectoryRunSource(root);
     const server = await startUiServer({
       source,
-      assetsDir: defaultAssetsDir(),
       host,
       port,
       ...(token ? { token } : {}),

@@ -1,6 +1,7 @@
 import { scaleLinear } from "d3-scale";
 import { pct } from "../format-numbers.js";
 import type { ChartView } from "../run-view/run-view.js";
+import { ChartFrame } from "./chart-frame.js";
 
 const W = 760;
 const H = 380;
@@ -73,15 +74,7 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
     ["chosen, test", COLORS.test, "diamond"],
   ];
   return (
-    <svg
-      class="chart accuracy-chart"
-      role="img"
-      aria-label="accuracy versus LLM calls"
-      viewBox={`0 0 ${W} ${H}`}
-      width={W}
-      height={H}
-    >
-      <rect x="0" y="0" width={W} height={H} fill="#ffffff" />
+    <ChartFrame class="accuracy-chart" label="accuracy versus LLM calls" width={W} height={H}>
       {y.ticks(5).map((t) => (
         <g key={`y${t}`}>
           <line x1={M.left} x2={mainX1} y1={f(y(t))} y2={f(y(t))} stroke="#e3e6ea" />
@@ -226,6 +219,6 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
           );
         })}
       </g>
-    </svg>
+    </ChartFrame>
   );
 }

@@ -1,5 +1,6 @@
 import { scaleLinear } from "d3-scale";
 import { pct } from "../format-numbers.js";
+import { ChartFrame } from "./chart-frame.js";
 
 /** Horizontal bars: test accuracy per class, in label order (a class with no test image shows "—"). */
 export function ClassBars({ classes }: { classes: readonly { name: string; accuracy: number | null }[] }) {
@@ -11,15 +12,7 @@ export function ClassBars({ classes }: { classes: readonly { name: string; accur
     .domain([0, 1])
     .range([left, W - 60]);
   return (
-    <svg
-      class="chart class-bars"
-      role="img"
-      aria-label="per-class test accuracy"
-      viewBox={`0 0 ${W} ${H}`}
-      width={W}
-      height={H}
-    >
-      <rect x="0" y="0" width={W} height={H} fill="#ffffff" />
+    <ChartFrame class="class-bars" label="per-class test accuracy" width={W} height={H}>
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1="8" y2={H - 16} stroke="#e3e6ea" />
@@ -58,6 +51,6 @@ export function ClassBars({ classes }: { classes: readonly { name: string; accur
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }

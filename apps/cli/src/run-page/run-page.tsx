@@ -4,6 +4,7 @@ import { AccuracyChart } from "./accuracy-chart.js";
 import { ClassBars } from "./class-bars.js";
 import { Conversation } from "./conversation.js";
 import { Table } from "./table.js";
+import { TEMPLATE_HEADER, templateRows } from "./template-rows.js";
 
 /** "+3.2 pts" / "−1.0 pts" / "—": the chosen template's gain over a baseline. */
 function Gain({ chosen, base }: { chosen: number | null | undefined; base: number | null }) {
@@ -15,8 +16,6 @@ function Gain({ chosen, base }: { chosen: number | null | undefined; base: numbe
     >{`${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(1)} pts`}</span>
   );
 }
-
-const TEMPLATE_HEADER = ["#", "train", "val", "step", "source", "template"];
 
 /**
  * The run page: the one rendering of a run, used by report.html (rendered to a string, no
@@ -163,33 +162,9 @@ export function RunPage({ view }: { view: RunView }) {
       )}
 
       <h2>Top templates</h2>
-      <Table
-        id="top"
-        header={TEMPLATE_HEADER}
-        numeric={[0, 1, 2, 3]}
-        rows={view.top.map((t, i) => [
-          String(i + 1),
-          pct(t.trainAccuracy),
-          pct(t.valAccuracy),
-          String(t.step),
-          t.source,
-          t.template,
-        ])}
-      />
+      <Table id="top" header={TEMPLATE_HEADER} numeric={[0, 1, 2, 3]} rows={templateRows(view.top)} />
       <h2>Bottom templates</h2>
-      <Table
-        id="bottom"
-        header={TEMPLATE_HEADER}
-        numeric={[0, 1, 2, 3]}
-        rows={view.bottom.map((t, i) => [
-          String(i + 1),
-          pct(t.trainAccuracy),
-          pct(t.valAccuracy),
-          String(t.step),
-          t.source,
-          t.template,
-        ])}
-      />
+      <Table id="bottom" header={TEMPLATE_HEADER} numeric={[0, 1, 2, 3]} rows={templateRows(view.bottom)} />
     </article>
   );
 }

@@ -1,4 +1,5 @@
 import { scaleLinear } from "d3-scale";
+import { ChartFrame } from "../run-page/chart-frame.js";
 import { meanStd, valueAt } from "./stats.js";
 
 export interface CurveSeries {
@@ -45,15 +46,7 @@ export function CurvesChart({ series }: { series: readonly CurveSeries[] }) {
   };
   const groupColor = new Map([...groups.keys()].map((g, i) => [g, COLORS[i % COLORS.length] as string]));
   return (
-    <svg
-      class="chart curves-chart"
-      role="img"
-      aria-label="best train accuracy versus LLM calls"
-      viewBox={`0 0 ${W} ${H}`}
-      width={W}
-      height={H}
-    >
-      <rect x="0" y="0" width={W} height={H} fill="#fff" />
+    <ChartFrame class="curves-chart" label="best train accuracy versus LLM calls" width={W} height={H}>
       {y.ticks(5).map((t) => (
         <g key={`y${t}`}>
           <line x1={M.left} x2={W - M.right} y1={f(y(t))} y2={f(y(t))} stroke="#e3e6ea" />
@@ -136,6 +129,6 @@ export function CurvesChart({ series }: { series: readonly CurveSeries[] }) {
           </text>
         </g>
       ))}
-    </svg>
+    </ChartFrame>
   );
 }

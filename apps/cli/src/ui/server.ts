@@ -6,14 +6,15 @@ import { join } from "node:path";
 import { ConfigError } from "@vlmopt/core";
 import { buildRunView } from "../run-view/build-run-view.js";
 import { summaryOf } from "../run-view/run-view.js";
+import { defaultAssetsDir } from "./assets-dir.js";
 import type { RunSource } from "./run-source.js";
 import { suiteSummaryOf, suiteViewOf } from "./suite-view.js";
 import { UI_CSS, UI_INDEX_HTML } from "./ui-page.js";
 
 export interface UiServerOptions {
   source: RunSource;
-  /** Folder with the browser build (app.js). */
-  assetsDir: string;
+  /** Folder with the browser build (app.js); default this package's dist/ui. */
+  assetsDir?: string;
   /** Default 127.0.0.1. Anything but loopback needs a token. */
   host?: string;
   /** Default 0 (any free port). */
@@ -128,7 +129,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
     if (path === "/" || path === "/index.html") return send(res, 200, UI_INDEX_HTML, TYPES.html);
     if (path === "/app.css") return send(res, 200, UI_CSS, TYPES.css);
     if (path === "/app.js") {
-      const file = join(o.assetsDir, "app.js");
+      const file = join(o.assetsDir ?? defaultAssetsDir(), "app.js");
       const body = await readFile(file, "utf8").catch(() => null);
       if (body === null)
         return send(
