@@ -31,11 +31,13 @@ function stepPath(
 ) {
   const f = (n: number) => n.toFixed(1);
   const d: string[] = [];
-  points.forEach(([px, py], i) => {
+  // Of several points at one x (the pool, a step's proposals) only the last counts.
+  const last = points.filter((p, i) => points[i + 1]?.[0] !== p[0]);
+  last.forEach(([px, py], i) => {
     if (i === 0) d.push(`M${f(x(px))},${f(y(py))}`);
     else d.push(`H${f(x(px))}`, `V${f(y(py))}`);
   });
-  if (points.length) d.push(`H${f(endX)}`);
+  if (last.length) d.push(`H${f(endX)}`);
   return d.join(" ");
 }
 
@@ -63,7 +65,9 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
   const x = scaleLinear().domain([0, maxCalls]).range([mainX0, mainX1]);
   // Points scored before any LLM call sit in the pool panel; the lines start at its right edge.
   const lineX = (calls: number) => (calls === 0 && hasPool ? mainX0 : x(calls));
-  const poolX = (i: number) => poolX0 + ((i + 0.5) / chart.pool.length) * POOL_W;
+  // The pool spread out by rank (lowest train accuracy left), not stacked at x = 0.
+  const pool = chart.pool.slice().sort((a, b) => a.train - b.train);
+  const poolX = (i: number) => poolX0 + ((i + 0.5) / pool.length) * POOL_W;
   const xTicks = x.ticks(Math.min(maxCalls, 10)).filter((t) => Number.isInteger(t));
   const f = (n: number) => n.toFixed(1);
   const legend: [string, string, "dot" | "line" | "dash" | "diamond"][] = [
@@ -120,7 +124,7 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
           <text x={poolX0 + POOL_W / 2} y={H - M.bottom + 16} font-size="11" text-anchor="middle" fill="#444">
             {`pool (${chart.pool.length}, no LLM call)`}
           </text>
-          {chart.pool.map((p, i) => (
+          {pool.map((p, i) => (
             <circle
               key={i}
               class="pool-point"
@@ -180,9 +184,10 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
             stroke="#fff"
           />
           <text
-            x={f(x(chart.test.calls) - 10)}
-            y={f(y(chart.test.accuracy) + 4)}
+            x={f(x(chart.test.calls))}
+            y={f(y(chart.test.accuracy) - 11)}
             font-size="11"
+            font-weight="600"
             text-anchor="end"
             fill={COLORS.test}
           >

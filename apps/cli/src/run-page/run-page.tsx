@@ -12,8 +12,8 @@ function Gain({ chosen, base }: { chosen: number | null | undefined; base: numbe
   const d = (chosen - base) * 100;
   return (
     <span
-      class={d >= 0 ? "gain-pos" : "gain-neg"}
-    >{`${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(1)} pts`}</span>
+      class={Math.abs(d) < 0.05 ? "gain-zero" : d > 0 ? "gain-pos" : "gain-neg"}
+    >{`${d < 0 && Math.abs(d) >= 0.05 ? "−" : "+"}${Math.abs(d).toFixed(1)} pts`}</span>
   );
 }
 

@@ -7,7 +7,7 @@ th{background:#f1f3f5}td.num{text-align:right;font-variant-numeric:tabular-nums;
 .warning{background:#fff3bf;border:1px solid #f08c00;padding:8px 12px;margin:8px 0;font-weight:600}
 pre{background:#f8f9fa;border:1px solid #dde1e5;padding:8px;font-size:12px;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;margin:4px 0}
 .chart{max-width:100%;height:auto;border:1px solid #dde1e5;background:#fff}
-.origin{font-size:13px;color:#333}.gain-pos{color:#2b8a3e}.gain-neg{color:#c92a2a}
+.origin{font-size:13px;color:#333}.gain-pos{color:#2b8a3e}.gain-neg{color:#c92a2a}.gain-zero{color:#666}
 details.turn{border:1px solid #dde1e5;border-radius:4px;margin:6px 0;padding:4px 8px}details.turn>summary{cursor:pointer;font-size:13px}
 details.turn[open]{background:#fcfcfd}.role{font-size:11px;text-transform:uppercase;color:#666;margin-top:6px}
 .retry{color:#a61e4d;font-size:13px}.new-best{font-weight:700;color:#2b8a3e}.note{color:#666}
