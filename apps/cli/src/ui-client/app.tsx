@@ -229,6 +229,8 @@ function Suite({ id, version }: { id: string; version: number }) {
 export function App() {
   const [hash, setHash] = useState(location.hash);
   const [version, setVersion] = useState(0);
+  /** Changes seen per run id, so a run's page reloads only when its own files change. */
+  const [runVersions, setRunVersions] = useState<Record<string, number>>({});
   const [source, setSource] = useState<string>("");
   useEffect(() => {
     const onHash = () => setHash(location.hash);
@@ -238,7 +240,15 @@ export function App() {
       () => {},
     );
     const events = new EventSource("/api/events");
-    events.addEventListener("change", () => setVersion((v) => v + 1));
+    events.addEventListener("change", (e) => {
+      setVersion((v) => v + 1);
+      const { runs } = JSON.parse((e as MessageEvent<string>).data) as { runs: string[] };
+      setRunVersions((old) => {
+        const next = { ...old };
+        for (const id of runs) next[id] = (next[id] ?? 0) + 1;
+        return next;
+      });
+    });
     return () => {
       removeEventListener("hashchange", onHash);
       events.close();
@@ -252,7 +262,7 @@ export function App() {
         <span class="muted">{` · ${source} · read-only`}</span>
       </header>
       {page === "run" ? (
-        <LiveRun id={params.get("id") ?? ""} version={version} />
+        <LiveRun id={params.get("id") ?? ""} version={runVersions[params.get("id") ?? ""] ?? 0} />
       ) : page === "compare" ? (
         <Compare ids={(params.get("ids") ?? "").split(",").filter(Boolean)} version={version} />
       ) : page === "suite" ? (

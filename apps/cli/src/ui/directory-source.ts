@@ -32,6 +32,8 @@ export class DirectoryRunSource implements RunSource {
   private runs = new Set<string>();
   private suites = new Set<string>();
   private realRoot: string | null = null;
+  /** Parsed runs by id, reused while their files' sizes and mtimes stay the same. */
+  private readonly cache = new Map<string, { signature: string; input: RunInput }>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -95,7 +97,24 @@ export class DirectoryRunSource implements RunSource {
     if (!this.runs.has(id)) await this.scan();
     if (!this.runs.has(id)) return null;
     const dir = await this.dirOf(id);
-    return dir ? readRunInput(dir, id) : null;
+    if (!dir) return null;
+    const signature = await this.signatureOf(dir);
+    const cached = this.cache.get(id);
+    if (cached?.signature === signature) return cached.input;
+    const input = await readRunInput(dir, id);
+    this.cache.set(id, { signature, input });
+    return input;
+  }
+
+  /** Sizes and mtimes of a run's files: equal signatures, equal contents (files are replaced or appended). */
+  private async signatureOf(dir: string): Promise<string> {
+    const files = (await readdir(dir)).filter((f) => f.endsWith(".json") || f.endsWith(".jsonl")).sort();
+    const parts: string[] = [];
+    for (const f of files) {
+      const s = await stat(join(dir, f)).catch(() => null);
+      if (s) parts.push(`${f}:${s.size}:${s.mtimeMs}`);
+    }
+    return parts.join("|");
   }
 
   async readSuite(id: string): Promise<SuiteInput | null> {
@@ -126,7 +145,7 @@ export class DirectoryRunSource implements RunSource {
   }
 
   /**
-   * Polls the runs' events.jsonl and results.json (size and mtime) every `intervalMs`, and the
+   * Polls the runs' files (size and mtime) every `intervalMs`, and the
    * folder tree every few polls, and reports the runs that changed. Polling works on every file
    * system (network mounts included), and a run appends at most a few events a second.
    */
@@ -141,13 +160,7 @@ export class DirectoryRunSource implements RunSource {
         if (polls++ % 5 === 0) await this.scan();
         const changed: string[] = [];
         for (const id of this.runs) {
-          const dir = join(this.root, ...id.split("/"));
-          const sig: string[] = [];
-          for (const f of ["events.jsonl", "results.json"]) {
-            const s = await stat(join(dir, f)).catch(() => null);
-            sig.push(s ? `${s.size}:${s.mtimeMs}` : "-");
-          }
-          const now = sig.join("|");
+          const now = await this.signatureOf(join(this.root, ...id.split("/"))).catch(() => "-");
           if (seen.get(id) !== now) {
             if (seen.has(id) || polls > 1) changed.push(id);
             seen.set(id, now);
