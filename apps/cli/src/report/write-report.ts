@@ -19,7 +19,8 @@ export async function writeReport(
   const input = await readRunInput(runDir);
   const markdown = paths.markdown ?? join(runDir, "report.md");
   const html = paths.html ?? join(runDir, "report.html");
-  await writeFileAtomic(markdown, renderMarkdown(reportDataOf(runDir, input)));
-  await writeFileAtomic(html, renderHtml(buildRunView(input)));
+  const view = buildRunView(input);
+  await writeFileAtomic(markdown, renderMarkdown(reportDataOf(runDir, input), view));
+  await writeFileAtomic(html, renderHtml(view));
   return { markdown, html };
 }
