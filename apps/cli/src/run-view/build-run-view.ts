@@ -7,7 +7,7 @@ import {
   templateProblem,
   topK,
 } from "@vlmopt/core";
-import { int } from "../format-numbers.js";
+import { duration, int } from "../format-numbers.js";
 import type { RunInput } from "./run-input.js";
 import type {
   BaselineView,
@@ -22,8 +22,11 @@ import type {
   TurnView,
 } from "./run-view.js";
 
-/** A run without results.json whose last event is older than this is shown as stopped, not running. */
-export const STALE_AFTER_MS = 120_000;
+/**
+ * A run without results.json whose last event is older than this is shown as stopped, not
+ * running. Long enough for a quiet stretch of a live run (extracting test features logs nothing).
+ */
+export const STALE_AFTER_MS = 10 * 60_000;
 
 type Ev<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
@@ -51,7 +54,16 @@ function statusOf(input: RunInput, now: number): RunStatus {
   const text = stopReasonText(stop);
   if (!stop) {
     const fresh = updatedAt !== null && now - Date.parse(updatedAt) < STALE_AFTER_MS;
-    return fresh ? { state: "running", text: "running", updatedAt } : { state: "stopped", text, updatedAt };
+    // A snapshot (report.html) cannot tell a live run from one killed a minute ago: say both.
+    if (fresh)
+      return {
+        state: "running",
+        text: `in progress (no results.json yet; last event ${updatedAt})`,
+        updatedAt,
+      };
+    const quiet =
+      updatedAt === null ? "" : `, no event for ${duration((now - Date.parse(updatedAt)) / 1000)}`;
+    return { state: "stopped", text: `${text}${quiet}`, updatedAt };
   }
   const state = { completed: "finished", budget: "finished", aborted: "stopped", error: "error" } as const;
   return { state: state[stop.kind], text, updatedAt };
