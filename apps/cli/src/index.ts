@@ -20,4 +20,8 @@ export { renderHtml } from "./report/html.js";
 export { renderMarkdown } from "./report/markdown.js";
 export { type ChartPoint, loadReportData, type ReportData } from "./report/report-data.js";
 export { writeReport } from "./report/write-report.js";
+export { clientBuildOptions } from "./ui/client-build.js";
+export { DirectoryRunSource } from "./ui/directory-source.js";
+export type { RunSource, SuiteInput } from "./ui/run-source.js";
+export { startUiServer, type UiServer, type UiServerOptions } from "./ui/server.js";
 export { UsageError } from "./usage-error.js";

@@ -213,6 +213,10 @@ describe("vlmopt (in-process, test doubles)", () => {
     const html = readFileSync(join(cwd, "out.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).not.toMatch(/(src|href)=|https?:\/\/|<script|<link/i);
+    const md = readFileSync(join(cwd, "p/report.md"), "utf8");
+    expect(md).toMatch(/^Origin: the (pool|LLM at step \d)/m);
+    expect(md).toMatch(/^\| a photo of a \{\}\. \| a photo of a \{\}\. \| \d+\.\d% \|/m);
+    expect(md).toMatch(/^\| Wall time \| \d+s \|$/m);
   });
 });
 

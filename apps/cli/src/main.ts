@@ -11,6 +11,7 @@ import { reportCommand } from "./commands/report.js";
 import { resumeCommand } from "./commands/resume.js";
 import { strategiesListCommand } from "./commands/strategies.js";
 import { transferCommand } from "./commands/transfer.js";
+import { uiCommand } from "./commands/ui.js";
 import { printError } from "./error-output.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   resumeCommand,
   transferCommand,
   reportCommand,
+  uiCommand,
   modelsListCommand,
   modelsDownloadCommand,
   datasetsListCommand,

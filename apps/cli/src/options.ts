@@ -425,6 +425,38 @@ export const OPTIONS = {
     placeholder: "<file>",
     description: "write the Markdown report here (default: <run-dir>/report.md)",
   }),
+  runs: o({
+    flag: "runs",
+    key: "runs",
+    type: "string",
+    placeholder: "<dir>",
+    description: "folder of run directories and bench suites to show",
+    defaultValue: "runs",
+  }),
+  port: o({
+    flag: "port",
+    key: "port",
+    type: "integer",
+    placeholder: "<n>",
+    description: "port to listen on (0: any free port)",
+    defaultValue: 8787,
+  }),
+  host: o({
+    flag: "host",
+    key: "host",
+    type: "string",
+    placeholder: "<address>",
+    description: "address to bind; beyond loopback it needs --token",
+    defaultValue: "127.0.0.1",
+  }),
+  token: o({
+    flag: "token",
+    key: "token",
+    type: "string",
+    placeholder: "<secret>",
+    description:
+      "secret every request must carry (default: VLMOPT_UI_TOKEN); required with a non-loopback --host",
+  }),
 } as const satisfies Record<string, OptionSpec>;
 
 /** Options every command accepts. */

@@ -154,6 +154,71 @@ describe("optimize()", () => {
     }
   });
 
+  it("logs the templates parsed from each reply, and why a reply was retried", async () => {
+    const dir = tmp();
+    // The second reply repeats the first: nothing new, so the step asks again.
+    const same = "- a centered photo of {}.";
+    const llm = new ScriptedLlm({ replies: [same, same, replyFor], whenExhausted: "repeat-last" });
+    const { result } = await run(dir, llm);
+    const events = readFileSync(join(dir, EVENTS_FILE), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as RunEvent);
+    const parsed = events.filter((e) => e.type === "llm-parsed");
+    expect(parsed.map((e) => e.seq)).toEqual(events.filter((e) => e.type === "llm-reply").map((e) => e.seq));
+    expect(parsed[0]).toMatchObject({ step: 1, seq: 0, templates: [same.slice(2)] });
+    expect(parsed[0]?.retry).toBeUndefined();
+    // parse() drops templates already scored, so the repeat parses to nothing.
+    expect(parsed[1]).toMatchObject({
+      step: 2,
+      seq: 1,
+      templates: [],
+      retry: "no template could be parsed from the reply",
+    });
+    expect(parsed[2]).toMatchObject({ step: 2, seq: 2 });
+    expect(parsed[2]?.retry).toBeUndefined();
+    // Resuming the finished run logs no parse twice.
+    await run(dir, new ScriptedLlm({ replies: [replyFor], whenExhausted: "repeat-last" }));
+    const again = readFileSync(join(dir, EVENTS_FILE), "utf8")
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes('"type":"llm-parsed"'));
+    expect(again).toHaveLength(parsed.length);
+    // The chosen template's most frequent test mistakes come with it.
+    const chosen = result.chosen;
+    const pairs = chosen?.confusedPairs ?? [];
+    const mistakes = Math.round(12 * (1 - (chosen?.testAccuracy ?? 1)));
+    expect(mistakes).toBeGreaterThan(0);
+    expect(pairs.reduce((n, p) => n + p.count, 0)).toBe(mistakes);
+    for (const p of pairs) {
+      expect(p.actual).not.toBe(p.predicted);
+      expect(p.share).toBeCloseTo(p.count / 3, 10); // 3 test images per class
+    }
+  });
+
+  it("scores the baselines (a photo of a {}. and the best pool template) on every split", async () => {
+    const { result } = await run(tmp());
+    const pool = topK(
+      result.history.filter((h) => h.source === "pool"),
+      1,
+    )[0];
+    const photo = result.history.find((h) => h.template === "a photo of a {}.");
+    expect(result.baselines?.map((b) => [b.label, b.template])).toEqual([
+      ["a photo of a {}.", "a photo of a {}."],
+      ["best pool template", pool?.template],
+    ]);
+    expect(result.baselines?.[0]).toMatchObject({
+      trainAccuracy: photo?.trainAccuracy,
+      valAccuracy: photo?.valAccuracy,
+    });
+    for (const b of result.baselines ?? []) expect(b.testAccuracy).toEqual(expect.any(Number));
+    // The chosen template scored as a baseline gets the chosen template's test accuracy.
+    const chosen = result.baselines?.find((b) => b.template === result.chosen?.templates[0]);
+    if (chosen) expect(chosen.testAccuracy).toBe(result.chosen?.testAccuracy);
+    const off = await run(tmp(), undefined, { scoreBaselines: false });
+    expect(off.result.baselines).toBeUndefined();
+  });
+
   it("gives every LLM call a stable call id (run seed and call number)", async () => {
     const seen: (string | undefined)[] = [];
     const llm = new ScriptedLlm({ replies: [replyFor], whenExhausted: "repeat-last" });
@@ -225,13 +290,14 @@ describe("budgets", () => {
     await run(tmp(), new ScriptedLlm({ replies: [replyFor], whenExhausted: "repeat-last" }), {
       encoder: unlimited,
       budget: { maxLlmCalls: 0 },
+      scoreBaselines: false,
     });
     // the 3-template pool in one call (12 prompts), then the chosen template for the test split
     expect(unlimited.textCalls).toBe(2);
     expect(unlimited.textsEncoded).toBe(3 * 4 + 4);
 
     const capped = encoder();
-    await run(tmp(), undefined, { encoder: capped, budget: { maxEvaluations: 2 } });
+    await run(tmp(), undefined, { encoder: capped, budget: { maxEvaluations: 2 }, scoreBaselines: false });
     expect(capped.textsEncoded).toBe(2 * 4 + 4);
   });
 
@@ -295,7 +361,7 @@ describe("kill and resume", () => {
     const dir = tmp();
     await run(dir);
     const again = encoder();
-    const { result } = await run(dir, undefined, { encoder: again });
+    const { result } = await run(dir, undefined, { encoder: again, scoreBaselines: false });
     // only the chosen template, re-embedded to score the test split
     expect(again.textsEncoded).toBe(4);
     expect(result.chosen).not.toBeNull();

@@ -11,7 +11,14 @@ import type { RunEvent, StopReason } from "./run-events.js";
 import type { RunManifest } from "./run-manifest.js";
 import { notify, type RunObserver } from "./run-observer.js";
 import type { RunStore } from "./run-store.js";
-import { type AccuracyResult, type SplitFeatures, TemplateScorer } from "./scoring.js";
+import {
+  type AccuracyResult,
+  accuracyOf,
+  type ConfusedPair,
+  confusedPairs,
+  type SplitFeatures,
+  TemplateScorer,
+} from "./scoring.js";
 import type { ScoredTemplate, SearchStrategy, StepOutcome, TaskInfo } from "./search-strategy.js";
 import { bottomK, selectBest, topK } from "./selection.js";
 import { normalizeTemplate, templateProblem } from "./template.js";
@@ -37,6 +44,11 @@ export interface OptimizeOptions {
   features?: Partial<Record<SplitName, SplitFeatures>>;
   /** Score the chosen template(s) on the test split at the end. Default true. */
   evaluateTest?: boolean;
+  /**
+   * Also score the baselines ("a photo of a {}." and the best pool template) on every split, so a
+   * report can state the chosen template's gain over them. Default true (with evaluateTest).
+   */
+  scoreBaselines?: boolean;
   /** Choose an ensemble of the top-k templates instead of the single best. Default 1 (no ensemble). */
   ensembleTopK?: number;
   /** Stable run id; default derived from the store location. */
@@ -54,7 +66,22 @@ export interface ChosenResult {
   testAccuracy: number | null;
   /** Test accuracy per class (label order), null where the test split has no such image. */
   perClassTest: (number | null)[] | null;
+  /** The most frequent test mistakes (class indices), most frequent first; absent when test was not scored. */
+  confusedPairs?: ConfusedPair[];
 }
+
+/** A reference template scored like the chosen one, to measure the chosen template's gain. */
+export interface BaselineResult {
+  /** What it stands for: "a photo of a {}." or "best pool template". */
+  label: string;
+  template: string;
+  trainAccuracy: number;
+  valAccuracy: number | null;
+  testAccuracy: number | null;
+}
+
+/** The template CLIP's paper uses as the zero-shot default. */
+export const DEFAULT_BASELINE_TEMPLATE = "a photo of a {}.";
 
 export interface RunResult {
   runId: string;
@@ -75,6 +102,8 @@ export interface RunResult {
   warnings: string[];
   /** LLM calls re-served from the event log (a resumed run). */
   replayedCalls: number;
+  /** The baselines scored at the end (absent in runs made before they existed, or when turned off). */
+  baselines?: BaselineResult[];
 }
 
 const now = () => new Date().toISOString();
@@ -191,6 +220,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const recordedScores = new Map<string, ScoredTemplate>();
   const loggedStepStarts = new Set<number>();
   const loggedStepEnds = new Set<number>();
+  const loggedParses = new Set<number>();
   for (const e of log.events) {
     if (e.type === "llm-request") recordedRequests.set(e.seq, e.requestHash);
     else if (e.type === "llm-reply") recordedReplies.set(e.seq, e);
@@ -198,6 +228,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       recordedScores.set(normalizeTemplate(e.candidate.template), e.candidate);
     else if (e.type === "step-start") loggedStepStarts.add(e.step);
     else if (e.type === "step-end") loggedStepEnds.add(e.step);
+    else if (e.type === "llm-parsed") loggedParses.add(e.seq);
   }
   let replayedCalls = 0;
 
@@ -217,15 +248,23 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
     ...(signal ? { signal } : {}),
   });
 
-  const featuresOf = async (split: SplitName): Promise<SplitFeatures> => {
+  // Each split is extracted at most once per run (the chosen template, the baselines and the
+  // test score all read the same features).
+  const extracted = new Map<SplitName, Promise<SplitFeatures>>();
+  const featuresOf = (split: SplitName): Promise<SplitFeatures> => {
     const given = o.features?.[split];
-    if (given) return given;
-    return extractFeatures(encoder, dataset.splits[split], {
-      ...(o.imageCache ? { cache: o.imageCache } : {}),
-      ...(o.verifyImages ? { verifyImages: true } : {}),
-      ...(signal ? { signal } : {}),
-      onProgress: (p) => notify(observers, "onFeatureProgress", { split, ...p }),
-    });
+    if (given) return Promise.resolve(given);
+    let features = extracted.get(split);
+    if (!features) {
+      features = extractFeatures(encoder, dataset.splits[split], {
+        ...(o.imageCache ? { cache: o.imageCache } : {}),
+        ...(o.verifyImages ? { verifyImages: true } : {}),
+        ...(signal ? { signal } : {}),
+        onProgress: (p) => notify(observers, "onFeatureProgress", { split, ...p }),
+      });
+      extracted.set(split, features);
+    }
+    return features;
   };
 
   const history: ScoredTemplate[] = [];
@@ -236,6 +275,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   let stop = { kind: "completed" } as StopReason;
   let steps = 0;
   let seq = 0;
+  const baselines: BaselineResult[] = [];
   const rng = createRng(o.seed ?? 1);
 
   const finishWith = (reason: StopReason) => {
@@ -406,7 +446,22 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
           replies = texts;
           lastRequest = request;
           candidates = proposal.parse(texts, alreadyScored);
-          if (candidates.some((c) => !alreadyScored(c))) break;
+          const anyNew = candidates.some((c) => !alreadyScored(c));
+          if (!loggedParses.has(callSeq)) {
+            const why =
+              candidates.length === 0
+                ? "no template could be parsed from the reply"
+                : `all ${candidates.length} parsed templates were scored before`;
+            await store.append({
+              type: "llm-parsed",
+              time: now(),
+              step,
+              seq: callSeq,
+              templates: candidates.map(String),
+              ...(!anyNew && attempt < maxAttempts ? { retry: why } : {}),
+            });
+          }
+          if (anyNew) break;
         }
       }
 
@@ -516,7 +571,33 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       llm: fresh.llm,
       warnings,
       replayedCalls,
+      ...(baselines.length ? { baselines } : {}),
     };
+  }
+
+  /** Scores "a photo of a {}." and the best pool template (scores already in the history are reused). */
+  async function scoreBaselinesInto(out: BaselineResult[]): Promise<void> {
+    const pool = topK(
+      history.filter((h) => h.source === "pool"),
+      1,
+    )[0];
+    const wanted = [{ label: DEFAULT_BASELINE_TEMPLATE, template: DEFAULT_BASELINE_TEMPLATE }];
+    if (pool) wanted.push({ label: "best pool template", template: pool.template });
+    for (const { label, template } of wanted) {
+      const known = history.find((h) => normalizeTemplate(h.template) === normalizeTemplate(template));
+      const classes = await scorer.classEmbeddings(template);
+      const valSplit = dataset.splits.val.length > 0 ? await featuresOf("val") : null;
+      out.push({
+        label,
+        template,
+        trainAccuracy: known?.trainAccuracy ?? scorer.score(classes, await featuresOf("train")).accuracy,
+        valAccuracy: known ? known.valAccuracy : valSplit ? scorer.score(classes, valSplit).accuracy : null,
+        testAccuracy:
+          (o.evaluateTest ?? true) && dataset.splits.test.length > 0
+            ? scorer.score(classes, await featuresOf("test")).accuracy
+            : null,
+      });
+    }
   }
 
   let chosen: ChosenResult | null = null;
@@ -526,6 +607,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
     const templates = picked.map((p) => p.template);
     const ensemble = templates.length > 1;
     let test: AccuracyResult | null = null;
+    let confused: ConfusedPair[] | null = null;
     const top = picked[0] as ScoredTemplate;
     let trainAccuracy = top.trainAccuracy;
     let valAccuracy = top.valAccuracy;
@@ -539,8 +621,12 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
           dataset.splits.val.length > 0 ? scorer.score(classes, await featuresOf("val")).accuracy : null;
       }
       if ((o.evaluateTest ?? true) && dataset.splits.test.length > 0) {
-        test = scorer.score(classes, await featuresOf("test"));
+        const testSplit = await featuresOf("test");
+        const predictions = scorer.predict(classes, testSplit);
+        test = accuracyOf(predictions, testSplit.labels, dataset.classNames.length);
+        confused = confusedPairs(predictions, testSplit.labels, 10);
       }
+      if (o.scoreBaselines ?? true) await scoreBaselinesInto(baselines);
     } catch (error) {
       if (!(AbortError.isInstance(error) || signal?.aborted)) throw error;
       finishWith({ kind: "aborted" });
@@ -552,6 +638,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       valAccuracy,
       testAccuracy: test ? test.accuracy : null,
       perClassTest: test ? test.perClass : null,
+      ...(confused ? { confusedPairs: confused } : {}),
     };
   }
   const result = resultOf(chosen);

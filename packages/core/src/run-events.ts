@@ -37,6 +37,19 @@ export type RunEvent =
       cached: boolean;
       durationMs: number;
     }
+  | {
+      /**
+       * The templates parsed from reply `seq` (before de-duplication and validation). `retry` is
+       * set when none of them was new and the strategy asks again: why. Logs written before this
+       * event existed lack it; readers must not require it.
+       */
+      type: "llm-parsed";
+      time: string;
+      step: number;
+      seq: number;
+      templates: string[];
+      retry?: string;
+    }
   | { type: "llm-error"; time: string; step: number; seq: number; message: string; retryable: boolean }
   /**
    * An attempt of call `seq` failed and is retried after `delayMs` (attempt `retry + 1` of

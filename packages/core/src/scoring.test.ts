@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryEmbeddingCache } from "./embedding-cache.js";
 import { createEmbeddings, type Embeddings, normalizeRows } from "./embeddings.js";
 import { ConfigError } from "./errors.js";
-import { accuracyOf, classify, ensembleClassEmbeddings, TemplateScorer } from "./scoring.js";
+import { accuracyOf, classify, confusedPairs, ensembleClassEmbeddings, TemplateScorer } from "./scoring.js";
 import { HashEncoder } from "./testing.js";
 import { wasmSimdAvailable } from "./wasm-dot-kernel.js";
 
@@ -378,5 +378,21 @@ describe("TemplateScorer", () => {
     // a different template gives different class embeddings, so accuracy is what it is — but never above 1
     const other = await scorer.scoreTemplate("{}", { features, labels });
     expect(other.accuracy).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("confusedPairs", () => {
+  it("counts each (actual, predicted) mistake, most frequent first, with its share of the class", () => {
+    const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 2, 2]);
+    const predicted = Int32Array.from([0, 1, 1, 2, 1, 0, 2, 0]);
+    expect(confusedPairs(predicted, labels)).toEqual([
+      { actual: 0, predicted: 1, count: 2, share: 0.5 },
+      { actual: 0, predicted: 2, count: 1, share: 0.25 },
+      { actual: 1, predicted: 0, count: 1, share: 0.5 },
+      { actual: 2, predicted: 0, count: 1, share: 0.5 },
+    ]);
+    expect(confusedPairs(predicted, labels, 1)).toHaveLength(1);
+    expect(confusedPairs(labels, labels)).toEqual([]);
+    expect(() => confusedPairs(predicted, labels.subarray(1))).toThrow(RangeError);
   });
 });

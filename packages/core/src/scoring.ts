@@ -160,6 +160,37 @@ export function accuracyOf(predictions: Int32Array, labels: Int32Array, numClass
   };
 }
 
+/** Images of class `actual` that were predicted as class `predicted`. */
+export interface ConfusedPair {
+  actual: number;
+  predicted: number;
+  count: number;
+  /** count / images of class `actual`. */
+  share: number;
+}
+
+/** The `limit` most frequent (actual, predicted) mistakes, most frequent first (ties: lower class first). */
+export function confusedPairs(predictions: Int32Array, labels: Int32Array, limit = 10): ConfusedPair[] {
+  if (predictions.length !== labels.length) {
+    throw new RangeError(`${predictions.length} predictions for ${labels.length} labels`);
+  }
+  const totals = new Map<number, number>();
+  const counts = new Map<string, ConfusedPair>();
+  for (let i = 0; i < labels.length; i++) {
+    const actual = labels[i] as number;
+    const predicted = predictions[i] as number;
+    totals.set(actual, (totals.get(actual) ?? 0) + 1);
+    if (actual === predicted) continue;
+    const key = `${actual}:${predicted}`;
+    const pair = counts.get(key) ?? { actual, predicted, count: 0, share: 0 };
+    pair.count++;
+    counts.set(key, pair);
+  }
+  const pairs = [...counts.values()].map((p) => ({ ...p, share: p.count / (totals.get(p.actual) ?? 1) }));
+  pairs.sort((a, b) => b.count - a.count || a.actual - b.actual || a.predicted - b.predicted);
+  return pairs.slice(0, limit);
+}
+
 /**
  * CLIP's prompt ensemble: the mean of each class's (normalised) embeddings over templates,
  * re-normalised.
@@ -297,9 +328,14 @@ export class TemplateScorer {
     return normalizeRows(sum);
   }
 
+  /** Predicted class of every image of a split. */
+  predict(classes: Embeddings, split: SplitFeatures): Int32Array {
+    return classify(split.features, classes);
+  }
+
   /** Accuracy of class embeddings on a split. */
   score(classes: Embeddings, split: SplitFeatures): AccuracyResult {
-    return accuracyOf(classify(split.features, classes), split.labels, this.options.classNames.length);
+    return accuracyOf(this.predict(classes, split), split.labels, this.options.classNames.length);
   }
 
   async scoreTemplate(template: string, split: SplitFeatures): Promise<AccuracyResult> {

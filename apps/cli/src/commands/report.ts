@@ -10,7 +10,7 @@ export const reportCommand: Command = {
   spec: {
     name: "report",
     summary:
-      "Writes a run's Markdown report and a self-contained HTML report (accuracy vs LLM calls, top and bottom templates, per-class accuracy of the chosen template, cost, manifest).",
+      "Writes a run's Markdown report and a self-contained HTML report: the run page of `vlmopt ui` (accuracy vs LLM calls, baselines, the LLM conversation, per-class accuracy, cost and time, parameters, transfers), with no script.",
     positionals: ["<run-dir>"],
     options: [OPTIONS.html, OPTIONS.md, OPTIONS.store],
     examples: ["vlmopt report runs/eurosat-hill-climb-20250101-120000 --html eurosat.html"],

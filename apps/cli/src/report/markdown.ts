@@ -1,4 +1,5 @@
-import { pct } from "../format.js";
+import { duration, int, pct, usd } from "../format-numbers.js";
+import type { RunView } from "../run-view/run-view.js";
 import { escapeMd } from "./escape.js";
 import type { ReportData } from "./report-data.js";
 import { chosenRow, perClassRows, summaryRows, TEMPLATE_HEADER, templateRows } from "./report-sections.js";
@@ -8,8 +9,61 @@ function mdTable(header: readonly string[], rows: readonly (readonly string[])[]
   return [line(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
 }
 
-/** The Markdown report of a run. */
-export function renderMarkdown(d: ReportData): string {
+/** Baselines with the chosen template's gain, and cost, tokens and time: from the run page's view. */
+function viewSections(v: RunView): string[] {
+  const c = v.chosen;
+  const gain = (chosen: number | null | undefined, base: number | null) =>
+    chosen === null || chosen === undefined || base === null
+      ? "—"
+      : `${((chosen - base) * 100).toFixed(1)} pts`;
+  const out: string[] = [];
+  if (c) out.push(`Origin: ${c.origin}.`, "");
+  out.push("## Baselines", "");
+  out.push(
+    v.baselines.length
+      ? mdTable(
+          ["baseline", "template", "train", "val", "test", "gain (test)"],
+          v.baselines.map((b) => [
+            b.label,
+            b.template,
+            pct(b.trainAccuracy),
+            pct(b.valAccuracy),
+            pct(b.testAccuracy),
+            gain(c?.testAccuracy, b.testAccuracy),
+          ]),
+        )
+      : "No baseline was scored in this run.",
+    "",
+  );
+  const k = v.cost;
+  out.push(
+    "## Cost and time",
+    "",
+    mdTable(
+      ["item", "value"],
+      [
+        [
+          "Tokens",
+          `${int(k.inputTokens + k.outputTokens)} (input ${int(k.inputTokens)}, output ${int(k.outputTokens)})`,
+        ],
+        ["LLM cost", usd(k.llmUsd)],
+        ["Embedding cost", `${usd(k.embeddingUsd)} — ${k.embeddingNote}`],
+        [
+          "Wall time",
+          k.wallMs === null
+            ? "—"
+            : `${duration(k.wallMs / 1000)}${k.sessions > 1 ? ` over ${k.sessions} sessions` : ""}`,
+        ],
+        ["Stop reason", k.stop],
+      ],
+    ),
+    "",
+  );
+  return out;
+}
+
+/** The Markdown report of a run (with the run page's view: also baselines, cost and time). */
+export function renderMarkdown(d: ReportData, view?: RunView): string {
   const out: string[] = [];
   out.push(`# vlmopt run ${d.manifest.runId}`, "");
   for (const w of d.warnings) out.push(`> **Warning:** ${w}`, ">");
@@ -27,6 +81,7 @@ export function renderMarkdown(d: ReportData): string {
       "",
     );
   } else out.push("None chosen (the run did not finish or scored nothing).", "");
+  if (view) out.push(...viewSections(view));
 
   out.push("## Accuracy vs LLM calls", "");
   if (d.points.length) {

@@ -1,15 +1,7 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import {
-  bottomK,
-  ConfigError,
-  JsonlRunStore,
-  MANIFEST_FILE,
-  type RunManifest,
-  type RunResult,
-  type ScoredTemplate,
-  topK,
-} from "@vlmopt/core";
+import { bottomK, type RunManifest, type RunResult, type ScoredTemplate, topK } from "@vlmopt/core";
+import { stopReasonText } from "../run-view/build-run-view.js";
+import { readRunInput } from "../run-view/read-run-input.js";
+import type { RunInput } from "../run-view/run-input.js";
 
 /** One scored candidate on the chart: LLM calls made before it was scored, and its accuracy. */
 export interface ChartPoint {
@@ -39,15 +31,13 @@ export interface ReportData {
 
 /** Reads a run directory (manifest.json, events.jsonl, results.json) into what a report shows. */
 export async function loadReportData(runDir: string): Promise<ReportData> {
-  if (!existsSync(join(runDir, MANIFEST_FILE))) {
-    throw new ConfigError(`${runDir} is not a run directory (no ${MANIFEST_FILE})`, {
-      hint: "pass a directory made by `vlmopt optimize`, e.g. runs/eurosat-hill-climb-<time>",
-    });
-  }
-  const store = new JsonlRunStore(runDir);
-  const manifest = (await store.readManifest()) as RunManifest;
-  const log = await store.readLog();
-  const result = (await store.readJson("results")) as RunResult | null;
+  return reportDataOf(runDir, await readRunInput(runDir));
+}
+
+/** What the Markdown report shows, from a run's files. */
+export function reportDataOf(runDir: string, input: RunInput): ReportData {
+  const { manifest, result } = input;
+  const log = { events: input.events };
 
   const points: ChartPoint[] = [];
   const history: ScoredTemplate[] = [];
@@ -73,8 +63,8 @@ export async function loadReportData(runDir: string): Promise<ReportData> {
   if (manifest.model.warning) warnings.add(`model ${manifest.model.id}: ${manifest.model.warning}`);
   if (manifest.llm.warning)
     warnings.add(`llm ${manifest.llm.provider}:${manifest.llm.modelId}: ${manifest.llm.warning}`);
-  if (log.tornTail)
-    warnings.add(`the event log's last line was cut off by a crash (${log.tornTail.bytes} bytes)`);
+  if (input.tornTailBytes)
+    warnings.add(`the event log's last line was cut off by a crash (${input.tornTailBytes} bytes)`);
   return {
     runDir,
     manifest,
@@ -90,18 +80,5 @@ export async function loadReportData(runDir: string): Promise<ReportData> {
 }
 
 export function stopText(data: ReportData): string {
-  const stop = data.result?.stop;
-  if (!stop) return "not finished (no results.json: the run was stopped before it ended; `vlmopt resume` it)";
-  switch (stop.kind) {
-    case "completed":
-      return "completed";
-    case "budget":
-      return `budget reached (${stop.limit})`;
-    case "no-usable-template":
-      return `no usable template: the LLM never produced one in ${stop.llmCalls} calls`;
-    case "aborted":
-      return "interrupted (resume with `vlmopt resume <run-dir>`)";
-    case "error":
-      return `error: ${stop.message}`;
-  }
+  return stopReasonText(data.result?.stop ?? undefined);
 }

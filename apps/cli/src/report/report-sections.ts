@@ -1,5 +1,7 @@
-import type { ScoredTemplate } from "@vlmopt/core";
-import { int, pct, usd } from "../format.js";
+import { int, pct, usd } from "../format-numbers.js";
+
+export { TEMPLATE_HEADER, templateRows } from "../run-page/template-rows.js";
+
 import { type ReportData, stopText } from "./report-data.js";
 
 /** Key facts of a run as label/value rows, shared by the Markdown and HTML reports. */
@@ -63,19 +65,6 @@ export function chosenRow(d: ReportData): ChosenRow | null {
     test: c.testAccuracy === null ? "not scored" : pct(c.testAccuracy),
   };
 }
-
-export function templateRows(list: readonly ScoredTemplate[]): string[][] {
-  return list.map((t, i) => [
-    String(i + 1),
-    pct(t.trainAccuracy),
-    pct(t.valAccuracy),
-    String(t.step),
-    t.source,
-    t.template,
-  ]);
-}
-
-export const TEMPLATE_HEADER = ["#", "train", "val", "step", "source", "template"];
 
 /** Per-class test accuracy of the chosen template(s), or null when test was not scored. */
 export function perClassRows(d: ReportData): string[][] | null {

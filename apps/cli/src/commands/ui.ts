@@ -1,0 +1,47 @@
+import { ConfigError } from "@vlmopt/core";
+import type { Command } from "../command-context.js";
+import { shownPath } from "../format.js";
+import { OPTIONS } from "../options.js";
+import { absolutePath, num, str } from "../run-setup.js";
+import { DirectoryRunSource } from "../ui/directory-source.js";
+import { startUiServer } from "../ui/server.js";
+
+export const uiCommand: Command = {
+  spec: {
+    name: "ui",
+    summary:
+      "Serves a local, read-only web app over a folder of runs and bench suites: a live run list, each run's page (the report.html page), run comparisons with mean ± std over seeds, and suite tables. Ctrl-C stops it.",
+    positionals: [],
+    options: [OPTIONS.runs, OPTIONS.port, OPTIONS.host, OPTIONS.token],
+    examples: ["vlmopt ui --runs runs", "vlmopt ui --runs bench-out --port 0"],
+  },
+  async run(parsed, { io }) {
+    const s = parsed.settings;
+    const root = absolutePath(io.cwd, str(s, "runs") ?? "runs");
+    const port = num(s, "port") ?? 8787;
+    const host = str(s, "host") ?? "127.0.0.1";
+    const token = str(s, "token") ?? io.env.VLMOPT_UI_TOKEN;
+    const source = new DirectoryRunSource(root);
+    const server = await startUiServer({
+      source,
+      host,
+      port,
+      ...(token ? { token } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE")
+        throw new ConfigError(`port ${port} on ${host} is in use`, {
+          hint: "pass --port <n> (or --port 0 for any free one)",
+        });
+      throw error;
+    });
+    const url = token ? `${server.url}?token=${encodeURIComponent(token)}` : server.url;
+    io.stdout(`vlmopt ui on ${url} (read-only; runs in ${shownPath(io.cwd, root)}). Ctrl-C stops it.\n`);
+    await new Promise<void>((done) => {
+      if (!io.signal) return;
+      if (io.signal.aborted) done();
+      else io.signal.addEventListener("abort", () => done(), { once: true });
+    });
+    await server.close();
+    return 0;
+  },
+};
