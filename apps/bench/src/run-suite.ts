@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { inReadmeForm } from "@vlmopt/cli";
 import {
   type Budget,
   type ClipEncoder,
@@ -342,7 +343,7 @@ export async function scoreBaseline(
     const acc = scorer.score(classes, test);
     return { ...base, testAccuracy: acc.accuracy, evaluations: templates.length, templates };
   } catch (error) {
-    return { ...base, status: "error", reason: displayMessage(error) };
+    return { ...base, status: "error", reason: inReadmeForm(displayMessage(error)) };
   }
 }
 
@@ -464,7 +465,8 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
     budget.settle(reservation, spentInLog(log.events));
     o.log(`${label}: failed: ${displayMessage(error)}`);
     return {
-      ...unmeasured("error", displayMessage(error)),
+      // Kept in results.json, read later: commands in the README's form.
+      ...unmeasured("error", inReadmeForm(displayMessage(error))),
       stop: "error",
       costUsd: spentInLog(log.events),
       curve: curveFromEvents(log.events),
