@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tinyPng } from "@vlmopt/core/testing";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "./io.js";
 import { EXIT, run, slug } from "./main.js";
@@ -183,6 +184,32 @@ describe("vlmopt-bench command line", () => {
     expect(err).toMatch(
       /^error: none of the 2 datasets of suite smoke \(eurosat, oxford_flowers\) can be loaded from /m,
     );
+    expect(readdirSync(out)).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+  it("a corrupt image stops `run` before its first LLM call: one error naming file and split, exit 1, nothing written (real check)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "vlmopt-bench-badimg-root-"));
+    const out = mkdtempSync(join(tmpdir(), "vlmopt-bench-badimg-out-"));
+    for (const name of ["eurosat", "oxford_flowers"]) {
+      writeToyDataset(root, name);
+      readdirSync(join(root, name)).forEach((file, i) => {
+        writeFileSync(join(root, name, file), tinyPng(i * 7));
+      });
+    }
+    const corrupt = join(root, "eurosat", "val-1-0.img");
+    writeFileSync(corrupt, tinyPng(3).subarray(0, 30)); // cut inside the image data
+    const wiring = { ...toyWiring(), checkImages: createDefaultWiring().checkImages };
+    const m = memoryIo({}, out);
+    expect(await run(smokeRun(root), m.io, { wiring })).toBe(EXIT.error);
+    const errors = m
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("error: "));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("dataset eurosat");
+    expect(m.stderr()).toContain(`${corrupt} (val)`);
+    expect(wiring.llm.calls).toHaveLength(0);
     expect(readdirSync(out)).toEqual([]);
     rmSync(root, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });

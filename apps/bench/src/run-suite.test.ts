@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ScriptedLlm } from "@vlmopt/core/testing";
+import { ScriptedLlm, tinyPng } from "@vlmopt/core/testing";
+import { checkRunImages } from "@vlmopt/dataset-loaders";
 import { describe, expect, it } from "vitest";
 import { type RunSuiteOptions, runDirOf, runSuite } from "./run-suite.js";
 import { type ToyWiring, toyWiring, writeToyDataset } from "./test-doubles.js";
@@ -124,5 +125,33 @@ describe("runSuite", () => {
     const calls = mute.calls.length;
     await runSuite(o);
     expect(mute.calls).toHaveLength(calls);
+  });
+
+  it("checks every image of every run (train, val, test) before the first LLM call; a corrupt one is one error naming file and split, and nothing is written", async () => {
+    const w = toyWiring();
+    w.checkImages = (splits, options) => checkRunImages(splits, options);
+    const o = setup(w);
+    // Real PNGs in place of the toy files; one test image of oxford_flowers (the second dataset) is corrupt.
+    let shade = 0;
+    for (const name of ["eurosat", "oxford_flowers"])
+      for (const file of readdirSync(join(o.dataRoot, name)))
+        writeFileSync(join(o.dataRoot, name, file), tinyPng(shade++));
+    const corrupt = join(o.dataRoot, "oxford_flowers", "test-2-1.img");
+    writeFileSync(corrupt, "not an image");
+    const error = await runSuite(o).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain("dataset oxford_flowers");
+    expect(error?.message).toContain(`${corrupt} (test)`);
+    expect(w.llm.calls).toHaveLength(0);
+    expect(w.encoder.imagesEncoded).toBe(0);
+    expect(existsSync(join(o.outDir, "runs"))).toBe(false);
+    expect(readdirSync(o.outDir)).toEqual([]);
+
+    // With the file repaired, the same suite runs (so the check passes good images).
+    writeFileSync(corrupt, tinyPng(250));
+    const r = await runSuite(o);
+    expect(r.records.filter((x) => x.kind === "strategy" && x.status === "done")).toHaveLength(4);
   });
 });

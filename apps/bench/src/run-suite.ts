@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { inReadmeForm } from "@vlmopt/cli";
 import {
   type Budget,
   type ClipEncoder,
@@ -107,6 +108,11 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
         hint: "see the skip lines above; pass the --data-root that holds them (e.g. ../shared/datasets), or pick others with --datasets",
       },
     );
+  }
+  // Every image the suite's runs will use, before the model loads or the LLM is called.
+  for (const [datasetName, bySeed] of loadedDatasets) {
+    if (o.signal?.aborted) break;
+    await checkSuiteImages(o, datasetName, [...bySeed.values()]);
   }
   const encoder = await wiring.resolveModel(o.modelSpec, {
     cacheDir: o.cacheDir,
@@ -247,6 +253,38 @@ export function identityOf(
   };
 }
 
+/**
+ * Checks the train, val and (class-balanced subset of the) test images of every seed of a dataset
+ * with `wiring.checkImages` (dataset-loaders' checkRunImages), so a corrupt image stops the suite
+ * before its first LLM call and before anything is written. Throws a DatasetFormatError that
+ * names the dataset, and each bad file with its split.
+ */
+export async function checkSuiteImages(
+  o: Pick<RunSuiteOptions, "suite" | "wiring" | "log" | "signal">,
+  datasetName: string,
+  seeds: readonly Dataset[],
+): Promise<void> {
+  const splits: Record<string, string[]> = { train: [], val: [], test: [] };
+  for (const ds of seeds) {
+    splits.train?.push(...ds.splits.train.map((i) => i.path));
+    splits.val?.push(...ds.splits.val.map((i) => i.path));
+    splits.test?.push(...balancedSubset(ds.splits.test, o.suite.maxTestImages).map((i) => i.path));
+  }
+  const total = new Set(Object.values(splits).flat()).size;
+  if (total >= 1000)
+    o.log(`${datasetName}: checking ${total.toLocaleString("en-US")} images (train, val, test)…`);
+  try {
+    await o.wiring.checkImages(splits, o.signal ? { signal: o.signal } : {});
+  } catch (error) {
+    if (o.signal?.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatasetFormatError(`dataset ${datasetName}: ${message}`, {
+      hint: "replace each bad image with a good copy, or leave the dataset out with --datasets; nothing was run or written",
+      cause: error,
+    });
+  }
+}
+
 export async function loadSeeds(
   o: RunSuiteOptions,
   name: string,
@@ -305,7 +343,7 @@ export async function scoreBaseline(
     const acc = scorer.score(classes, test);
     return { ...base, testAccuracy: acc.accuracy, evaluations: templates.length, templates };
   } catch (error) {
-    return { ...base, status: "error", reason: displayMessage(error) };
+    return { ...base, status: "error", reason: inReadmeForm(displayMessage(error)) };
   }
 }
 
@@ -427,7 +465,8 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
     budget.settle(reservation, spentInLog(log.events));
     o.log(`${label}: failed: ${displayMessage(error)}`);
     return {
-      ...unmeasured("error", displayMessage(error)),
+      // Kept in results.json, read later: commands in the README's form.
+      ...unmeasured("error", inReadmeForm(displayMessage(error))),
       stop: "error",
       costUsd: spentInLog(log.events),
       curve: curveFromEvents(log.events),

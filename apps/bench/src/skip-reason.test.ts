@@ -23,7 +23,7 @@ describe("skipReason", () => {
       "/data",
     );
     expect(reason).toBe(
-      "cannot be loaded from /data: classnames.txt lists 1000 classes — fix: Use CoOp's class list. (and 2 more problems; `vlmopt datasets check eurosat --data-root /data` lists them)",
+      "cannot be loaded from /data: classnames.txt lists 1000 classes — fix: Use CoOp's class list. (and 2 more problems; `pnpm vlmopt datasets check eurosat --data-root /data` lists them)",
     );
   });
   it("keeps other errors' text on one line", () => {

@@ -1,3 +1,4 @@
+import { inReadmeForm } from "@vlmopt/cli";
 import { displayMessage, VlmoptError } from "@vlmopt/core";
 
 interface Problem {
@@ -19,11 +20,12 @@ function problemsOf(error: unknown): Problem[] | null {
 export function skipReason(error: unknown, dataset: string, root: string): string {
   const problems = problemsOf(error);
   const where = `cannot be loaded from ${root}`;
-  if (!problems) return `${where}: ${displayMessage(error).replace(/\s*\n\s*/g, " ")}`;
+  if (!problems) return inReadmeForm(`${where}: ${displayMessage(error).replace(/\s*\n\s*/g, " ")}`);
   const [first] = problems as [Problem, ...Problem[]];
   const more =
     problems.length > 1
       ? ` (and ${problems.length - 1} more problem${problems.length === 2 ? "" : "s"}; \`vlmopt datasets check ${dataset} --data-root ${root}\` lists them)`
       : "";
-  return `${where}: ${first.message} — fix: ${first.fix}${more}`;
+  // Kept in results.json and the suite report, read later: commands in the README's form.
+  return inReadmeForm(`${where}: ${first.message} — fix: ${first.fix}${more}`);
 }

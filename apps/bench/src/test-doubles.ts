@@ -96,6 +96,8 @@ export function toyWiring(
       return toyDataset(root, name, seed);
     },
     imageCache: async () => new MemoryEmbeddingCache(),
+    // The toy files are not images; a test that checks images sets the real check.
+    checkImages: async () => {},
     pool: async (name) =>
       name === "basic" ? ["a photo of a {}."] : ["a photo of a {}.", "a picture of a {}."],
   };

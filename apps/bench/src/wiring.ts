@@ -29,6 +29,14 @@ export interface BenchWiring {
   imageCache(dir: string): Promise<EmbeddingCache>;
   /** A named template pool for a dataset (hand-engineered, imagenet80, basic). */
   pool(name: PoolName, datasetName: string): Promise<string[]>;
+  /**
+   * Checks every image of `splits` (split name → files) before anything is spent; throws an error
+   * that names each bad file and its split. The default is dataset-loaders' `checkRunImages`.
+   */
+  checkImages(
+    splits: Readonly<Record<string, readonly string[]>>,
+    options: { signal?: AbortSignal },
+  ): Promise<void>;
 }
 
 interface RegistryLike {
@@ -95,6 +103,10 @@ export function createDefaultWiring(): BenchWiring {
     async pool(name, datasetName) {
       const m = (await import("@vlmopt/search-strategies")) as unknown as StrategiesModule;
       return templatesOf(await m.getPool(name, datasetName), `getPool("${name}", "${datasetName}")`);
+    },
+    async checkImages(splits, options) {
+      const { checkRunImages } = await import("@vlmopt/dataset-loaders");
+      await checkRunImages(splits, strip(options));
     },
   };
 }

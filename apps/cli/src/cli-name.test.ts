@@ -2,9 +2,10 @@ import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliName, inCliForm } from "./cli-name.js";
+import { cliName, inCliForm, inReadmeForm } from "./cli-name.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
+import { stopReasonText } from "./run-view/build-run-view.js";
 
 const PNPM_ENV = { npm_config_user_agent: "pnpm/10.34.9 npm/? node/v20.20.2 linux x64" };
 
@@ -28,6 +29,23 @@ describe("the command name messages print", () => {
     expect(inCliForm("see vlmopt-bench report --help", PNPM_ENV, "vlmopt-bench")).toBe(
       "see pnpm vlmopt-bench report --help",
     );
+  });
+
+  it("text read later (reports, results) names the README's form, whatever the environment; no form is doubled", () => {
+    expect(inReadmeForm("resume with `vlmopt resume <run-dir>`")).toBe(
+      "resume with `pnpm vlmopt resume <run-dir>`",
+    );
+    expect(inReadmeForm("see `vlmopt-bench report --help`", "vlmopt-bench")).toBe(
+      "see `pnpm vlmopt-bench report --help`",
+    );
+    const once = inReadmeForm("run `vlmopt datasets check x`");
+    expect(inCliForm(once, PNPM_ENV)).toBe(once);
+    expect(inReadmeForm(once)).toBe(once);
+    // The report's status lines (report.md, report.html, the run page).
+    expect(stopReasonText({ kind: "aborted" })).toBe(
+      "interrupted (resume with `pnpm vlmopt resume <run-dir>`)",
+    );
+    expect(stopReasonText(undefined)).toContain("resume it with `pnpm vlmopt resume <run-dir>`");
   });
 
   it("usage errors and help name the form that was run", async () => {

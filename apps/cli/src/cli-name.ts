@@ -10,6 +10,7 @@ const COMMAND_WORDS = [
   "models",
   "datasets",
   "strategies",
+  "ui",
   "--help",
   "<command>",
   "<group>",
@@ -45,8 +46,21 @@ export function inCliForm(text: string, env: Record<string, string | undefined>,
   const name = cliName(program, env);
   if (name === program) return text;
   const words = COMMAND_WORDS.map((w) => w.replace(/[-<>]/g, "\\$&")).join("|");
-  const re = new RegExp(`(?<![\\w@/.-])${program}(?= (?:${words})(?![\\w-]))`, "g");
+  // Not after "pnpm ": text already in that form (a report's status line) is left as it is.
+  const re = new RegExp(`(?<![\\w@/.-])(?<!pnpm )${program}(?= (?:${words})(?![\\w-]))`, "g");
   return text.replace(re, name);
+}
+
+/** What pnpm sets for what it runs; with it `cliName` gives the README's `pnpm <program>` form. */
+const README_ENV = { npm_config_user_agent: "pnpm/" };
+
+/**
+ * `text` with the commands it names in the form the README documents (`pnpm vlmopt resume …`),
+ * for text that is read later, outside any process, so the form that was run is unknown: run
+ * reports (report.md, report.html, the run page), a bench suite's results.
+ */
+export function inReadmeForm(text: string, program = "vlmopt"): string {
+  return inCliForm(text, README_ENV, program);
 }
 
 /** `io` whose stderr (errors, hints, "resume with: …") names commands in the form that works. */

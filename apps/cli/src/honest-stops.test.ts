@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ScriptedLlm } from "@vlmopt/core/testing";
+import { ScriptedLlm, tinyPng } from "@vlmopt/core/testing";
 import { describe, expect, it } from "vitest";
 import { fakeRegistry, writeToyDataset } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
 import { createRegistry } from "./registry.js";
-import { tinyPng } from "./tiny-png.test-helper.js";
 
 function setup() {
   const cwd = mkdtempSync(join(tmpdir(), "vlmopt-cli-stops-"));

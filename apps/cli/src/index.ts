@@ -1,4 +1,4 @@
-export { cliName, inCliForm } from "./cli-name.js";
+export { cliName, inCliForm, inReadmeForm } from "./cli-name.js";
 export type { CommandSpec, ParsedCommand } from "./command.js";
 export type { Command, CommandContext } from "./command-context.js";
 export { CONFIG_FILE, configSchema, loadConfigFile } from "./config.js";

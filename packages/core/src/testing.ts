@@ -145,3 +145,4 @@ export class ScriptedLlm implements LlmProvider {
     return { texts, usage };
   }
 }
+export { tinyPng } from "./tiny-png.js";

@@ -1,3 +1,4 @@
+import { inReadmeForm } from "@vlmopt/cli";
 import {
   type Budget,
   type Dataset,
@@ -159,7 +160,7 @@ export async function executeItem(ctx: SuiteContext, item: SuiteItem, owner: str
     const spent = spentInLog(log.events);
     await ctx.budget.settle(item.itemKey, { usd: spent, calls: callsInLog(log.events) });
     ctx.settings.log(`${label}: failed: ${displayMessage(error)}`);
-    const record = unmeasured("error", displayMessage(error));
+    const record = unmeasured("error", inReadmeForm(displayMessage(error)));
     return one(
       "failed",
       { ...record, stop: "error", costUsd: spent, curve: curveFromEvents(log.events) },

@@ -157,7 +157,7 @@ describe("buildRunView", () => {
     expect(buildRunView(input(), T0 + 116_000).status.state).toBe("running");
     const stale = buildRunView(input(), T0 + 115_000 + STALE_AFTER_MS + 1);
     expect(stale.status.state).toBe("stopped");
-    expect(stale.status.text).toContain("vlmopt resume");
+    expect(stale.status.text).toContain("resume it with `pnpm vlmopt resume <run-dir>`");
     expect(stale.cost).toMatchObject({ sessions: 2, wallMs: (4 + 11) * 1000, llmCalls: 2, inputTokens: 20 });
     expect(stale.cost.llmUsd).toBeCloseTo(0.002, 10);
     expect(stale.chosen).toBeNull();

@@ -7,6 +7,7 @@ import {
   templateProblem,
   topK,
 } from "@vlmopt/core";
+import { inReadmeForm } from "../cli-name.js";
 import { duration, int } from "../format-numbers.js";
 import type { RunInput } from "./run-input.js";
 import type {
@@ -30,8 +31,10 @@ export const STALE_AFTER_MS = 10 * 60_000;
 
 type Ev<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
-const NOT_FINISHED =
-  "not finished (no results.json: the run was stopped before it ended; `vlmopt resume` it)";
+// A report is read later, outside any process: it names commands in the README's form.
+const NOT_FINISHED = inReadmeForm(
+  "not finished (no results.json: the run was stopped before it ended; resume it with `vlmopt resume <run-dir>`)",
+);
 
 /** How a run ended, in words (also the Markdown report's status line). */
 export function stopReasonText(stop: StopReason | undefined): string {
@@ -44,7 +47,7 @@ export function stopReasonText(stop: StopReason | undefined): string {
     case "no-usable-template":
       return `no usable template: the LLM never produced one in ${stop.llmCalls} calls`;
     case "aborted":
-      return "interrupted (resume with `vlmopt resume <run-dir>`)";
+      return inReadmeForm("interrupted (resume with `vlmopt resume <run-dir>`)");
     case "error":
       return `error: ${stop.message}`;
   }

@@ -11,7 +11,7 @@ function chunk(type: string, data: Buffer): Buffer {
 
 /**
  * A valid 8-bit RGB PNG of one colour (PNG spec: signature, IHDR, zlib-compressed scanlines with
- * filter byte 0, IEND; https://www.w3.org/TR/png/#5DataRep). For tests of the CLI, which does not
+ * filter byte 0, IEND; https://www.w3.org/TR/png/#5DataRep). For tests of packages and apps that do not
  * depend on sharp.
  */
 export function tinyPng(shade: number, size = 4): Buffer {
