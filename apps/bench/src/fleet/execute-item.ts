@@ -2,6 +2,7 @@ import { inReadmeForm } from "@vlmopt/cli";
 import {
   type Budget,
   type Dataset,
+  DatasetFormatError,
   displayMessage,
   optimize,
   type RunEvent,
@@ -18,6 +19,8 @@ import type { SuiteContext } from "./suite-context.js";
 export interface ItemRecord {
   records: BenchRecord[];
   skippedDataset?: { dataset: string; reason: string };
+  /** A dataset whose images failed the check before any run of it (the item is failed). */
+  failedDataset?: { dataset: string; reason: string };
 }
 
 export interface ItemOutcome {
@@ -51,7 +54,20 @@ const callsInLog = (events: readonly RunEvent[]) =>
 
 /** Runs one item of a suite (a run, resumed from its stored events if it has any, or the baselines). */
 export async function executeItem(ctx: SuiteContext, item: SuiteItem, owner: string): Promise<ItemOutcome> {
-  const loaded = await ctx.dataset(item.dataset);
+  let loaded: Awaited<ReturnType<SuiteContext["dataset"]>>;
+  try {
+    loaded = await ctx.dataset(item.dataset);
+  } catch (error) {
+    // A corrupt image (checkSuiteImages) fails the item before anything is spent; retrying cannot help.
+    if (!DatasetFormatError.isInstance(error)) throw error;
+    const reason = displayMessage(error);
+    ctx.settings.log(`error: ${item.itemKey}: ${reason}`);
+    return {
+      state: "failed",
+      record: { records: [], failedDataset: { dataset: item.dataset, reason } },
+      costUsd: 0,
+    };
+  }
   if ("reason" in loaded) {
     ctx.settings.log(`skip ${item.dataset}: ${loaded.reason}`);
     return {

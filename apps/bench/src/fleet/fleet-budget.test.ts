@@ -2,10 +2,12 @@
  * Fleet budgets against a real PostgreSQL: several workers share a suite's USD and call caps and
  * race for them; what the fleet spends, counted from the stored events, never exceeds either cap.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunEvent } from "@vlmopt/core";
+import { tinyPng } from "@vlmopt/core/testing";
+import { checkRunImages } from "@vlmopt/dataset-loaders";
 import {
   createTestDatabase,
   FleetBudget,
@@ -169,6 +171,40 @@ describe.skipIf(skip !== null)("fleet budgets and commands (real PostgreSQL)", (
       ),
     ).toBe(0);
     expect(report.stdout()).toContain(join(dir, "report.html"));
+  }, 120_000);
+
+  it("a worker checks every image of its runs before the first LLM call: a corrupt one fails the item, naming file and split", async () => {
+    const imgRoot = mkdtempSync(join(tmpdir(), "vlmopt-fleet-images-"));
+    writeToyDataset(imgRoot, "toy");
+    let shade = 0;
+    for (const file of readdirSync(join(imgRoot, "toy")))
+      writeFileSync(join(imgRoot, "toy", file), tinyPng(shade++));
+    const corrupt = join(imgRoot, "toy", "test-2-1.img");
+    writeFileSync(corrupt, "not an image");
+    await enqueueSuite(db.url, "corrupt-image", specOf(suite("corrupt-image", 1), imgRoot, {}));
+    const w = toyWiring();
+    w.checkImages = (splits, options) => checkRunImages(splits, options);
+    const logs: string[] = [];
+    await runWorker({
+      url: db.url,
+      concurrency: 1,
+      wiring: w,
+      env: {},
+      exitWhenDone: true,
+      pollSeconds: 0.5,
+      log: (text) => logs.push(text),
+    });
+    expect(w.llm.calls).toHaveLength(0);
+    expect(w.encoder.imagesEncoded).toBe(0);
+    expect(logs.join("\n")).toContain(`${corrupt} (test)`);
+    const m = memoryIo();
+    expect(await run(["status", "--queue", db.url, "--json"], m.io)).toBe(0);
+    const perSuite = JSON.parse(m.stdout()).suites.find(
+      (x: { suiteKey: string }) => x.suiteKey === "corrupt-image",
+    );
+    expect(perSuite).toMatchObject({ done: 0 });
+    expect(perSuite.failed).toBeGreaterThan(0);
+    rmSync(imgRoot, { recursive: true, force: true });
   }, 120_000);
 
   it("refuses a missing or non-PostgreSQL store with one clear error and no password", async () => {

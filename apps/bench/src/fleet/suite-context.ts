@@ -10,7 +10,7 @@ import {
   sha256Hex,
 } from "@vlmopt/core";
 import { FleetBudget, type PostgresStore, withAdvisoryLock } from "@vlmopt/store-postgres";
-import { identityOf, loadSeeds, type RunSuiteOptions } from "../run-suite.js";
+import { checkSuiteImages, identityOf, loadSeeds, type RunSuiteOptions } from "../run-suite.js";
 import { balancedSubset } from "../test-subset.js";
 import type { BenchWiring } from "../wiring.js";
 import type { FleetSpec } from "./fleet-spec.js";
@@ -91,7 +91,11 @@ export class SuiteContext {
   dataset(name: string): ReturnType<typeof loadSeeds> {
     let got = this.datasets.get(name);
     if (!got) {
-      got = loadSeeds(this.options, name, this.options.dataRoot);
+      // Every image this machine's runs of the dataset will use is checked before its first LLM call.
+      got = loadSeeds(this.options, name, this.options.dataRoot).then(async (loaded) => {
+        if ("bySeed" in loaded) await checkSuiteImages(this.options, name, [...loaded.bySeed.values()]);
+        return loaded;
+      });
       this.datasets.set(name, got);
     }
     return got;
