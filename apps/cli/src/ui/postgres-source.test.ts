@@ -80,6 +80,9 @@ describe.skipIf(skip !== null)("vlmopt ui --store postgres://… (real PostgreSQ
       ...["--llm", "scripted", "--iterations", "3", "--run-dir", "done-run", "--store", url],
     ];
     expect(await run(optimize, memoryIo({ cwd }), fakeRegistry())).toBe(0);
+    // A transfer result, stored with the run (transfer-test-hash): the page shows it too.
+    const transfer = ["transfer", "done-run", "--model", "test:hash", "--store", url];
+    expect(await run(transfer, memoryIo({ cwd }), fakeRegistry())).toBe(0);
     const results = JSON.parse(readFileSync(join(cwd, "done-run/results.json"), "utf8"));
     const store = await openPostgresStore(url, { max: 1 });
     const done = store.runStore("done-run");
@@ -128,6 +131,7 @@ describe.skipIf(skip !== null)("vlmopt ui --store postgres://… (real PostgreSQ
       expect(page.status).toBe(200);
       // The same page as the run directory's (the store and the directory hold the same run).
       const fromDir = buildRunView(await readRunInput(join(cwd, "done-run"), "done-run"));
+      expect(fromDir.transfers.length).toBe(1);
       expect(page.body).toEqual(JSON.parse(JSON.stringify(fromDir)));
       const view = page.body as unknown as { chart: { proposals: unknown[] }; turns: unknown[] };
       expect(view.chart.proposals.length).toBeGreaterThan(0);
