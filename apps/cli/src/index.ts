@@ -22,6 +22,7 @@ export { type ChartPoint, loadReportData, type ReportData } from "./report/repor
 export { writeReport } from "./report/write-report.js";
 export { clientBuildOptions } from "./ui/client-build.js";
 export { DirectoryRunSource } from "./ui/directory-source.js";
+export { PostgresRunSource } from "./ui/postgres-source.js";
 export type { RunSource, SuiteInput } from "./ui/run-source.js";
 export { startUiServer, type UiServer, type UiServerOptions } from "./ui/server.js";
 export { UsageError } from "./usage-error.js";

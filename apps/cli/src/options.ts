@@ -433,6 +433,14 @@ export const OPTIONS = {
     description: "folder of run directories and bench suites to show",
     defaultValue: "runs",
   }),
+  uiStore: o({
+    flag: "store",
+    key: "store",
+    type: "string",
+    placeholder: "<postgres://…>",
+    description:
+      "show the runs of this shared PostgreSQL store instead of a folder, or VLMOPT_STORE (an explicit --runs wins over VLMOPT_STORE); read-only, the password is never printed",
+  }),
   port: o({
     flag: "port",
     key: "port",

@@ -94,6 +94,17 @@ CREATE TABLE vlmopt_reservations (
 );
 `,
   },
+  {
+    version: 2,
+    name: "manifests and documents keep their text (key order) as written",
+    // jsonb re-orders object keys (https://www.postgresql.org/docs/15/datatype-json.html: "jsonb
+    // does not preserve … the order of object keys"), so a stored run's page listed its splits and
+    // options in another order than its directory's; json keeps the text, like vlmopt_events.
+    sql: `
+ALTER TABLE vlmopt_runs ALTER COLUMN manifest TYPE json;
+ALTER TABLE vlmopt_documents ALTER COLUMN value TYPE json;
+`,
+  },
 ];
 
 /** Serialises concurrent migrations from several workers starting at once. */

@@ -3,7 +3,12 @@ import { maskUrl } from "./connection-url.js";
 import { migrate } from "./migrations.js";
 import { type OpenPoolOptions, openPool } from "./pool.js";
 import { PostgresEmbeddingCache } from "./postgres-embedding-cache.js";
-import { PostgresRunStore, type RunFence } from "./postgres-run-store.js";
+import {
+  listStoredRuns,
+  PostgresRunStore,
+  type RunFence,
+  type StoredRunSummary,
+} from "./postgres-run-store.js";
 import { SuiteItems } from "./suite-items.js";
 
 /** An opened store: a bounded pool on a migrated database, and what is built on it. */
@@ -13,6 +18,8 @@ export interface PostgresStore {
   readonly shownUrl: string;
   /** A run's store; with a fence, appends need the item's lease (see PostgresRunStore). */
   runStore(runKey: string, fence?: RunFence): PostgresRunStore;
+  /** Every stored run with what changes when it does (see listStoredRuns). */
+  listRuns(): Promise<StoredRunSummary[]>;
   readonly features: PostgresEmbeddingCache;
   readonly items: SuiteItems;
   close(): Promise<void>;
@@ -32,6 +39,7 @@ export async function openPostgresStore(url: string, options: OpenPoolOptions = 
     pool,
     shownUrl,
     runStore: (runKey, fence) => new PostgresRunStore(pool, runKey, shownUrl, fence),
+    listRuns: () => listStoredRuns(pool),
     features: new PostgresEmbeddingCache(pool),
     items: new SuiteItems(pool),
     close: () => pool.end(),

@@ -116,6 +116,42 @@ export class PostgresRunStore implements RunStore {
     return rows.length === 0 ? null : (rows[0] as { value: unknown }).value;
   }
 
+  /** Names of the run's JSON documents (results, transfer-*, …), sorted; those starting with `prefix` if given. */
+  async listJson(prefix = ""): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>(
+      "SELECT name FROM vlmopt_documents WHERE run_key = $1 AND starts_with(name, $2) ORDER BY name",
+      [this.runKey, prefix],
+    );
+    return rows.map((r) => r.name);
+  }
+
   /** The pool belongs to whoever opened it; nothing to close per run. */
   close(): void {}
+}
+
+/** One stored run as a reader lists it: its key and what changes whenever the run does. */
+export interface StoredRunSummary {
+  runKey: string;
+  /** Id of the run's last event (0 without events): grows with every append. */
+  lastEventId: number;
+  /** When any of the run's documents was last written (ISO), or null. */
+  documentsAt: string | null;
+}
+
+/**
+ * Every run in the store, sorted by key, in one read-only query (the events index on
+ * (run_key, id) makes each max(id) an index lookup). Readers poll it to see which runs changed.
+ */
+export async function listStoredRuns(pool: pg.Pool): Promise<StoredRunSummary[]> {
+  const { rows } = await pool.query<{ run_key: string; last_event: string | null; docs_at: Date | null }>(
+    `SELECT r.run_key,
+            (SELECT max(e.id) FROM vlmopt_events e WHERE e.run_key = r.run_key) AS last_event,
+            (SELECT max(d.updated_at) FROM vlmopt_documents d WHERE d.run_key = r.run_key) AS docs_at
+       FROM vlmopt_runs r ORDER BY r.run_key`,
+  );
+  return rows.map((r) => ({
+    runKey: r.run_key,
+    lastEventId: r.last_event === null ? 0 : Number(r.last_event),
+    documentsAt: r.docs_at ? r.docs_at.toISOString() : null,
+  }));
 }

@@ -3,17 +3,24 @@ import type { Command } from "../command-context.js";
 import { shownPath } from "../format.js";
 import { OPTIONS } from "../options.js";
 import { absolutePath, num, str } from "../run-setup.js";
+import { storeUrlOf } from "../shared-store.js";
 import { DirectoryRunSource } from "../ui/directory-source.js";
+import { PostgresRunSource } from "../ui/postgres-source.js";
+import type { RunSource } from "../ui/run-source.js";
 import { startUiServer } from "../ui/server.js";
 
 export const uiCommand: Command = {
   spec: {
     name: "ui",
     summary:
-      "Serves a local, read-only web app over a folder of runs and bench suites: a live run list, each run's page (the report.html page), run comparisons with mean ± std over seeds, and suite tables. Ctrl-C stops it.",
+      "Serves a local, read-only web app over a folder of runs and bench suites (or a shared PostgreSQL store's runs, --store): a live run list, each run's page (the report.html page), run comparisons with mean ± std over seeds, and suite tables. Ctrl-C stops it.",
     positionals: [],
-    options: [OPTIONS.runs, OPTIONS.port, OPTIONS.host, OPTIONS.token],
-    examples: ["vlmopt ui --runs runs", "vlmopt ui --runs bench-out --port 0"],
+    options: [OPTIONS.runs, OPTIONS.uiStore, OPTIONS.port, OPTIONS.host, OPTIONS.token],
+    examples: [
+      "vlmopt ui --runs runs",
+      "vlmopt ui --runs bench-out --port 0",
+      "vlmopt ui --store postgres://user:password@host:5432/vlmopt",
+    ],
   },
   async run(parsed, { io }) {
     const s = parsed.settings;
@@ -21,13 +28,20 @@ export const uiCommand: Command = {
     const port = num(s, "port") ?? 8787;
     const host = str(s, "host") ?? "127.0.0.1";
     const token = str(s, "token") ?? io.env.VLMOPT_UI_TOKEN;
-    const source = new DirectoryRunSource(root);
+    // --store, else VLMOPT_STORE unless --runs was given: the store's runs; else the folder.
+    const storeUrl =
+      parsed.flags.store !== undefined || parsed.flags.runs === undefined
+        ? storeUrlOf(parsed.flags.store, io)
+        : null;
+    const pg = storeUrl ? await PostgresRunSource.open(storeUrl) : null;
+    const source: RunSource = pg ?? new DirectoryRunSource(root);
     const server = await startUiServer({
       source,
       host,
       port,
       ...(token ? { token } : {}),
-    }).catch((error: NodeJS.ErrnoException) => {
+    }).catch(async (error: NodeJS.ErrnoException) => {
+      await pg?.close();
       if (error.code === "EADDRINUSE")
         throw new ConfigError(`port ${port} on ${host} is in use`, {
           hint: "pass --port <n> (or --port 0 for any free one)",
@@ -35,13 +49,16 @@ export const uiCommand: Command = {
       throw error;
     });
     const url = token ? `${server.url}?token=${encodeURIComponent(token)}` : server.url;
-    io.stdout(`vlmopt ui on ${url} (read-only; runs in ${shownPath(io.cwd, root)}). Ctrl-C stops it.\n`);
+    io.stdout(
+      `vlmopt ui on ${url} (read-only; runs in ${pg ? pg.location : shownPath(io.cwd, root)}). Ctrl-C stops it.\n`,
+    );
     await new Promise<void>((done) => {
       if (!io.signal) return;
       if (io.signal.aborted) done();
       else io.signal.addEventListener("abort", () => done(), { once: true });
     });
     await server.close();
+    await pg?.close();
     return 0;
   },
 };
