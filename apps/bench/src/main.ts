@@ -14,11 +14,11 @@ import { measureLoop } from "./perf-loop.js";
 import { measureScore, type ScorePerfRow } from "./perf-score.js";
 import { hasPublishedNumbers, type PublishedTable } from "./published.js";
 import { readPublishedTable } from "./published-file.js";
-import { transferMeaningless } from "./render-transfer.js";
+import { transferMeaningless, writeTransferOutputs } from "./render-transfer.js";
 import { runSuite } from "./run-suite.js";
 import { getSuite, SUITES, selectFromSuite } from "./suites.js";
 import { textTable } from "./timing.js";
-import { runTransferSuite } from "./transfer-suite.js";
+import { runTransferSuite, type TransferResults } from "./transfer-suite.js";
 import type { SuiteResults } from "./types.js";
 import { type BenchWiring, createDefaultWiring } from "./wiring.js";
 
@@ -410,6 +410,11 @@ async function reportCommand(argv: readonly string[], io: BenchIo): Promise<numb
     ? await readPublishedTable(resolve(io.cwd, values.published))
     : undefined;
   const results = JSON.parse(readFileSync(file, "utf8")) as SuiteResults & { published?: PublishedTable };
+  if ((results as { kind?: string }).kind === "transfer") {
+    await writeTransferOutputs(resolve(io.cwd, dir), results as unknown as TransferResults);
+    io.stdout(`report: ${join(resolve(io.cwd, dir), "report.html")}\n`);
+    return EXIT.ok;
+  }
   const stored = results.published && hasPublishedNumbers(results.published) ? results.published : undefined;
   await writeSuiteOutputs(resolve(io.cwd, dir), results, published ?? stored);
   io.stdout(`report: ${join(resolve(io.cwd, dir), "report.html")}\n`);

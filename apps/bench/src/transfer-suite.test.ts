@@ -110,6 +110,11 @@ describe.skipIf(!hasShared)(
       for (const line of csv.slice(1)) expect(line).toContain(RANDOM_WEIGHTS_WARNING);
       expect(readFileSync(join(suiteDir, "report.html"), "utf8")).toContain(RANDOM_WEIGHTS_WARNING);
       expect(io.stdout()).toContain(RANDOM_WEIGHTS_WARNING);
+
+      // `report` re-renders a transfer suite with the transfer layout.
+      rmSync(join(suiteDir, "results.md"));
+      expect(await run(["report", suiteDir], memoryIo().io)).toBe(0);
+      expect(readFileSync(join(suiteDir, "results.md"), "utf8")).toContain("random:tiny → random:tiny-rn50");
       rmSync(out, { recursive: true, force: true });
     }, 240_000);
 
