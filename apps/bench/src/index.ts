@@ -11,6 +11,14 @@ export { hasPublishedNumbers, PAPER_SOURCE, PUBLISHED_1SHOT, type PublishedTable
 export { renderCsv } from "./render-csv.js";
 export { renderHtml } from "./render-html.js";
 export { renderMarkdown } from "./render-markdown.js";
+export {
+  renderTransferCsv,
+  renderTransferHtml,
+  renderTransferMarkdown,
+  transferMeaningless,
+  transferTable,
+  writeTransferOutputs,
+} from "./render-transfer.js";
 export { curveFromEvents, type RunState, readRunState, spentInLog } from "./run-state.js";
 export { type RunSuiteOptions, runDirOf, runSuite, type SuiteBudgetOptions } from "./run-suite.js";
 export { SuiteBudget } from "./suite-budget.js";
@@ -23,5 +31,12 @@ export {
   SUITES,
   selectFromSuite,
 } from "./suites.js";
+export {
+  type ModelIdentity,
+  type RunTransferOptions,
+  runTransferSuite,
+  type TransferRecord,
+  type TransferResults,
+} from "./transfer-suite.js";
 export type * from "./types.js";
 export { type BenchWiring, createDefaultWiring, type PoolName } from "./wiring.js";

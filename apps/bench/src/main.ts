@@ -14,9 +14,11 @@ import { measureLoop } from "./perf-loop.js";
 import { measureScore, type ScorePerfRow } from "./perf-score.js";
 import { hasPublishedNumbers, type PublishedTable } from "./published.js";
 import { readPublishedTable } from "./published-file.js";
+import { transferMeaningless, writeTransferOutputs } from "./render-transfer.js";
 import { runSuite } from "./run-suite.js";
 import { getSuite, SUITES, selectFromSuite } from "./suites.js";
 import { textTable } from "./timing.js";
+import { runTransferSuite, type TransferResults } from "./transfer-suite.js";
 import type { SuiteResults } from "./types.js";
 import { type BenchWiring, createDefaultWiring } from "./wiring.js";
 
@@ -62,6 +64,10 @@ Options:
   --budget-usd-per-run <x>     USD cap of each run
   --budget-usd-suite <y>       USD cap of the whole suite (no run starts once it is reached; never exceeded)
   --max-calls-per-run <n>      LLM calls per run
+  --targets a,b                transfer suite: target models (default clip-rn101,clip-vit-b32,clip-vit-b16);
+                               --model is the source (default clip-rn50), e.g. --model random:rn50
+                               --targets random:rn101,random:vit-b32 offline
+  --max-test-images <n>        score on at most n class-balanced test images per dataset
   --backbone <name>            the CLIP backbone when the model id does not say it (e.g. rn50 for a local RN50 export)
   --cache-dir <dir>            model cache (default: clip-embedding's); image features go to <dir>/features
                                (default: <suite-dir>/cache/features)
@@ -244,6 +250,8 @@ async function runCommand(
       store: { type: "string" },
       "budget-calls-suite": { type: "string" },
       "lease-seconds": { type: "string" },
+      targets: { type: "string" },
+      "max-test-images": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -255,14 +263,24 @@ async function runCommand(
   const published = values.published
     ? await readPublishedTable(resolve(io.cwd, values.published))
     : undefined;
+  if (values.suite && !values.model) values.model = getSuite(values.suite).transfer?.defaultSource;
   for (const required of ["suite", "llm", "model"] as const) {
     if (!values[required]) throw new UsageError(`run needs --${required}`);
   }
-  const suite = selectFromSuite(getSuite(values.suite as string), {
+  const picked = selectFromSuite(getSuite(values.suite as string), {
     ...(values.datasets ? { datasets: list(values.datasets) as string[] } : {}),
     ...(values.strategies ? { strategies: list(values.strategies) as string[] } : {}),
     ...(values.seeds ? { seeds: seedsOpt(values.seeds) as number[] } : {}),
   });
+  const maxTest = numberOpt("max-test-images", values["max-test-images"], true);
+  if (maxTest !== null && maxTest < 1) throw new ConfigError("--max-test-images must be at least 1");
+  const suite = maxTest !== null ? { ...picked, maxTestImages: maxTest } : picked;
+  const targets = list(values.targets);
+  if (targets && !suite.transfer)
+    throw new ConfigError(`--targets applies to a transfer suite; suite ${suite.name} is not one`, {
+      hint: "use --suite transfer",
+    });
+  if (targets?.length === 0) throw new ConfigError("--targets is empty; name at least one model");
   const parallel = numberOpt("parallel", values.parallel, true) ?? 2;
   if (parallel < 1) throw new ConfigError("--parallel must be at least 1");
   const givenRoot = values["data-root"] ?? "../shared/datasets";
@@ -278,6 +296,8 @@ async function runCommand(
   const suiteDir = join(out, suiteKey);
   const queueUrl = values.queue !== undefined ? storeUrlFrom(values.queue, {}, "--queue") : null;
   const storeUrl = queueUrl ? null : storeUrlFrom(values.store, io.env);
+  if ((queueUrl || storeUrl) && suite.transfer)
+    throw new ConfigError(`suite ${suite.name} runs locally only; --queue/--store are not supported for it`);
   if (queueUrl || storeUrl) {
     const lease = numberOpt("lease-seconds", values["lease-seconds"]) ?? DEFAULT_LEASE_SECONDS;
     if (lease < 2) throw new ConfigError("--lease-seconds must be at least 2");
@@ -318,7 +338,7 @@ async function runCommand(
   if (values["budget-calls-suite"] !== undefined)
     throw new ConfigError("--budget-calls-suite needs a shared store (--queue or --store)");
   io.stderr(`suite ${suite.name} → ${suiteDir}\n`);
-  const results = await runSuite({
+  const options = {
     suite,
     modelSpec: values.model as string,
     llmSpec: values.llm as string,
@@ -336,9 +356,20 @@ async function runCommand(
     ...(values.offline ? { offline: true } : {}),
     ...(values.backbone ? { backbone: values.backbone } : {}),
     ...(published ? { published } : {}),
-    log: (line) => io.stderr(`${line}\n`),
+    log: (line: string) => io.stderr(`${line}\n`),
     ...(signal ? { signal } : {}),
-  });
+  };
+  if (suite.transfer) {
+    const t = await runTransferSuite({ ...options, ...(targets ? { targets } : {}) });
+    const warning = transferMeaningless(t);
+    if (warning) io.stdout(`WARNING: ${warning}\n`);
+    io.stdout(
+      `transfer ${t.source.id} → ${t.targets.map((m) => m.id).join(", ")}: ${t.records.filter((r) => r.status === "done").length} of ${t.records.length} rows scored; ${t.skippedDatasets.length} datasets skipped\n` +
+        `results: ${join(suiteDir, "results.md")}\nreport:  ${join(suiteDir, "report.html")}\n`,
+    );
+    return signal?.aborted ? EXIT.error : EXIT.ok;
+  }
+  const results = await runSuite(options);
   const done = results.records.filter((r) => r.status === "done").length;
   if (results.identity.meaningless) io.stdout(`WARNING: ${results.identity.meaningless}\n`);
   io.stdout(
@@ -379,6 +410,11 @@ async function reportCommand(argv: readonly string[], io: BenchIo): Promise<numb
     ? await readPublishedTable(resolve(io.cwd, values.published))
     : undefined;
   const results = JSON.parse(readFileSync(file, "utf8")) as SuiteResults & { published?: PublishedTable };
+  if ((results as { kind?: string }).kind === "transfer") {
+    await writeTransferOutputs(resolve(io.cwd, dir), results as unknown as TransferResults);
+    io.stdout(`report: ${join(resolve(io.cwd, dir), "report.html")}\n`);
+    return EXIT.ok;
+  }
   const stored = results.published && hasPublishedNumbers(results.published) ? results.published : undefined;
   await writeSuiteOutputs(resolve(io.cwd, dir), results, published ?? stored);
   io.stdout(`report: ${join(resolve(io.cwd, dir), "report.html")}\n`);

@@ -54,6 +54,18 @@ export const SUITES: Readonly<Record<string, SuiteSpec>> = {
     runBudget: { maxLlmCalls: 12 },
     maxTestImages: 500,
   },
+  transfer: {
+    name: "transfer",
+    description:
+      "The paper's transfer table: hill-climb (P+N) on the source backbone (--model, default clip-rn50) over 11 datasets × seeds 1–3; its chosen templates re-scored on each target (--targets, default clip-rn101, clip-vit-b32, clip-vit-b16) against the target's own hand-engineered baseline.",
+    datasets: PAPER_DATASETS,
+    strategies: PAPER_STRATEGIES.filter((s) => s.method === "hill-climb-pn"),
+    baselines: BASELINES.filter((b) => b.method === "hand-engineered"),
+    seeds: [1, 2, 3],
+    shots: 1,
+    runBudget: {},
+    transfer: { defaultSource: "clip-rn50", targets: ["clip-rn101", "clip-vit-b32", "clip-vit-b16"] },
+  },
 };
 
 export function getSuite(name: string): SuiteSpec {

@@ -31,6 +31,11 @@ export interface SuiteSpec {
   runBudget: Budget;
   /** Score baselines and chosen templates on at most this many test images (a class-balanced subset). */
   maxTestImages?: number;
+  /**
+   * A transfer suite: the grid runs on the source model (--model, default `defaultSource`), then its
+   * chosen templates are scored on each target backbone (--targets, default `targets`).
+   */
+  transfer?: { defaultSource: string; targets: readonly string[] };
 }
 
 export type RecordStatus = "done" | "skipped" | "error";
