@@ -66,6 +66,25 @@ export interface RunSuiteOptions {
   signal?: AbortSignal;
 }
 
+/** The record of a strategy run that measured nothing (skipped, or failed before a result). */
+export function unmeasuredRecord(
+  run: { dataset: Dataset; strategy: SuiteStrategy; seed: number; runDir: string },
+  status: "skipped" | "error",
+  reason: string,
+): BenchRecord {
+  return {
+    dataset: run.dataset.name,
+    method: run.strategy.method,
+    methodLabel: run.strategy.label,
+    kind: "strategy",
+    seed: run.seed,
+    status,
+    reason,
+    ...nothingMeasured(),
+    runDir: run.runDir,
+  };
+}
+
 /** The measured fields of a record before (or without) any measurement (fresh arrays each call). */
 export const nothingMeasured = () =>
   ({
@@ -402,18 +421,8 @@ async function runOne(o: RunSuiteOptions, input: RunOneInput): Promise<BenchReco
   const { dataset, seed, strategy, state, budget } = input;
   const dir = runDirOf(input.outDir, dataset.name, strategy.method, seed);
   const label = `${dataset.name}/${strategy.method}/seed-${seed}`;
-  /** The record of a run that measured nothing. */
-  const unmeasured = (status: "skipped" | "error", reason: string): BenchRecord => ({
-    dataset: dataset.name,
-    method: strategy.method,
-    methodLabel: strategy.label,
-    kind: "strategy",
-    seed,
-    status,
-    reason,
-    ...nothingMeasured(),
-    runDir: dir,
-  });
+  const unmeasured = (status: "skipped" | "error", reason: string): BenchRecord =>
+    unmeasuredRecord({ dataset, strategy, seed, runDir: dir }, status, reason);
   if (state.kind === "finished") {
     o.log(`${label}: finished earlier (${state.result.stop.kind}); not redone`);
     return recordOf(input, dir, state.result, state.events, true);

@@ -10,7 +10,7 @@ import {
 } from "@vlmopt/core";
 import { isLeaseLost, type SuiteItem } from "@vlmopt/store-postgres";
 import { curveFromEvents, spentInLog } from "../run-state.js";
-import { nothingMeasured, recordOf, scoreBaseline } from "../run-suite.js";
+import { recordOf, scoreBaseline, unmeasuredRecord } from "../run-suite.js";
 import type { BenchRecord, SuiteStrategy } from "../types.js";
 import { runKeyOf } from "./fleet-spec.js";
 import type { SuiteContext } from "./suite-context.js";
@@ -94,17 +94,8 @@ export async function executeItem(ctx: SuiteContext, item: SuiteItem, owner: str
   const store = ctx.store.runStore(runKey, { suiteKey: ctx.suiteKey, itemKey: item.itemKey, owner });
   const label = `${item.dataset}/${item.method}/seed-${seed}`;
   const base = { dataset, strategy, seed };
-  const unmeasured = (status: "skipped" | "error", reason: string): BenchRecord => ({
-    dataset: dataset.name,
-    method: strategy.method,
-    methodLabel: strategy.label,
-    kind: "strategy",
-    seed,
-    status,
-    reason,
-    ...nothingMeasured(),
-    runDir: store.location,
-  });
+  const unmeasured = (status: "skipped" | "error", reason: string): BenchRecord =>
+    unmeasuredRecord({ dataset, strategy, seed, runDir: store.location }, status, reason);
 
   // A run that finished before its worker could record it is not redone.
   const saved = (await store.readJson("results")) as RunResult | null;
