@@ -5,6 +5,14 @@ import { ModelLoadError } from "@vlmopt/core";
 import { type PreprocessConfig, readPreprocessConfig } from "./image-preprocess.js";
 import { clipModelPaths, dtypeSuffix } from "./model-files.js";
 
+/** A special token in a tokenizer config: a plain string, or an added-token object's `content`. */
+const tokenString = (v: unknown): string | undefined =>
+  typeof v === "string"
+    ? v
+    : typeof (v as { content?: unknown })?.content === "string"
+      ? (v as { content: string }).content
+      : undefined;
+
 /** How probabilities are computed from a cosine similarity (the argmax is the same either way). */
 export type Scoring =
   /** CLIP: softmax over classes of logitScale · cos (OpenAI's README: `100.0 * image @ text.T`). */
@@ -115,12 +123,6 @@ export const TRANSFORMERS_JS_LAYOUT: ModelLayout = {
         .toLowerCase()
         .startsWith("siglip");
     const textCfg = (cfg.text_config ?? {}) as Record<string, unknown>;
-    const tokenString = (v: unknown) =>
-      typeof v === "string"
-        ? v
-        : typeof (v as { content?: unknown })?.content === "string"
-          ? (v as { content: string }).content
-          : undefined;
     return {
       layout: "transformers.js",
       family: siglip ? "siglip" : "clip",
@@ -197,12 +199,6 @@ export const IMMICH_OPENCLIP_LAYOUT: ModelLayout = {
       : {};
     // open_clip's SigLIP configs carry init_logit_bias (the sigmoid loss's bias); CLIP's do not.
     const siglip = cfg.init_logit_bias !== undefined;
-    const tokenString = (v: unknown) =>
-      typeof v === "string"
-        ? v
-        : typeof (v as { content?: unknown })?.content === "string"
-          ? (v as { content: string }).content
-          : undefined;
     return {
       layout: "immich-openclip",
       family: siglip ? "siglip" : "clip",
