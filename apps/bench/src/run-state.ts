@@ -37,27 +37,5 @@ export function spentInLog(events: readonly RunEvent[]): number {
   return usd;
 }
 
-/** Best train accuracy after each LLM call, from a run's event log: [calls so far, best]. */
-export function curveFromEvents(events: readonly RunEvent[]): [number, number][] {
-  const seen = new Set<number>();
-  let calls = 0;
-  let best: number | null = null;
-  const out: [number, number][] = [];
-  const push = () => {
-    if (best === null) return;
-    const last = out[out.length - 1];
-    if (last && last[0] === calls) last[1] = best;
-    else out.push([calls, best]);
-  };
-  for (const e of events) {
-    if (e.type === "llm-reply" && !seen.has(e.seq)) {
-      seen.add(e.seq);
-      calls++;
-      push();
-    } else if (e.type === "candidate-scored") {
-      if (best === null || e.candidate.trainAccuracy > best) best = e.candidate.trainAccuracy;
-      push();
-    }
-  }
-  return out;
-}
+/** Best train accuracy after each LLM call, from a run's event log: [calls so far, best] (core's reader). */
+export { bestTrainCurve as curveFromEvents } from "@vlmopt/core";

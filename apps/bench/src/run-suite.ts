@@ -355,10 +355,7 @@ export async function scoreBaseline(
       textCache,
       ...(o.signal ? { signal: o.signal } : {}),
     });
-    const classes =
-      templates.length > 1
-        ? await scorer.ensembleEmbeddings(templates)
-        : await scorer.classEmbeddings(templates[0] as string);
+    const classes = await scorer.chosenEmbeddings(templates);
     const acc = scorer.score(classes, test);
     return { ...base, testAccuracy: acc.accuracy, evaluations: templates.length, templates };
   } catch (error) {

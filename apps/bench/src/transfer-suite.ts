@@ -162,10 +162,7 @@ export async function runTransferSuite(o: RunTransferOptions): Promise<TransferR
         };
         try {
           const ds = loaded.bySeed.get(run.seed as number) ?? first;
-          const classes =
-            run.templates.length > 1
-              ? await scorer.ensembleEmbeddings(run.templates)
-              : await scorer.classEmbeddings(run.templates[0] as string);
+          const classes = await scorer.chosenEmbeddings(run.templates);
           const acc = scorer.score(classes, await testOf(ds));
           records.push({
             ...base,

@@ -4,6 +4,7 @@ import {
   type BudgetLimit,
   JsonlRunStore,
   MANIFEST_FILE,
+  modelWarningLine,
   type OptimizeOptions,
   optimize,
   type RunObserver,
@@ -57,7 +58,7 @@ export async function executeRun(prepared: PreparedRun, io: CliIo, options: Exec
   const shown = shownPath(io.cwd, runDir);
   const progress = createProgressObserver(io, { verbose: options.verbose });
   const warnings = new Set<string>();
-  if (prepared.encoder.warning) warnings.add(`model ${prepared.encoder.id}: ${prepared.encoder.warning}`);
+  if (prepared.encoder.warning) warnings.add(modelWarningLine(prepared.encoder.id, prepared.encoder.warning));
   if (!options.json) {
     const d = prepared.dataset;
     io.stderr(

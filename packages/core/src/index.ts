@@ -17,6 +17,7 @@ export * from "./phase-replay.js";
 export * from "./phase-score.js";
 export * from "./phase-test.js";
 export * from "./rng.js";
+export * from "./run-curve.js";
 export * from "./run-events.js";
 export * from "./run-features.js";
 export * from "./run-manifest.js";

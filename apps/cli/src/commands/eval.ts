@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, extractFeatures, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
+import {
+  ConfigError,
+  extractFeatures,
+  modelWarningOf,
+  type SplitName,
+  TemplateScorer,
+  validateTemplate,
+} from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
 import { datasetArgOf } from "../dataset-arg.js";
 import { loadDatasetFor } from "../dataset-load.js";
@@ -103,7 +110,8 @@ export const evalCommand: Command = {
       });
     }
     const encoder = await loadModel(registry, modelSpec, s, io, parsed.json);
-    if (encoder.warning) io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
+    const modelWarning = modelWarningOf(encoder);
+    if (modelWarning) io.stderr(`warning: ${modelWarning}\n`);
     const progress = createProgressObserver(io, { quiet: parsed.json });
     const shared = await featureCacheOf(storeUrlOf(s.store, io), () => imageCacheOf(registry, s, io.cwd));
     const features = await extractFeatures(encoder, images, {
@@ -132,7 +140,7 @@ export const evalCommand: Command = {
       const acc = scorer.score(await scorer.ensembleEmbeddings(templates), features);
       ensemble = { template: `ensemble of ${templates.length}`, ...acc };
     }
-    const warnings = encoder.warning ? [`model ${encoder.id}: ${encoder.warning}`] : [];
+    const warnings = modelWarning ? [modelWarning] : [];
     if (parsed.json) {
       printJson(io, {
         dataset: datasetName,

@@ -3,6 +3,7 @@ import {
   ConfigError,
   extractFeatures,
   JsonlRunStore,
+  modelWarningLine,
   type RunResult,
   type ScoredTemplate,
   type SplitFeatures,
@@ -94,8 +95,9 @@ export const transferCommand: Command = {
     const encoder = await loadModel(registry, modelSpec, settings, io, parsed.json);
     const warnings: string[] = [];
     if (encoder.warning) {
-      warnings.push(`model ${encoder.id}: ${encoder.warning}`);
-      io.stderr(`warning: model ${encoder.id}: ${encoder.warning}\n`);
+      const line = modelWarningLine(encoder.id, encoder.warning);
+      warnings.push(line);
+      io.stderr(`warning: ${line}\n`);
     }
     const shared = await featureCacheOf(storeUrl, () => imageCacheOf(registry, settings, io.cwd));
     const cache = shared.cache;
@@ -127,9 +129,7 @@ export const transferCommand: Command = {
     let chosen: TransferResult["chosen"] = null;
     const runChosen = (data.result as RunResult | null)?.chosen;
     if (runChosen) {
-      const classes = runChosen.ensemble
-        ? await scorer.ensembleEmbeddings(runChosen.templates)
-        : await scorer.classEmbeddings(runChosen.templates[0] as string);
+      const classes = await scorer.chosenEmbeddings(runChosen.templates);
       const test =
         settings.noTest === true || dataset.splits.test.length === 0
           ? null

@@ -1,4 +1,11 @@
-import { bottomK, type RunManifest, type RunResult, type ScoredTemplate, topK } from "@vlmopt/core";
+import {
+  bottomK,
+  modelWarningLine,
+  type RunManifest,
+  type RunResult,
+  type ScoredTemplate,
+  topK,
+} from "@vlmopt/core";
 import { stopReasonText } from "../run-view/build-run-view.js";
 import { readRunInput } from "../run-view/read-run-input.js";
 import type { RunInput } from "../run-view/run-input.js";
@@ -60,7 +67,7 @@ export function reportDataOf(runDir: string, input: RunInput): ReportData {
   }
   const finalHistory = result?.history?.length ? result.history : history;
   const warnings = new Set<string>(result?.warnings ?? []);
-  if (manifest.model.warning) warnings.add(`model ${manifest.model.id}: ${manifest.model.warning}`);
+  if (manifest.model.warning) warnings.add(modelWarningLine(manifest.model.id, manifest.model.warning));
   if (manifest.llm.warning)
     warnings.add(`llm ${manifest.llm.provider}:${manifest.llm.modelId}: ${manifest.llm.warning}`);
   if (input.tornTailBytes)

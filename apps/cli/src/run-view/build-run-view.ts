@@ -1,5 +1,7 @@
 import {
   bottomK,
+  callsAndScores,
+  modelWarningLine,
   normalizeTemplate,
   type RunEvent,
   type ScoredTemplate,
@@ -82,6 +84,8 @@ function statusOf(input: RunInput, now: number): RunStatus {
 
 interface Scored {
   candidate: ScoredTemplate;
+  /** Best by train accuracy so far, this one included. */
+  best: ScoredTemplate;
   calls: number;
   /** seq of the reply it came from (null for templates that needed no LLM call). */
   seq: number | null;
@@ -90,24 +94,9 @@ interface Scored {
 
 function scoredCandidates(events: readonly RunEvent[]): Scored[] {
   const out: Scored[] = [];
-  const replies = new Set<number>();
-  let lastSeq: number | null = null;
-  let best = Number.NEGATIVE_INFINITY;
-  for (const e of events) {
-    if (e.type === "llm-reply") {
-      replies.add(e.seq);
-      lastSeq = e.seq;
-    } else if (e.type === "step-start") lastSeq = null;
-    else if (e.type === "candidate-scored") {
-      const newBest = e.candidate.trainAccuracy > best;
-      best = Math.max(best, e.candidate.trainAccuracy);
-      out.push({
-        candidate: e.candidate,
-        calls: replies.size,
-        seq: e.candidate.source === "llm" ? lastSeq : null,
-        newBest,
-      });
-    }
+  for (const p of callsAndScores(events)) {
+    if (p.kind === "scored")
+      out.push({ candidate: p.candidate, best: p.best, calls: p.calls, seq: p.seq, newBest: p.newBest });
   }
   return out;
 }
@@ -123,11 +112,9 @@ function chartOf(scored: readonly Scored[], input: RunInput, totalCalls: number)
   });
   const bestTrain: [number, number][] = [];
   const bestVal: [number, number][] = [];
-  let best: ScoredTemplate | null = null;
-  for (const s of scored) {
-    if (!best || s.candidate.trainAccuracy > best.trainAccuracy) best = s.candidate;
-    bestTrain.push([s.calls, best.trainAccuracy]);
-    if (best.valAccuracy !== null) bestVal.push([s.calls, best.valAccuracy]);
+  for (const { calls, best } of scored) {
+    bestTrain.push([calls, best.trainAccuracy]);
+    if (best.valAccuracy !== null) bestVal.push([calls, best.valAccuracy]);
   }
   const test = input.result?.chosen?.testAccuracy ?? null;
   return {
@@ -382,7 +369,7 @@ function summaryOfRun(input: RunInput, status: RunStatus, scoredCount: number): 
 function warningsOf(input: RunInput): string[] {
   const m = input.manifest;
   const out = new Set<string>(input.result?.warnings ?? []);
-  if (m.model.warning) out.add(`model ${m.model.id}: ${m.model.warning}`);
+  if (m.model.warning) out.add(modelWarningLine(m.model.id, m.model.warning));
   if (m.llm.warning) out.add(`llm ${m.llm.provider}:${m.llm.modelId}: ${m.llm.warning}`);
   if (input.tornTailBytes)
     out.add(`the event log's last line was cut off by a crash (${input.tornTailBytes} bytes)`);
