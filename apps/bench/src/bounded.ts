@@ -1,28 +1,26 @@
+import pLimit from "p-limit";
+
 /**
- * Runs `task` for every item with at most `limit` running at once; results keep item order.
- * A task that throws rejects the whole call only after every started task has settled.
+ * Runs `task` for every item with at most `limit` running at once (p-limit,
+ * https://github.com/sindresorhus/p-limit); results keep item order. After a task throws no
+ * further task starts, and the call rejects with that error once every started task has settled.
  */
 export async function mapBounded<T, R>(
   items: readonly T[],
   limit: number,
   task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
+  const run = pLimit(Math.max(1, Math.floor(limit)));
   let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (failure === null) {
-      const index = next++;
-      if (index >= items.length) return;
-      try {
-        results[index] = await task(items[index] as T, index);
-      } catch (error) {
-        failure ??= { error };
-      }
+  const results = await run.map(items, async (item, index) => {
+    if (failure !== null) return undefined as R;
+    try {
+      return await task(item, index);
+    } catch (error) {
+      failure ??= { error };
+      return undefined as R;
     }
-  };
-  const n = Math.max(1, Math.min(Math.floor(limit), items.length));
-  await Promise.all(Array.from({ length: n }, worker));
+  });
   if (failure !== null) throw (failure as { error: unknown }).error;
   return results;
 }

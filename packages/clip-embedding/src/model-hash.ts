@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { sha256File, sha256Hex } from "@vlmopt/core";
-import { writeFileQuick } from "./write-file-quick.js";
+import { sha256File, sha256Hex, writeFileAtomic } from "@vlmopt/core";
 
 interface HashMemo {
   [realPath: string]: { size: number; mtimeMs: number; sha256: string };
@@ -37,7 +36,8 @@ export async function memoisedFileHash(path: string, cacheDir: string): Promise<
   }
   memo[real] = { size: st.size, mtimeMs: st.mtimeMs, sha256 };
   await mkdir(dirname(memoPath), { recursive: true });
-  await writeFileQuick(memoPath, JSON.stringify(memo));
+  // A memo is re-computable: no fsync.
+  await writeFileAtomic(memoPath, JSON.stringify(memo), { fsync: false });
   return sha256;
 }
 

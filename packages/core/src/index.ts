@@ -27,3 +27,4 @@ export * from "./scoring.js";
 export * from "./search-strategy.js";
 export * from "./selection.js";
 export * from "./template.js";
+export * from "./write-file-atomic.js";

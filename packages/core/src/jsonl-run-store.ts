@@ -1,26 +1,14 @@
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RunStoreError } from "./errors.js";
 import type { RunEvent } from "./run-events.js";
 import type { RunManifest } from "./run-manifest.js";
 import { type RunLog, type RunStore, redactSecrets } from "./run-store.js";
+import { writeFileAtomic } from "./write-file-atomic.js";
 
 export const EVENTS_FILE = "events.jsonl";
 export const MANIFEST_FILE = "manifest.json";
-
-/** Writes a file atomically: a temp file in the same directory, fsync'd, then renamed. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
-  const fd = openSync(tmp, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  await rename(tmp, path);
-}
 
 /**
  * The default run store: a directory with `manifest.json`, an append-only `events.jsonl`

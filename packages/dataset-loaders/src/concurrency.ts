@@ -1,21 +1,20 @@
 import { throwIfAborted } from "@vlmopt/core";
+import pLimit from "p-limit";
 
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight (p-limit's `limit.map`,
+ * https://github.com/sindresorhus/p-limit); results keep the input order. Once `signal` is aborted
+ * no further call starts.
+ */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
   signal?: AbortSignal,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      throwIfAborted(signal);
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
+  const run = pLimit(Math.max(1, Math.floor(limit)));
+  return run.map(items, (item, index) => {
+    throwIfAborted(signal);
+    return fn(item, index);
+  });
 }

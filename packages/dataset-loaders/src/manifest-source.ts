@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { SplitName } from "@vlmopt/core";
 import { readClassNamesFile } from "./class-names-file.js";
-import { parseCsv } from "./csv.js";
+import { type CsvRow, CsvSyntaxError, parseCsv } from "./csv.js";
 import { jsonErrorOffset, lineColumn, readTextFile } from "./json-file.js";
 import type { OwnDataOptions } from "./own-data-options.js";
 import { splitOwnData } from "./own-data-options.js";
@@ -21,7 +21,19 @@ const PATH_COLUMNS = ["path", "file", "filepath", "image", "filename"];
 const LABEL_COLUMNS = ["label", "class", "classname", "class_name", "category"];
 
 function csvRows(text: string, file: string, problems: ProblemList): Row[] {
-  const rows = parseCsv(text);
+  let rows: CsvRow[];
+  try {
+    rows = parseCsv(text);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    problems.error(
+      "manifest-csv-invalid",
+      `${file} is not valid CSV at line ${error.line}: ${error.message}`,
+      'Close every quoted field (a quote inside a field is written "").',
+      { file, entry: `line ${error.line}` },
+    );
+    return [];
+  }
   const first = rows[0];
   if (!first) return [];
   const header = first.fields.map((f) => f.trim().toLowerCase());

@@ -85,6 +85,14 @@ describe("loadManifest", () => {
     ).toEqual(ds);
   });
 
+  it("names the file and line of CSV it cannot read (an unclosed quote)", async () => {
+    write(join(tmp.dir, "bad.csv"), 'path,label\nphotos/cat/cat_0.jpg,cat\n"photos/dog/dog_0.jpg,dog\n');
+    await expect(loadManifest(join(tmp.dir, "bad.csv"))).rejects.toThrow(DatasetFormatError);
+    await expect(loadManifest(join(tmp.dir, "bad.csv"))).rejects.toThrow(
+      /bad\.csv is not valid CSV at line 3: Quote Not Closed/,
+    );
+  });
+
   it("reads JSONL with index labels (classnames.txt) and a split column", async () => {
     write(join(tmp.dir, "classnames.txt"), "cat\ndog\n");
     const lines = [

@@ -1,3 +1,5 @@
+import pLimit from "p-limit";
+
 /** Runs at most `limit` tasks at a time; the rest wait in FIFO order. */
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;
@@ -5,37 +7,20 @@ export interface Limiter {
   readonly limit: number;
 }
 
+/**
+ * A Limiter on p-limit (https://github.com/sindresorhus/p-limit: `pLimit(concurrency)` returns
+ * `limit(fn)`, with `activeCount`), keeping this package's error for a bad limit.
+ */
 export function createLimiter(limit: number): Limiter {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`concurrency must be a whole number ≥ 1, got ${limit}`);
   }
-  let active = 0;
-  const queue: (() => void)[] = [];
-  const acquire = (): Promise<void> => {
-    if (active < limit) {
-      active++;
-      return Promise.resolve();
-    }
-    // The slot is handed over by release(), so `active` stays the same.
-    return new Promise<void>((resolve) => queue.push(resolve));
-  };
-  const release = () => {
-    const next = queue.shift();
-    if (next) next();
-    else active--;
-  };
+  const run = pLimit(limit);
   return {
     get active() {
-      return active;
+      return run.activeCount;
     },
     limit,
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      await acquire();
-      try {
-        return await task();
-      } finally {
-        release();
-      }
-    },
+    run: <T>(task: () => Promise<T>): Promise<T> => run(task),
   };
 }
