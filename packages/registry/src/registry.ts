@@ -18,7 +18,12 @@ import {
   llmProviderPlugins,
   matchLlmSpec,
 } from "@vlmopt/llm-providers/plugins";
-import { paramListing, parseStrategyParams } from "@vlmopt/search-strategies/plugins";
+import {
+  findStrategy,
+  listStrategies,
+  parseStrategyParams,
+  strategyPlugins,
+} from "@vlmopt/search-strategies/plugins";
 import { matchSpec } from "./match-spec.js";
 import { type PluginSet, pluginSetOf, registeredPlugins } from "./plugin-set.js";
 
@@ -120,7 +125,6 @@ export interface RegistryOptions {
 
 // The heavy plugin packages are loaded on first use, so `vlmopt --help` does not load ONNX Runtime.
 const clip = () => import("@vlmopt/clip-embedding");
-const strategies = () => import("@vlmopt/search-strategies");
 const datasets = () => import("@vlmopt/dataset-loaders");
 
 function strip<T extends object>(value: T): T {
@@ -141,7 +145,9 @@ function entryOf(value: unknown): CatalogEntry {
  * lookup order). Entries' heavy code loads on first use.
  */
 export function createRegistry(options: RegistryOptions = {}): Registry {
-  const builtins: readonly VlmoptPlugin[] = options.noBuiltins ? [] : [...llmProviderPlugins];
+  const builtins: readonly VlmoptPlugin[] = options.noBuiltins
+    ? []
+    : [...llmProviderPlugins, ...strategyPlugins];
   const set = pluginSetOf([...(options.plugins ?? []), ...registeredPlugins(), ...builtins]);
   const llms = set.llmProviders;
   // For the lenient lookups (normalizeLlm, llmCacheable): a bad spec is reported by checkLlm.
@@ -179,9 +185,8 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       return m?.plugin.cacheable?.(m.parsed) ?? true;
     },
     async resolveStrategy(name, params, context) {
-      const plugin = set.strategies.find((s) => s.name === name);
-      if (plugin) return plugin.create(parseStrategyParams(plugin, params), context);
-      return (await strategies()).createStrategy(name, params, context);
+      const plugin = findStrategy(name, set.strategies);
+      return plugin.create(parseStrategyParams(plugin, params), context);
     },
     async resolveDataset(name, opts) {
       const m = matchSpec(set.datasetSources, name);
@@ -240,14 +245,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       return (await datasets()).downloadDataset(name, opts);
     },
     async listStrategies() {
-      const own = set.strategies.map((s) => ({
-        name: s.name,
-        description: s.description,
-        params: paramListing(s.params),
-      }));
-      const known = new Set(own.map((s) => s.name));
-      const m = await strategies();
-      return [...own, ...m.listStrategies().filter((s) => !known.has(s.name))].map((e) => entryOf(e));
+      return listStrategies(set.strategies).map((e) => ({ ...e }));
     },
     listLlms() {
       return llms.flatMap((p) =>
