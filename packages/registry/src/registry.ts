@@ -112,6 +112,8 @@ export interface Registry {
   listStrategies(): Promise<CatalogEntry[]>;
   /** LLM spec forms (`name`), each with the `prefix` that selects its entry, for help and listings. */
   listLlms(): CatalogEntry[];
+  /** This registry with `plugins` looked up first (its overrides kept). */
+  extend(plugins: readonly VlmoptPlugin[]): Registry;
 }
 
 export interface RegistryOptions {
@@ -246,6 +248,9 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
     },
     async listStrategies() {
       return listStrategies(set.strategies).map((e) => ({ ...e }));
+    },
+    extend(plugins) {
+      return createRegistry({ ...options, plugins: [...plugins, ...(options.plugins ?? [])] });
     },
     listLlms() {
       return llms.flatMap((p) =>
