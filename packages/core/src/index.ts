@@ -11,6 +11,7 @@ export * from "./hashing.js";
 export * from "./jsonl-run-store.js";
 export * from "./llm-provider.js";
 export * from "./optimize.js";
+export * from "./plugin-match.js";
 export * from "./plugins.js";
 export * from "./rng.js";
 export * from "./run-events.js";

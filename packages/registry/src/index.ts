@@ -1,6 +1,5 @@
 export { llmPrefixOf } from "@vlmopt/llm-providers/plugins";
 export { loadPluginModules } from "./load-plugins.js";
-export { matchSpec, type SpecMatch, type SpecOwner } from "./match-spec.js";
 export {
   assertPlugin,
   clearRegisteredPlugins,

@@ -1,15 +1,17 @@
 import { join } from "node:path";
 import type { DownloadProgress } from "@vlmopt/clip-embedding";
-import type {
-  CatalogEntry,
-  ClipEncoder,
-  Dataset,
-  EmbeddingCache,
-  LlmProvider,
-  ModelPrice,
-  SearchStrategy,
-  StrategyContext,
-  VlmoptPlugin,
+import { backbonePlugins } from "@vlmopt/clip-embedding/plugins";
+import {
+  type CatalogEntry,
+  type ClipEncoder,
+  type Dataset,
+  type EmbeddingCache,
+  type LlmProvider,
+  type ModelPrice,
+  matchSpec,
+  type SearchStrategy,
+  type StrategyContext,
+  type VlmoptPlugin,
 } from "@vlmopt/core";
 import type { CheckReport, DownloadDatasetOptions, DownloadReport } from "@vlmopt/dataset-loaders";
 import {
@@ -24,7 +26,6 @@ import {
   parseStrategyParams,
   strategyPlugins,
 } from "@vlmopt/search-strategies/plugins";
-import { matchSpec } from "./match-spec.js";
 import { type PluginSet, pluginSetOf, registeredPlugins } from "./plugin-set.js";
 
 export type { CatalogEntry, DownloadProgress };
@@ -149,7 +150,7 @@ function entryOf(value: unknown): CatalogEntry {
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const builtins: readonly VlmoptPlugin[] = options.noBuiltins
     ? []
-    : [...llmProviderPlugins, ...strategyPlugins];
+    : [...llmProviderPlugins, ...backbonePlugins, ...strategyPlugins];
   const set = pluginSetOf([...(options.plugins ?? []), ...registeredPlugins(), ...builtins]);
   const llms = set.llmProviders;
   // For the lenient lookups (normalizeLlm, llmCacheable): a bad spec is reported by checkLlm.
@@ -203,24 +204,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       return (await clip()).defaultCacheDir();
     },
     async listModels() {
-      const m = await clip();
-      const generated = m
-        .listGeneratedModels()
-        .map((e) => ({ ...entryOf(e), layout: "generated", repo: "-" }));
-      return [
-        ...set.backbones.flatMap((b) => b.list?.() ?? []),
-        ...m.listModels().map((e) => ({ ...entryOf(e), repo: e.hfRepo })),
-        ...generated,
-        {
-          name: "<dir>",
-          description: "a local model folder in the transformers.js or immich OpenCLIP layout",
-        },
-        {
-          name: "<owner>/<repo>",
-          description:
-            "a Hugging Face repo with a CLIP-family ONNX export (layout read from its file listing)",
-        },
-      ];
+      return set.backbones.flatMap((b) => b.list?.() ?? []);
     },
     async downloadModel(id, opts = {}) {
       return (await clip()).downloadModel(id, strip({ ...opts }));

@@ -1,4 +1,4 @@
-/** What every spec-owning entry may declare: prefixes ("wds"), exact names ("demo"), or a test. */
+/** What every spec-owning plugin entry (backbone, dataset source) may declare: prefixes ("wds"), exact names ("demo"), or a test. */
 export interface SpecOwner {
   readonly prefixes?: readonly string[];
   readonly names?: readonly string[];
