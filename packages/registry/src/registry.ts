@@ -14,6 +14,7 @@ import {
   type VlmoptPlugin,
 } from "@vlmopt/core";
 import type { CheckReport, DownloadDatasetOptions, DownloadReport } from "@vlmopt/dataset-loaders";
+import { datasetSourcePlugins } from "@vlmopt/dataset-loaders/plugins";
 import {
   checkLlmSpec,
   createFromLlmSpec,
@@ -134,15 +135,6 @@ function strip<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Normalises a package's listing entry (a string or an object with id/name) to a CatalogEntry. */
-function entryOf(value: unknown): CatalogEntry {
-  if (typeof value === "string") return { name: value, description: "" };
-  const v = value as Record<string, unknown>;
-  const name = String(v.name ?? v.id ?? "?");
-  const description = String(v.description ?? v.displayName ?? "");
-  return { ...v, name, description };
-}
-
 /**
  * The registry over the given entries, those of registerPlugin() and the built-in ones (in that
  * lookup order). Entries' heavy code loads on first use.
@@ -150,7 +142,7 @@ function entryOf(value: unknown): CatalogEntry {
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const builtins: readonly VlmoptPlugin[] = options.noBuiltins
     ? []
-    : [...llmProviderPlugins, ...backbonePlugins, ...strategyPlugins];
+    : [...llmProviderPlugins, ...backbonePlugins, ...strategyPlugins, ...datasetSourcePlugins];
   const set = pluginSetOf([...(options.plugins ?? []), ...registeredPlugins(), ...builtins]);
   const llms = set.llmProviders;
   // For the lenient lookups (normalizeLlm, llmCacheable): a bad spec is reported by checkLlm.
@@ -210,11 +202,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       return (await clip()).downloadModel(id, strip({ ...opts }));
     },
     async listDatasets() {
-      const m = await datasets();
-      return [
-        ...set.datasetSources.flatMap((d) => d.list?.() ?? []),
-        ...m.listDatasets().map((e) => entryOf(e)),
-      ];
+      return set.datasetSources.flatMap((d) => d.list?.() ?? []);
     },
     async checkDataset(name, root, opts = {}) {
       const m = matchSpec(set.datasetSources, name);
