@@ -122,9 +122,18 @@ export async function checkDataset(
   root: string,
   options: CheckDatasetOptions = {},
 ): Promise<CheckReport> {
+  return checkSource(name, (problems) => readSource(name, root, options, problems), options);
+}
+
+/** checkDataset for a source read by `read` (a dataset-source entry's reader). */
+export async function checkSource(
+  name: string,
+  read: (problems: ProblemList) => Promise<DatasetSource | undefined>,
+  options: CheckDatasetOptions = {},
+): Promise<CheckReport> {
   const problems = new ProblemList();
   const report = emptyReport(name);
-  const source = await readSource(name, root, options, problems);
+  const source = await read(problems);
   if (!source) {
     report.problems = problems.problems;
     return report;

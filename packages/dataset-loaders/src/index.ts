@@ -2,6 +2,7 @@ export { type SelectOptions, splitHash } from "./build-dataset.js";
 export { type CheckDatasetOptions, checkDataset } from "./check-dataset.js";
 export { coopRelativePath } from "./coop-pickle.js";
 export { COOP_DATASETS_MD, splitFileSource } from "./coop-split-links.js";
+export { type BuiltinDatasetSource, type SourceReader, sourceEntry } from "./dataset-source-entry.js";
 export { type SplitsReport, splitFileNeeded } from "./download/add-splits.js";
 export {
   type ArchiveStep,
@@ -33,6 +34,7 @@ export {
 } from "./load-dataset.js";
 export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
 export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle.js";
+export { datasetSourcePlugins } from "./plugins.js";
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
 export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
 export {

@@ -7,6 +7,7 @@ import type { OwnDataOptions } from "./own-data-options.js";
 import { ProblemList, problemsToError } from "./problems.js";
 import { readSource } from "./read-source.js";
 import { getDatasetInfo } from "./registry.js";
+import type { DatasetSource } from "./source.js";
 import type { WdsOptions } from "./wds-source.js";
 
 export interface LoadDatasetOptions extends SelectOptions, WdsOptions {
@@ -21,9 +22,18 @@ export interface LoadDatasetOptions extends SelectOptions, WdsOptions {
  * test split; without, the full splits. Throws DatasetFormatError listing the first problems.
  */
 export async function loadDataset(name: string, options: LoadDatasetOptions): Promise<Dataset> {
+  return loadFromSource(name, (problems) => readSource(name, options.root, options, problems), options);
+}
+
+/** loadDataset for a source read by `read` (a dataset-source entry's reader). */
+export async function loadFromSource(
+  name: string,
+  read: (problems: ProblemList) => Promise<DatasetSource | undefined>,
+  options: LoadDatasetOptions,
+): Promise<Dataset> {
   throwIfAborted(options.signal);
   const problems = new ProblemList();
-  const source = await readSource(name, options.root, options, problems);
+  const source = await read(problems);
   if (!source || problems.hasErrors) throw problemsToError(`Dataset "${name}"`, problems.problems);
   return buildDataset(source, options, problems, options.root);
 }

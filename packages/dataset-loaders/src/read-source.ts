@@ -1,13 +1,10 @@
-import { existsSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { ConfigError } from "@vlmopt/core";
-import { readImageFolderSource } from "./image-folder-source.js";
-import { readManifestSource } from "./manifest-source.js";
+import { ConfigError, matchSpec } from "@vlmopt/core";
+import type { BuiltinDatasetSource } from "./dataset-source-entry.js";
+import { datasetSourcePlugins } from "./plugins.js";
 import type { ProblemList } from "./problems.js";
-import { findDatasetInfo, getDatasetInfo } from "./registry.js";
-import { readRegistrySource, readSplitDirSource } from "./registry-source.js";
+import { getDatasetInfo } from "./registry.js";
 import type { DatasetSource } from "./source.js";
-import { readWdsSource, type WdsOptions } from "./wds-source.js";
+import type { WdsOptions } from "./wds-source.js";
 
 export type DatasetSpec =
   | { kind: "registry"; name: string }
@@ -16,35 +13,24 @@ export type DatasetSpec =
   | { kind: "wds"; path: string }
   | { kind: "split-dir"; path: string; splitFile: string };
 
-const MANIFEST_RE = /\.(csv|jsonl|ndjson)(\.gz)?$/i;
+/** The built-in entry that owns a dataset spec and what it parsed, or the ConfigError listing the known names. */
+function matchDataset(name: string): { plugin: BuiltinDatasetSource; parsed: unknown } {
+  const m = matchSpec(datasetSourcePlugins, name);
+  if (m) return { plugin: m.plugin, parsed: m.plugin.parse(m.rest, m.prefix, name) };
+  getDatasetInfo(name); // throws ConfigError listing the known names
+  throw new ConfigError(`Unknown dataset "${name}"`);
+}
 
 /**
  * What a dataset name means: `folder:<dir>`, `manifest:<file>` and `wds:<dir>` (clip_benchmark's
- * WebDataset shards) are your own data (paths resolved
- * against the working directory); a registry name or alias is one of the paper's datasets; otherwise
- * an existing path is detected: a `.csv`/`.jsonl` file is a manifest, a folder with `split.json` is a
- * CoOp-format dataset, any other folder is an image folder. Unknown names throw ConfigError.
+ * WebDataset shards) are your own data (paths resolved against the working directory); a
+ * registry name or alias is one of the paper's datasets; otherwise an existing path is detected:
+ * a `.csv`/`.jsonl` file is a manifest, a folder with `split.json` is a CoOp-format dataset, any
+ * other folder is an image folder (the entries of src/plugins.ts). Unknown names throw ConfigError.
  */
 export function parseDatasetSpec(name: string): DatasetSpec {
-  if (name.startsWith("folder:")) return { kind: "folder", path: resolve(name.slice("folder:".length)) };
-  if (name.startsWith("manifest:"))
-    return { kind: "manifest", path: resolve(name.slice("manifest:".length)) };
-  if (name.startsWith("wds:")) return { kind: "wds", path: resolve(name.slice("wds:".length)) };
-  const info = findDatasetInfo(name);
-  if (info) return { kind: "registry", name: info.name };
-  if (existsSync(name)) {
-    const path = resolve(name);
-    if (statSync(path).isFile()) {
-      if (MANIFEST_RE.test(path)) return { kind: "manifest", path };
-    } else {
-      for (const f of ["split.json", "split.json.gz"]) {
-        if (existsSync(join(path, f))) return { kind: "split-dir", path, splitFile: join(path, f) };
-      }
-      return { kind: "folder", path };
-    }
-  }
-  getDatasetInfo(name); // throws ConfigError listing the known names
-  throw new ConfigError(`Unknown dataset "${name}"`);
+  const { spec: _spec, ...parsed } = matchDataset(name).parsed as DatasetSpec & { spec: string };
+  return parsed as DatasetSpec;
 }
 
 export async function readSource(
@@ -53,17 +39,6 @@ export async function readSource(
   own: WdsOptions,
   problems: ProblemList,
 ): Promise<DatasetSource | undefined> {
-  const spec = parseDatasetSpec(name);
-  switch (spec.kind) {
-    case "registry":
-      return readRegistrySource(getDatasetInfo(spec.name), root, problems);
-    case "folder":
-      return readImageFolderSource(spec.path, own, problems);
-    case "manifest":
-      return readManifestSource(spec.path, own, problems);
-    case "split-dir":
-      return readSplitDirSource(spec.path, spec.splitFile, problems);
-    case "wds":
-      return readWdsSource(spec.path, own, problems);
-  }
+  const { plugin, parsed } = matchDataset(name);
+  return plugin.read(parsed, root, own, problems);
 }
