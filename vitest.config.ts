@@ -8,6 +8,7 @@ const packages = [
   "search-strategies",
   "dataset-loaders",
   "store-postgres",
+  "cli-kit",
 ];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));

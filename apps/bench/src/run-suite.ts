@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { inReadmeForm } from "@vlmopt/cli";
+import { inReadmeForm } from "@vlmopt/cli-kit";
 import {
   type Budget,
   type ClipEncoder,

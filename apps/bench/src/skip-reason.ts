@@ -1,4 +1,4 @@
-import { inReadmeForm } from "@vlmopt/cli";
+import { inReadmeForm } from "@vlmopt/cli-kit";
 import { displayMessage, VlmoptError } from "@vlmopt/core";
 
 interface Problem {

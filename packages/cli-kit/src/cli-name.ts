@@ -1,4 +1,8 @@
-import type { CliIo } from "./io.js";
+/** The part of an app's io that `withCliForm` rewrites. */
+export interface NamedIo {
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+}
 
 /** The words that follow the program's name in a command line a message names. */
 const COMMAND_WORDS = [
@@ -18,6 +22,10 @@ const COMMAND_WORDS = [
   "smoke",
   "perf",
   "grid",
+  "help",
+  "completion",
+  "worker",
+  "status",
 ];
 
 /**
@@ -64,6 +72,6 @@ export function inReadmeForm(text: string, program = "vlmopt"): string {
 }
 
 /** `io` whose stderr (errors, hints, "resume with: …") names commands in the form that works. */
-export function withCliForm(io: CliIo, program = "vlmopt"): CliIo {
+export function withCliForm<T extends NamedIo>(io: T, program = "vlmopt"): T {
   return { ...io, stderr: (text) => io.stderr(inCliForm(text, io.env, program)) };
 }
