@@ -9,6 +9,7 @@ const packages = [
   "dataset-loaders",
   "store-postgres",
   "registry",
+  "cli-kit",
 ];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));

@@ -4,6 +4,10 @@ export interface BenchIo {
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** True when stderr is a terminal (colours unless NO_COLOR). */
+  isTTY?: boolean;
+  /** The terminal's width, when stdout is one: help is wrapped to it (else 80 columns). */
+  columns?: number;
 }
 
 export function processIo(): BenchIo {
@@ -12,6 +16,8 @@ export function processIo(): BenchIo {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    isTTY: process.stderr.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
 

@@ -1,11 +1,30 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError, inCliForm, VlmoptError } from "@vlmopt/core";
+import { Option } from "@commander-js/extra-typings";
+import {
+  type AnyCommand,
+  addCompletionCommand,
+  addHelpNotes,
+  createProgram,
+  EXIT,
+  inCliForm,
+  runProgram,
+  UsageError,
+} from "@vlmopt/cli-kit";
+import { ConfigError, VlmoptError } from "@vlmopt/core";
 import { isPostgresUrl, maskUrlsIn, STORE_ENV, storeUrlFrom } from "@vlmopt/store-postgres";
-import { enqueueCommand, statusCommand, storeReportCommand, workerCommand } from "./fleet/fleet-commands.js";
+import {
+  enqueueCommand,
+  STATUS_NOTES,
+  type StatusValues,
+  statusCommand,
+  storeReportCommand,
+  WORKER_NOTES,
+  type WorkerValues,
+  workerCommand,
+} from "./fleet/fleet-commands.js";
 import { DEFAULT_LEASE_SECONDS, type FleetSpec, suiteKeyOf } from "./fleet/fleet-spec.js";
-import { perfFleetCommand } from "./fleet/perf-fleet.js";
+import { PERF_FLEET_NOTES, type PerfFleetValues, perfFleetCommand } from "./fleet/perf-fleet.js";
 import { runWorker } from "./fleet/worker.js";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
@@ -19,104 +38,204 @@ import { getSuite, SUITES, selectFromSuite } from "./suites.js";
 import { textTable } from "./timing.js";
 import { runTransferSuite, type TransferResults } from "./transfer-suite.js";
 import type { SuiteResults } from "./types.js";
+import { VERSION } from "./version.js";
 import { type BenchWiring, createDefaultWiring } from "./wiring.js";
 
-export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+export { EXIT };
 
 export interface RunOptions {
   wiring?: BenchWiring;
   signal?: AbortSignal;
 }
 
-class UsageError extends Error {}
+const TITLE = "vlmopt-bench — shared accuracy and performance benchmarks for vlmopt";
 
-const MAIN_HELP = `vlmopt-bench — shared accuracy and performance benchmarks for vlmopt
+const MAIN_EXAMPLES = [
+  `vlmopt-bench run --suite <${Object.keys(SUITES).join("|")}> --llm <spec> --model <clip id> [options]`,
+  "vlmopt-bench perf score [--model random:vit-b32] [--classes 10,102,1000] [--reps 3]",
+  "vlmopt-bench perf loop [--model random:vit-b32] [--data-root ../shared/datasets] [--iterations 10]",
+  "vlmopt-bench perf fleet --store postgres://… [--runs 200] [--workers 1,2,4]",
+  "vlmopt-bench report <suite-dir>",
+  "vlmopt-bench run --suite <name> … --queue postgres://…",
+  "vlmopt-bench worker --queue postgres://… [--concurrency N]",
+  "vlmopt-bench status --queue postgres://… [--json]",
+  "vlmopt-bench report --store postgres://… [--suite-key K]",
+];
 
-Usage:
-  vlmopt-bench run --suite <${Object.keys(SUITES).join("|")}> --llm <spec> --model <clip id> [options]
-  vlmopt-bench perf score [--model random:vit-b32] [--classes 10,102,1000] [--reps 3]
-  vlmopt-bench perf loop  [--model random:vit-b32] [--data-root ../shared/datasets] [--iterations 10]
-  vlmopt-bench perf fleet --store postgres://… [--runs 200] [--workers 1,2,4]
-  vlmopt-bench report <suite-dir>
-  vlmopt-bench run --suite <name> … --queue postgres://…   enqueue the grid in a shared store and return
-  vlmopt-bench worker --queue postgres://… [--concurrency N] run queued items (any number of machines)
-  vlmopt-bench status --queue postgres://… [--json]       queued, running, done, failed, cost, ETA
-  vlmopt-bench report --store postgres://… [--suite-key K] the suite's outputs from the store
+const MAIN_NOTES =
+  "`run --queue` enqueues the grid in a shared store and returns; `worker` runs queued items (any number of machines); `status` shows queued, running, done, failed, cost and ETA; `report --store` writes the suite's outputs from the store.";
 
-Run "vlmopt-bench <command> --help" for a command's options.
-`;
+const RUN_NOTES =
+  "An interrupted suite resumes when the same command is run again: finished runs are not redone.\nOutputs in the suite directory: results.csv, results.json, results.md, report.html.";
 
-const RUN_HELP = `vlmopt-bench run — a grid of optimization runs plus baselines, resumable
+const PERF_NOTES =
+  "perf score: cost of scoring one template on C classes with cached image features, as a ratio to the bare text-encoder time for C texts (target ≤ 1.05).\nperf loop: overhead of a 10-iteration hill-climb on EuroSAT 1-shot, LLM time excluded (simulated provider, features cached; target < 5 s).\nBoth print a table, then one JSON line.";
 
-Options:
-  --suite <name>               ${Object.values(SUITES)
-    .map((s) => `${s.name}: ${s.description}`)
-    .join("\n                               ")}
-  --llm <spec>                 LLM provider, e.g. anthropic:<model>, openai:<model>, simulated
-  --model <clip id>            CLIP model: clip-vit-b32, clip-vit-b16, clip-vit-l14, a local ONNX export dir, random:tiny
-  --data-root <dir>            datasets root (default ../shared/datasets)
-  --out <dir>                  where suite directories go (default bench-runs/)
-  --datasets a,b               only these datasets of the suite
-  --strategies a,b             only these methods (strategies and baselines) of the suite
-  --seeds 1,2,3                only these seeds
-  --parallel <n>               runs at once (default 2)
-  --budget-usd-per-run <x>     USD cap of each run
-  --budget-usd-suite <y>       USD cap of the whole suite (no run starts once it is reached; never exceeded)
-  --max-calls-per-run <n>      LLM calls per run
-  --targets a,b                transfer suite: target models (default clip-rn101,clip-vit-b32,clip-vit-b16);
-                               --model is the source (default clip-rn50), e.g. --model random:rn50
-                               --targets random:rn101,random:vit-b32 offline
-  --max-test-images <n>        score on at most n class-balanced test images per dataset
-  --backbone <name>            the CLIP backbone when the model id does not say it (e.g. rn50 for a local RN50 export)
-  --cache-dir <dir>            model cache (default: clip-embedding's); image features go to <dir>/features
-                               (default: <suite-dir>/cache/features)
-  --offline                    never download models
-  --published <file.json>      the paper's numbers, typed in from its table, to show beside yours
-                               (the embedded table is empty; format: see "vlmopt-bench report --help")
-  --queue <postgres://…>       enqueue the grid in this shared store and return; workers run it
-                               ("vlmopt-bench worker"); the password is never printed
-  --store <postgres://…>       run here, with runs, events and features in this shared store
-                               (also ${STORE_ENV}); results are written to the suite directory too
-  --budget-calls-suite <n>     LLM calls of the whole suite, across all workers (never exceeded)
-  --lease-seconds <s>          with --queue/--store: how long a silent worker keeps its runs (default ${DEFAULT_LEASE_SECONDS})
-  -h, --help                   this help
+const REPORT_NOTES = `Re-renders results.csv, results.md and report.html from <suite-dir>/results.json, or writes them from a shared store's records (--store, or ${STORE_ENV} when no directory is given) into --out (default bench-runs/<suite-key>).
 
-An interrupted suite resumes when the same command is run again: finished runs are not redone.
-Outputs in the suite directory: results.csv, results.json, results.md, report.html.
-`;
+--published <file.json>: published numbers to show beside the measured ones, e.g. the paper's table typed in from the paper (vlmopt-bench embeds none):
+  {"source": "Liu et al., CVPR 2024, 1-shot table", "backbone": "CLIP RN50",
+   "protocol": "1-shot, seeds 1-3",
+   "rows": {"hill-climb-pn": {"eurosat": 61.2, "dtd": 44.0}}}
+rows: method id → dataset → accuracy in percent. Method ids are the row ids of results.csv; they are shown side by side only when the suite's backbone is the table's. Without it, the table stored in results.json is used. The file's JSON Schema: apps/bench/schemas/published.schema.json.`;
 
-const PERF_HELP = `vlmopt-bench perf score | perf loop
+/** The commander program of vlmopt-bench; `done` receives each action's exit code. */
+function buildProgram(io: BenchIo, wiring: BenchWiring, signal: AbortSignal | undefined) {
+  const ctx = createProgram({ name: "vlmopt-bench", version: VERSION, title: TITLE, io });
+  const { program } = ctx;
+  program.usage("<command> [options]");
+  addHelpNotes(ctx, program, { notes: MAIN_NOTES, examples: MAIN_EXAMPLES });
+  const done = (code: number) => {
+    ctx.exitCode = code;
+  };
 
-perf score  cost of scoring one template on C classes with cached image features, as a ratio to the
-            bare text-encoder time for C texts (target ≤ 1.05).
-  --model <id>        default random:vit-b32 (the ViT-B/32-shaped random-weight model)
-  --classes 10,102,1000
-  --reps <n>          timed repetitions per C (default 5; the median is reported)
-perf loop   overhead of a 10-iteration hill-climb on EuroSAT 1-shot, LLM time excluded
-            (simulated provider, features cached; target < 5 s).
-  --model <id>        default random:vit-b32
-  --data-root <dir>   default ../shared/datasets
-  --iterations <n>    default 10
-Both print a table, then one JSON line.
-`;
+  const run = program
+    .command("run")
+    .summary("a grid of optimization runs plus baselines, resumable")
+    .description("vlmopt-bench run — a grid of optimization runs plus baselines, resumable")
+    .usage("--suite <name> --llm <spec> --model <clip id> [options]")
+    .option(
+      "--suite <name>",
+      Object.values(SUITES)
+        .map((s) => `${s.name}: ${s.description}`)
+        .join("\n"),
+    )
+    .option("--llm <spec>", "LLM provider, e.g. anthropic:<model>, openai:<model>, simulated")
+    .option(
+      "--model <clip id>",
+      "CLIP model: clip-vit-b32, clip-vit-b16, clip-vit-l14, a local ONNX export dir, random:tiny",
+    )
+    .option("--data-root <dir>", "datasets root (default ../shared/datasets)")
+    .option("--out <dir>", "where suite directories go (default bench-runs/)")
+    .option("--datasets <a,b>", "only these datasets of the suite")
+    .option("--strategies <a,b>", "only these methods (strategies and baselines) of the suite")
+    .option("--seeds <1,2,3>", "only these seeds")
+    .option("--parallel <n>", "runs at once (default 2)")
+    .option("--budget-usd-per-run <x>", "USD cap of each run")
+    .option(
+      "--budget-usd-suite <y>",
+      "USD cap of the whole suite (no run starts once it is reached; never exceeded)",
+    )
+    .option("--max-calls-per-run <n>", "LLM calls per run")
+    .option(
+      "--targets <a,b>",
+      "transfer suite: target models (default clip-rn101,clip-vit-b32,clip-vit-b16); --model is the source (default clip-rn50), e.g. --model random:rn50 --targets random:rn101,random:vit-b32 offline",
+    )
+    .option("--max-test-images <n>", "score on at most n class-balanced test images per dataset")
+    .option(
+      "--backbone <name>",
+      "the CLIP backbone when the model id does not say it (e.g. rn50 for a local RN50 export)",
+    )
+    .option(
+      "--cache-dir <dir>",
+      "model cache (default: clip-embedding's); image features go to <dir>/features (default: <suite-dir>/cache/features)",
+    )
+    .option("--offline", "never download models")
+    .option(
+      "--published <file.json>",
+      'the paper\'s numbers, typed in from its table, to show beside yours (the embedded table is empty; format: see "vlmopt-bench report --help")',
+    )
+    .option(
+      "--queue <postgres://…>",
+      'enqueue the grid in this shared store and return; workers run it ("vlmopt-bench worker"); the password is never printed',
+    )
+    .option(
+      "--store <postgres://…>",
+      `run here, with runs, events and features in this shared store (also ${STORE_ENV}); results are written to the suite directory too`,
+    )
+    .option("--budget-calls-suite <n>", "LLM calls of the whole suite, across all workers (never exceeded)")
+    .option(
+      "--lease-seconds <s>",
+      `with --queue/--store: how long a silent worker keeps its runs (default ${DEFAULT_LEASE_SECONDS})`,
+    )
+    .action(async (values) => done(await runCommand(values, io, wiring, signal)));
+  addHelpNotes(ctx, run as AnyCommand, { notes: RUN_NOTES });
 
-const REPORT_HELP = `vlmopt-bench report <suite-dir> [--published <file.json>]
-vlmopt-bench report --store <postgres://…> [--suite-key K] [--out <dir>]
+  const perf = program
+    .command("perf")
+    .summary("performance benchmarks: score, loop, fleet")
+    .usage("<score|loop|fleet> [options]");
+  addHelpNotes(ctx, perf as AnyCommand, { notes: PERF_NOTES });
+  for (const which of ["score", "loop"] as const) {
+    const cmd = perf
+      .command(which)
+      .summary(
+        which === "score"
+          ? "cost of scoring one template on C classes, as a ratio to bare text encoding (target ≤ 1.05)"
+          : "overhead of a 10-iteration hill-climb on EuroSAT 1-shot, LLM time excluded (target < 5 s)",
+      )
+      .option("--model <id>", "default random:vit-b32 (the ViT-B/32-shaped random-weight model)")
+      .option("--cache-dir <dir>", "model cache (default: clip-embedding's)");
+    const full =
+      which === "score"
+        ? cmd
+            .option("--classes <list>", "class counts C (default 10,102,1000)")
+            .option("--reps <n>", "timed repetitions per C (default 5; the median is reported)")
+        : cmd
+            .option("--data-root <dir>", "default ../shared/datasets")
+            .option("--iterations <n>", "default 10");
+    full.action(async (values) => done(await perfCommand(which, values, io, wiring)));
+    addHelpNotes(ctx, full as AnyCommand, { notes: PERF_NOTES });
+  }
+  const fleet = perf
+    .command("fleet")
+    .summary("fleet throughput: queue N runs, run them with 1, 2, 4 worker processes")
+    .option("--store <postgres://…>", `the store (or ${STORE_ENV})`)
+    .option(
+      "--runs <n>",
+      "runs per measurement (default 200: EuroSAT 1-shot seeds 1-2, random search, 3 LLM steps)",
+    )
+    .option("--workers <1,2,4>", "worker processes per measurement")
+    .option("--model <id>", "default random:tiny")
+    .option("--data-root <dir>", "default ../shared/datasets")
+    .action(async (values: PerfFleetValues) => done(await perfFleetCommand(values, io, wiring)));
+  addHelpNotes(ctx, fleet as AnyCommand, { notes: PERF_FLEET_NOTES });
 
-Re-renders results.csv, results.md and report.html from <suite-dir>/results.json, or writes them
-from a shared store's records (--store, or ${STORE_ENV} when no directory is given) into --out
-(default bench-runs/<suite-key>).
+  const report = program
+    .command("report")
+    .summary("re-render a suite's outputs, from its directory or a shared store")
+    .argument("[suite-dir]")
+    .usage("<suite-dir> | --store <postgres://…> [options]")
+    .option("--published <file.json>", "published numbers to show beside the measured ones (below)")
+    .option("--store <postgres://…>", `a shared store's records (or ${STORE_ENV} when no directory is given)`)
+    .addOption(new Option("--queue <postgres://…>").hideHelp())
+    .option("--suite-key <key>", "the suite in the store")
+    .option("--out <dir>", "where the outputs go (default bench-runs/<suite-key>)")
+    .action(async (dir, values) => done(await reportCommand(dir, values, io)));
+  addHelpNotes(ctx, report as AnyCommand, {
+    notes: REPORT_NOTES,
+    examples: [
+      "vlmopt-bench report <suite-dir> [--published <file.json>]",
+      "vlmopt-bench report --store <postgres://…> [--suite-key K] [--out <dir>]",
+    ],
+  });
 
-  --published <file.json>  published numbers to show beside the measured ones, e.g. the paper's
-                           table typed in from the paper (vlmopt-bench embeds none):
-                             {"source": "Liu et al., CVPR 2024, 1-shot table", "backbone": "CLIP RN50",
-                              "protocol": "1-shot, seeds 1-3",
-                              "rows": {"hill-climb-pn": {"eurosat": 61.2, "dtd": 44.0}}}
-                           rows: method id → dataset → accuracy in percent. Method ids are the
-                           row ids of results.csv; they are shown side by side only when the
-                           suite's backbone is the table's. Without it, the table stored in
-                           results.json is used.
-`;
+  const worker = program
+    .command("worker")
+    .summary("run queued suite items; start any number, on any machines")
+    .option("--queue <postgres://…>", `the store (or ${STORE_ENV}); the password is never printed`)
+    .addOption(new Option("--store <postgres://…>").hideHelp())
+    .option("--concurrency <n>", "runs at once in this process (default 1)")
+    .option("--data-root <dir>", "where the datasets are on this machine (default: the enqueuer's)")
+    .option("--cache-dir <dir>", "model cache (default: clip-embedding's)")
+    .option("--exit-when-done", "stop once nothing is queued or running (default: wait for more work)")
+    .option("--poll-seconds <s>", "how often an idle worker looks for work (default 2)")
+    .action(async (values: WorkerValues) => done(await workerCommand(values, io, wiring, signal)));
+  addHelpNotes(ctx, worker as AnyCommand, { notes: WORKER_NOTES });
+
+  const status = program
+    .command("status")
+    .summary("the grid: queued, running, done, failed, cost so far, ETA")
+    .option("--queue <postgres://…>", `the store (or --store, or ${STORE_ENV})`)
+    .addOption(new Option("--store <postgres://…>").hideHelp())
+    .option("--suite-key <key>", "one suite (default: all)")
+    .option("--json", 'one JSON object: {"queued","running","done","failed","costUsd","etaSeconds","suites"}')
+    .action(async (values: StatusValues) => done(await statusCommand(values, io)));
+  addHelpNotes(ctx, status as AnyCommand, { notes: STATUS_NOTES });
+
+  addCompletionCommand(ctx);
+  return ctx;
+}
 
 function list(value: string | undefined): string[] | undefined {
   return value === undefined
@@ -165,50 +284,26 @@ function namedIo(io: BenchIo): BenchIo {
   return { ...io, stdout: (text) => io.stdout(named(text)), stderr: (text) => io.stderr(named(text)) };
 }
 
-/** Runs the bench with argv (without node and script); returns the exit code. */
+/**
+ * Runs the bench with argv (without node and script); returns the exit code: the same codes as
+ * `vlmopt` (0 ok, 1 error, 2 usage — here also a bad flag value or file, 130 interrupted).
+ */
 export async function run(argv: readonly string[], ioIn: BenchIo, options: RunOptions = {}): Promise<number> {
   const io = namedIo(ioIn);
   const wiring = options.wiring ?? createDefaultWiring();
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case undefined:
-      case "-h":
-      case "--help":
-      case "help":
-        io.stdout(MAIN_HELP);
-        return command === undefined ? EXIT.usage : EXIT.ok;
-      case "run":
-        return await runCommand(rest, io, wiring, options.signal);
-      case "perf":
-        return await perfCommand(rest, io, wiring);
-      case "report":
-        return await reportCommand(rest, io);
-      case "worker":
-        return await workerCommand(rest, io, wiring, options.signal);
-      case "status":
-        return await statusCommand(rest, io);
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
-  } catch (caught) {
-    // No connection string's password in any error text.
-    const urls = [...argv, io.env[STORE_ENV] ?? ""].filter((a) => isPostgresUrl(a));
-    const error = urls.length > 0 ? maskedError(caught, urls) : caught;
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`error: ${(error as Error).message}\n\n${MAIN_HELP}`);
-      return EXIT.usage;
-    }
-    if (ConfigError.isInstance(error)) {
-      io.stderr(`error: ${error.toDisplayString()}\n`);
-      return EXIT.usage;
-    }
-    const text = VlmoptError.isInstance(error)
-      ? error.toDisplayString()
-      : ((error as Error)?.stack ?? String(error));
-    io.stderr(`error: ${text}\n`);
-    return EXIT.error;
-  }
+  const ctx = buildProgram(io, wiring, options.signal);
+  // No connection string's password in any error text.
+  const urls = [...argv, io.env[STORE_ENV] ?? ""].filter((a) => isPostgresUrl(a));
+  return runProgram(ctx, argv, {
+    mapError: (error) => (urls.length > 0 ? maskedError(error, urls) : error),
+    exitCodeOf: (error) => (ConfigError.isInstance(error) ? EXIT.usage : undefined),
+    printError: (_io, error) => {
+      const text = VlmoptError.isInstance(error)
+        ? error.toDisplayString()
+        : ((error as Error)?.stack ?? String(error));
+      io.stderr(`error: ${text}\n`);
+    },
+  });
 }
 
 function maskedError(error: unknown, urls: string[]): unknown {
@@ -220,45 +315,39 @@ function maskedError(error: unknown, urls: string[]): unknown {
   return error;
 }
 
+/** The options of `run`, as commander gives them (camelCase). */
+export interface RunValues {
+  suite?: string;
+  llm?: string;
+  model?: string;
+  dataRoot?: string;
+  out?: string;
+  datasets?: string;
+  strategies?: string;
+  seeds?: string;
+  parallel?: string;
+  budgetUsdPerRun?: string;
+  budgetUsdSuite?: string;
+  maxCallsPerRun?: string;
+  backbone?: string;
+  cacheDir?: string;
+  offline?: boolean;
+  published?: string;
+  queue?: string;
+  store?: string;
+  budgetCallsSuite?: string;
+  leaseSeconds?: string;
+  targets?: string;
+  maxTestImages?: string;
+}
+
 async function runCommand(
-  argv: readonly string[],
+  given: RunValues,
   io: BenchIo,
   wiring: BenchWiring,
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      suite: { type: "string" },
-      llm: { type: "string" },
-      model: { type: "string" },
-      "data-root": { type: "string" },
-      out: { type: "string" },
-      datasets: { type: "string" },
-      strategies: { type: "string" },
-      seeds: { type: "string" },
-      parallel: { type: "string" },
-      "budget-usd-per-run": { type: "string" },
-      "budget-usd-suite": { type: "string" },
-      "max-calls-per-run": { type: "string" },
-      backbone: { type: "string" },
-      "cache-dir": { type: "string" },
-      offline: { type: "boolean" },
-      published: { type: "string" },
-      queue: { type: "string" },
-      store: { type: "string" },
-      "budget-calls-suite": { type: "string" },
-      "lease-seconds": { type: "string" },
-      targets: { type: "string" },
-      "max-test-images": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout(RUN_HELP);
-    return EXIT.ok;
-  }
+  const values = { ...given };
   const published = values.published
     ? await readPublishedTable(resolve(io.cwd, values.published))
     : undefined;
@@ -271,7 +360,7 @@ async function runCommand(
     ...(values.strategies ? { strategies: list(values.strategies) as string[] } : {}),
     ...(values.seeds ? { seeds: seedsOpt(values.seeds) as number[] } : {}),
   });
-  const maxTest = numberOpt("max-test-images", values["max-test-images"], true);
+  const maxTest = numberOpt("max-test-images", values.maxTestImages, true);
   if (maxTest !== null && maxTest < 1) throw new ConfigError("--max-test-images must be at least 1");
   const suite = maxTest !== null ? { ...picked, maxTestImages: maxTest } : picked;
   const targets = list(values.targets);
@@ -282,7 +371,7 @@ async function runCommand(
   if (targets?.length === 0) throw new ConfigError("--targets is empty; name at least one model");
   const parallel = numberOpt("parallel", values.parallel, true) ?? 2;
   if (parallel < 1) throw new ConfigError("--parallel must be at least 1");
-  const givenRoot = values["data-root"] ?? "../shared/datasets";
+  const givenRoot = values.dataRoot ?? "../shared/datasets";
   const dataRoot = resolve(io.cwd, givenRoot);
   if (!existsSync(dataRoot)) {
     io.stderr(
@@ -298,7 +387,7 @@ async function runCommand(
   if ((queueUrl || storeUrl) && suite.transfer)
     throw new ConfigError(`suite ${suite.name} runs locally only; --queue/--store are not supported for it`);
   if (queueUrl || storeUrl) {
-    const lease = numberOpt("lease-seconds", values["lease-seconds"]) ?? DEFAULT_LEASE_SECONDS;
+    const lease = numberOpt("lease-seconds", values.leaseSeconds) ?? DEFAULT_LEASE_SECONDS;
     if (lease < 2) throw new ConfigError("--lease-seconds must be at least 2");
     const spec: FleetSpec = {
       formatVersion: 1,
@@ -307,10 +396,10 @@ async function runCommand(
       llmSpec: values.llm as string,
       dataRoot,
       budget: {
-        perRunUsd: numberOpt("budget-usd-per-run", values["budget-usd-per-run"]),
-        suiteUsd: numberOpt("budget-usd-suite", values["budget-usd-suite"]),
-        maxCallsPerRun: numberOpt("max-calls-per-run", values["max-calls-per-run"], true),
-        suiteCalls: numberOpt("budget-calls-suite", values["budget-calls-suite"], true),
+        perRunUsd: numberOpt("budget-usd-per-run", values.budgetUsdPerRun),
+        suiteUsd: numberOpt("budget-usd-suite", values.budgetUsdSuite),
+        maxCallsPerRun: numberOpt("max-calls-per-run", values.maxCallsPerRun, true),
+        suiteCalls: numberOpt("budget-calls-suite", values.budgetCallsSuite, true),
       },
       ...(values.backbone ? { backbone: values.backbone } : {}),
       ...(values.offline ? { offline: true } : {}),
@@ -324,7 +413,7 @@ async function runCommand(
       concurrency: parallel,
       wiring,
       env: io.env,
-      ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
+      ...(values.cacheDir ? { cacheDir: resolve(io.cwd, values.cacheDir) } : {}),
       exitWhenDone: true,
       exitWhenSuiteDone: suiteKey,
       pollSeconds: 0.5,
@@ -332,9 +421,9 @@ async function runCommand(
       ...(signal ? { signal } : {}),
     });
     await storeReportCommand(io, storeUrl as string, suiteKey, suiteDir);
-    return signal?.aborted ? EXIT.error : EXIT.ok;
+    return signal?.aborted ? EXIT.interrupted : EXIT.ok;
   }
-  if (values["budget-calls-suite"] !== undefined)
+  if (values.budgetCallsSuite !== undefined)
     throw new ConfigError("--budget-calls-suite needs a shared store (--queue or --store)");
   io.stderr(`suite ${suite.name} → ${suiteDir}\n`);
   const options = {
@@ -345,13 +434,13 @@ async function runCommand(
     outDir: suiteDir,
     parallel,
     budget: {
-      perRunUsd: numberOpt("budget-usd-per-run", values["budget-usd-per-run"]),
-      suiteUsd: numberOpt("budget-usd-suite", values["budget-usd-suite"]),
-      maxCallsPerRun: numberOpt("max-calls-per-run", values["max-calls-per-run"], true),
+      perRunUsd: numberOpt("budget-usd-per-run", values.budgetUsdPerRun),
+      suiteUsd: numberOpt("budget-usd-suite", values.budgetUsdSuite),
+      maxCallsPerRun: numberOpt("max-calls-per-run", values.maxCallsPerRun, true),
     },
     wiring,
     env: io.env,
-    ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
+    ...(values.cacheDir ? { cacheDir: resolve(io.cwd, values.cacheDir) } : {}),
     ...(values.offline ? { offline: true } : {}),
     ...(values.backbone ? { backbone: values.backbone } : {}),
     ...(published ? { published } : {}),
@@ -366,7 +455,7 @@ async function runCommand(
       `transfer ${t.source.id} → ${t.targets.map((m) => m.id).join(", ")}: ${t.records.filter((r) => r.status === "done").length} of ${t.records.length} rows scored; ${t.skippedDatasets.length} datasets skipped\n` +
         `results: ${join(suiteDir, "results.md")}\nreport:  ${join(suiteDir, "report.html")}\n`,
     );
-    return signal?.aborted ? EXIT.error : EXIT.ok;
+    return signal?.aborted ? EXIT.interrupted : EXIT.ok;
   }
   const results = await runSuite(options);
   const done = results.records.filter((r) => r.status === "done").length;
@@ -375,30 +464,20 @@ async function runCommand(
     `${done} of ${results.records.length} runs and baselines finished; ${results.skippedDatasets.length} datasets skipped\n` +
       `results: ${join(suiteDir, "results.md")}\nreport:  ${join(suiteDir, "report.html")}\n`,
   );
-  return signal?.aborted ? EXIT.error : EXIT.ok;
+  return signal?.aborted ? EXIT.interrupted : EXIT.ok;
 }
 
-async function reportCommand(argv: readonly string[], io: BenchIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      help: { type: "boolean", short: "h" },
-      published: { type: "string" },
-      store: { type: "string" },
-      queue: { type: "string" },
-      "suite-key": { type: "string" },
-      out: { type: "string" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout(REPORT_HELP);
-    return EXIT.ok;
-  }
-  const dir = positionals[0];
+export interface ReportValues {
+  published?: string;
+  store?: string;
+  queue?: string;
+  suiteKey?: string;
+  out?: string;
+}
+
+async function reportCommand(dir: string | undefined, values: ReportValues, io: BenchIo): Promise<number> {
   const storeUrl = storeUrlFrom(values.store ?? values.queue, dir === undefined ? io.env : {});
-  if (storeUrl) return storeReportCommand(io, storeUrl, values["suite-key"], values.out ?? dir);
+  if (storeUrl) return storeReportCommand(io, storeUrl, values.suiteKey, values.out ?? dir);
   if (!dir) throw new UsageError("report needs a suite directory");
   const file = join(resolve(io.cwd, dir), "results.json");
   if (!existsSync(file))
@@ -420,36 +499,27 @@ async function reportCommand(argv: readonly string[], io: BenchIo): Promise<numb
   return EXIT.ok;
 }
 
-async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWiring): Promise<number> {
-  const [which, ...rest] = argv;
-  if (which === undefined || which === "--help" || which === "-h") {
-    io.stdout(PERF_HELP);
-    return which === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (which === "fleet") return perfFleetCommand(rest, io, wiring);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      model: { type: "string" },
-      classes: { type: "string" },
-      reps: { type: "string" },
-      "data-root": { type: "string" },
-      iterations: { type: "string" },
-      "cache-dir": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout(PERF_HELP);
-    return EXIT.ok;
-  }
+export interface PerfValues {
+  model?: string;
+  classes?: string;
+  reps?: string;
+  dataRoot?: string;
+  iterations?: string;
+  cacheDir?: string;
+}
+
+async function perfCommand(
+  which: "score" | "loop",
+  values: PerfValues,
+  io: BenchIo,
+  wiring: BenchWiring,
+): Promise<number> {
   const modelSpec = values.model ?? "random:vit-b32";
   io.stderr(
     `loading ${modelSpec} (a random-weight model is generated on first use; this can take a while)\n`,
   );
   const encoder = await wiring.resolveModel(modelSpec, {
-    ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
+    ...(values.cacheDir ? { cacheDir: resolve(io.cwd, values.cacheDir) } : {}),
   });
   const model = { spec: modelSpec, id: encoder.id, hash: encoder.modelHash, dim: encoder.dim };
   if (which === "score") {
@@ -480,9 +550,10 @@ async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWi
     );
     return EXIT.ok;
   }
-  if (which === "loop") {
+  // perf loop
+  {
     const iterations = numberOpt("iterations", values.iterations, true) ?? 10;
-    const root = resolve(io.cwd, values["data-root"] ?? "../shared/datasets");
+    const root = resolve(io.cwd, values.dataRoot ?? "../shared/datasets");
     const dataset = await wiring.resolveDataset("eurosat", { root, shots: 1, seed: 1 });
     const llm = await wiring.resolveLlm("simulated", { env: io.env });
     const strategy = await wiring.resolveStrategy(
@@ -511,5 +582,4 @@ async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWi
     );
     return EXIT.ok;
   }
-  throw new UsageError(`unknown perf benchmark "${which}" (use score or loop)`);
 }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { inReadmeForm } from "@vlmopt/cli-kit";
 import {
   type Budget,
   type ClipEncoder,
@@ -9,7 +10,6 @@ import {
   displayMessage,
   type EmbeddingCache,
   extractFeatures,
-  inReadmeForm,
   JsonlRunStore,
   type LlmProvider,
   MemoryEmbeddingCache,

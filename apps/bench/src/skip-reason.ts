@@ -1,4 +1,5 @@
-import { displayMessage, inReadmeForm, VlmoptError } from "@vlmopt/core";
+import { inReadmeForm } from "@vlmopt/cli-kit";
+import { displayMessage, VlmoptError } from "@vlmopt/core";
 
 interface Problem {
   message: string;

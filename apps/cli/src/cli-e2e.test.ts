@@ -378,7 +378,7 @@ describe("vlmopt as a subprocess on the embedded demo (EuroSAT subset, CoOp 1-sh
         "unknown flag",
         ["optimize", "--dataset", "eurosat", "--shot", "1"],
         {},
-        /^error: Unknown option '--shot'/,
+        /^error: unknown option "--shot" — did you mean --shots\?/,
       ],
     ];
     for (const [name, args, env, pattern] of cases) {

@@ -1,8 +1,8 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { cliName, inCliForm, inReadmeForm } from "@vlmopt/cli-kit";
 import { describe, expect, it } from "vitest";
-import { cliName, inCliForm, inReadmeForm } from "./cli-name.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
 import { stopReasonText } from "./run-view/build-run-view.js";

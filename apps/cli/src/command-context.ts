@@ -1,5 +1,5 @@
 import type { Registry } from "@vlmopt/registry";
-import type { CommandSpec, ParsedCommand } from "./command.js";
+import type { CommandSpec, ParsedCommand, SpecSettings } from "./command.js";
 import type { CliIo } from "./io.js";
 
 export interface CommandContext {
@@ -7,9 +7,17 @@ export interface CommandContext {
   registry: Registry;
 }
 
-export interface Command {
-  spec: CommandSpec;
-  run(parsed: ParsedCommand, ctx: CommandContext): Promise<number>;
+export interface Command<C extends CommandSpec = CommandSpec> {
+  spec: C;
+  run(parsed: ParsedCommand<SpecSettings<C>>, ctx: CommandContext): Promise<number>;
+}
+
+/** A command's code for its spec: `parsed.settings` has the spec's options, typed. */
+export function defineRun<C extends CommandSpec>(
+  spec: C,
+  body: { run(parsed: ParsedCommand<SpecSettings<C>>, ctx: CommandContext): Promise<number> },
+): Command<C> {
+  return { spec, run: body.run };
 }
 
 /** Writes a JSON document on stdout. */

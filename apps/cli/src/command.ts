@@ -1,36 +1,36 @@
-import { parseArgs } from "node:util";
-import {
-  findConfigFile,
-  loadConfigFile,
-  mergeSettings,
-  parseValue,
-  type Settings,
-  settingsFromEnv,
-  typeText,
-} from "./config.js";
+import { Argument, Option } from "@commander-js/extra-typings";
+import { type AnyCommand, addHelpNotes, invalidValue, type ProgramContext } from "@vlmopt/cli-kit";
+import { mergeSettings, parseValue, type SettingsRecord, settingsFromEnv, typeText } from "./config.js";
 import type { CliIo } from "./io.js";
-import { GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
-import { invalidValue, UsageError } from "./usage-error.js";
+import { GLOBAL_OPTIONS, type OptionSpec, type Settings, type SettingsOf } from "./options.js";
 
-export interface CommandSpec {
+export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSpec[]> {
   /** e.g. "optimize" or "models list". */
   name: string;
   summary: string;
   /** Positional arguments, e.g. ["<run-dir>"]. */
   positionals?: readonly string[];
-  options: readonly OptionSpec[];
+  options: O;
   examples: readonly string[];
   /** More text after the options. */
   notes?: string;
 }
 
-export interface ParsedCommand {
+/** A command's spec with its options' keys and types kept, so its settings read back typed. */
+export function defineCommand<const O extends readonly OptionSpec[]>(spec: CommandSpec<O>): CommandSpec<O> {
+  return spec;
+}
+
+/** The settings of a command: its own options and the global ones, each of its type. */
+export type SpecSettings<C extends CommandSpec> = SettingsOf<C["options"]> &
+  SettingsOf<typeof GLOBAL_OPTIONS>;
+
+export interface ParsedCommand<S = Settings> {
   /** Merged: flags > env > config > defaults. */
-  settings: Settings;
+  settings: S;
   /** Only what the command line gave. */
-  flags: Settings;
+  flags: S;
   positionals: string[];
-  help: boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -40,125 +40,104 @@ export function allOptions(spec: CommandSpec): OptionSpec[] {
   const seen = new Set<string>();
   const out: OptionSpec[] = [];
   for (const o of [...spec.options, ...GLOBAL_OPTIONS]) {
-    if (seen.has(o.flag)) continue;
+    if (seen.has(o.flag) || o.flag === "help") continue;
     seen.add(o.flag);
     out.push(o);
   }
   return out;
 }
 
+/** The help line of an option: its description, choices and default. */
+function describe(o: OptionSpec): string {
+  const extra: string[] = [];
+  if (o.choices) extra.push(`one of: ${o.choices.join(", ")}`);
+  if (o.defaultValue !== undefined) extra.push(`default: ${String(o.defaultValue)}`);
+  return `${o.description}${extra.length ? ` (${extra.join("; ")})` : ""}`;
+}
+
 /**
- * `--shots -1` as `--shots=-1`: node's parseArgs takes a value that starts with "-" for an option
- * ("argument is ambiguous"), so a negative number after an option that takes a value is joined to
- * it, and then gets vlmopt's own message ("is not a whole number ≥ 1").
+ * The commander option of a spec. Values are parsed by vlmopt's own rules (parseValue), and a bad
+ * one is a UsageError in vlmopt's wording (`--shots "-1" is not a whole number ≥ 1`): commander
+ * passes errors other than its InvalidArgumentError through its argParser unchanged. A value
+ * that starts with "-" is taken as the value of an option that needs one (commander: "the option
+ * value is taken from the next argument"), so `--shots -1` needs no special case.
  */
-export function joinNegativeNumbers(argv: readonly string[], specs: readonly OptionSpec[]): string[] {
-  const takesValue = new Set<string>();
-  for (const o of specs) {
-    if (o.type === "boolean") continue;
-    takesValue.add(`--${o.flag}`);
-    if (o.short) takesValue.add(`-${o.short}`);
-  }
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const next = argv[i + 1];
-    if (takesValue.has(arg) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
-}
-
-/** Parses argv for one command: flags > VLMOPT_* env > vlmopt.config.json > defaults. */
-export function parseCommand(spec: CommandSpec, argv: readonly string[], io: CliIo): ParsedCommand {
-  const specs = allOptions(spec);
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: joinNegativeNumbers(argv, specs),
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(
-        specs.map((o) => [
-          o.flag,
-          {
-            type: o.type === "boolean" ? ("boolean" as const) : ("string" as const),
-            ...(o.type === "strings" ? { multiple: true } : {}),
-            ...(o.short ? { short: o.short } : {}),
-          },
-        ]),
-      ),
-    });
-  } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UsageError(message, spec.name);
-  }
-  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const help = values.help === true;
-  const flags: Settings = {};
-  for (const o of specs) {
-    const raw = values[o.flag];
-    if (raw === undefined) continue;
-    if (o.type === "boolean" || o.type === "strings") {
-      flags[o.key] = raw;
-      continue;
-    }
-    const value = parseValue(o, String(raw));
-    if (value === null) {
-      throw invalidValue(`--${o.flag}`, String(raw), typeText(o), spec.name);
-    }
-    flags[o.key] = value;
-  }
-  const wanted = spec.positionals ?? [];
-  const required = wanted.filter((p) => p.startsWith("<")).length;
-  if (!help && parsed.positionals.length < required) {
-    throw new UsageError(`missing ${wanted.slice(parsed.positionals.length).join(" ")}`, spec.name);
-  }
-  if (parsed.positionals.length > wanted.length) {
-    throw new UsageError(
-      `unexpected argument ${JSON.stringify(parsed.positionals[wanted.length])}`,
-      spec.name,
-    );
-  }
-  let settings: Settings = flags;
-  if (!help) {
-    const configPath = findConfigFile(io.cwd, flags.config as string | undefined);
-    const config = configPath ? loadConfigFile(configPath) : {};
-    const env = settingsFromEnv(io.env, specs);
-    settings = mergeSettings(specs, { flags, env, config });
-  }
-  return {
-    settings,
-    flags,
-    positionals: parsed.positionals,
-    help,
-    json: flags.json === true,
-    verbose: flags.verbose === true,
-  };
-}
-
-/** The --help text of a command. */
-export function helpText(spec: CommandSpec): string {
-  const lines: string[] = [];
-  const pos = spec.positionals?.length ? ` ${spec.positionals.join(" ")}` : "";
-  lines.push(`Usage: vlmopt ${spec.name}${pos} [options]`, "", spec.summary, "", "Options:");
-  const rows = allOptions(spec).map((o) => {
-    const name = `${o.short ? `-${o.short}, ` : "    "}--${o.flag}${o.placeholder ? ` ${o.placeholder}` : ""}`;
-    const extra: string[] = [];
-    if (o.choices) extra.push(`one of: ${o.choices.join(", ")}`);
-    if (o.defaultValue !== undefined) extra.push(`default: ${String(o.defaultValue)}`);
-    return [name, `${o.description}${extra.length ? ` (${extra.join("; ")})` : ""}`] as const;
+export function commanderOption(o: OptionSpec, command: string): Option {
+  const value = o.type === "boolean" ? "" : ` ${o.placeholder ?? "<value>"}`;
+  const option = new Option(`${o.short ? `-${o.short}, ` : ""}--${o.flag}${value}`, describe(o));
+  if (o.type === "boolean") return option;
+  return option.argParser((text: string, previous: unknown) => {
+    if (o.type === "strings") return [...((previous as string[] | undefined) ?? []), text];
+    const parsed = parseValue(o, text);
+    if (parsed === null) throw invalidValue(`--${o.flag}`, text, typeText(o), command);
+    return parsed;
   });
-  const width = Math.max(...rows.map(([n]) => n.length)) + 2;
-  for (const [n, d] of rows) lines.push(`  ${n.padEnd(width)}${d}`);
-  if (spec.notes) lines.push("", spec.notes);
-  lines.push("", spec.examples.length > 1 ? "Examples:" : "Example:");
-  for (const e of spec.examples) lines.push(`  ${e}`);
-  return `${lines.join("\n")}\n`;
+}
+
+/** The flags the command line gave, by setting key (a `--no-x` flag given is `noX: true`). */
+function flagsOf(cmd: AnyCommand, specs: readonly OptionSpec[]): SettingsRecord {
+  const values = cmd.opts() as Record<string, unknown>;
+  const flags: SettingsRecord = {};
+  for (const o of specs) {
+    // commander files `--no-test` under "test" (false when given): its negatable-flag rule.
+    const negated = o.type === "boolean" && o.flag.startsWith("no-");
+    const attribute = new Option(`--${o.flag}`).attributeName();
+    if (cmd.getOptionValueSource(attribute) !== "cli") continue;
+    const raw = values[attribute];
+    flags[o.key] = negated ? raw === false : (raw as SettingsRecord[string]);
+  }
+  return flags;
+}
+
+/** Settings for one command: flags > VLMOPT_* env > vlmopt.config.json > defaults. */
+export async function settingsFor(
+  spec: CommandSpec,
+  flags: SettingsRecord,
+  io: CliIo,
+): Promise<SettingsRecord> {
+  const specs = allOptions(spec);
+  // zod and the config file's schema load only when a command runs, not for --help.
+  const { findConfigFile, loadConfigFile } = await import("./config-file.js");
+  const configPath = findConfigFile(io.cwd, flags.config as string | undefined);
+  const config = configPath ? loadConfigFile(configPath) : {};
+  const env = settingsFromEnv(io.env, specs);
+  return mergeSettings(specs, { flags, env, config });
+}
+
+/**
+ * Adds `spec` to `parent` (a group command for "models list") as a commander command; `action`
+ * gets the parsed command. Usage `vlmopt <name> <positionals> [options]`.
+ */
+export function addSpecCommand(
+  ctx: ProgramContext,
+  io: CliIo,
+  parent: AnyCommand,
+  spec: CommandSpec,
+  action: (parsed: ParsedCommand) => Promise<number>,
+): AnyCommand {
+  const word = spec.name.split(" ").at(-1) as string;
+  const cmd = parent.command(word) as AnyCommand;
+  const summary = spec.summary.split(/(?<=[a-z0-9)'’]{3}\.) (?=[A-Z])/)[0] ?? spec.summary;
+  cmd.summary(summary).description(spec.summary);
+  const positionals = spec.positionals ?? [];
+  for (const p of positionals) cmd.addArgument(new Argument(p));
+  cmd.usage(`${positionals.length ? `${positionals.join(" ")} ` : ""}[options]`);
+  const specs = allOptions(spec);
+  for (const o of specs) cmd.addOption(commanderOption(o, spec.name));
+  addHelpNotes(ctx, cmd, { notes: spec.notes, examples: spec.examples });
+  cmd.action(async (...args: unknown[]) => {
+    const flags = flagsOf(cmd, specs);
+    const positional = (args.slice(0, positionals.length) as (string | undefined)[]).filter(
+      (a): a is string => a !== undefined,
+    );
+    const settings = await settingsFor(spec, flags, io);
+    ctx.exitCode = await action({
+      settings,
+      flags,
+      positionals: positional,
+      json: flags.json === true,
+      verbose: flags.verbose === true,
+    } as ParsedCommand);
+  });
+  return cmd;
 }

@@ -1,85 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "@vlmopt/core";
-import { z } from "zod";
-import { envName, type OptionSpec, SETTINGS } from "./options.js";
+import { envName, type OptionSpec } from "./options.js";
 
-export const CONFIG_FILE = "vlmopt.config.json";
+export type { Settings } from "./options.js";
 
 export type SettingValue = string | number | boolean | string[];
-export type Settings = Record<string, SettingValue | undefined>;
-
-function zodOf(spec: OptionSpec): z.ZodType {
-  switch (spec.type) {
-    case "string":
-      return spec.choices ? z.enum(spec.choices as [string, ...string[]]) : z.string().min(1);
-    case "number":
-      return z.number().finite().min(minOf(spec));
-    case "integer":
-      return z.number().int().min(minOf(spec));
-    case "boolean":
-      return z.boolean();
-    case "strings":
-      return z.array(z.string());
-  }
-}
-
-/** The schema of vlmopt.config.json: every setting option, by its camelCase key; nothing else. */
-export const configSchema = z
-  .object(Object.fromEntries(SETTINGS.map((s) => [s.key, zodOf(s).optional()])))
-  .extend({ $schema: z.string().optional() })
-  .strict();
-
-/** Reads and validates a config file; errors name the file and the field. */
-export function loadConfigFile(path: string): Settings {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, {
-      hint: "check the --config path",
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, {
-      hint: "fix the JSON syntax",
-    });
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [];
-    if (unknownKeys.length > 0) {
-      throw new ConfigError(`config file ${path}: unknown field "${unknownKeys.join('", "')}"`, {
-        hint: `allowed fields: ${SETTINGS.map((s) => s.key).join(", ")}`,
-      });
-    }
-    const field = issue.path.map(String).join(".") || "(top level)";
-    throw new ConfigError(`config file ${path}: field "${field}" is invalid: ${issue.message}`, {
-      hint: `fix "${field}" in ${path} or remove it`,
-    });
-  }
-  const out: Settings = {};
-  for (const [k, v] of Object.entries(parsed.data))
-    if (k !== "$schema" && v !== undefined) out[k] = v as SettingValue;
-  return out;
-}
-
-/** The config file to use: --config, else ./vlmopt.config.json if present, else none. */
-export function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {
-  if (explicit) {
-    const path = isAbsolute(explicit) ? explicit : resolve(cwd, explicit);
-    if (!existsSync(path)) {
-      throw new ConfigError(`config file ${path} does not exist`, { hint: "check the --config path" });
-    }
-    return path;
-  }
-  const local = resolve(cwd, CONFIG_FILE);
-  return existsSync(local) ? local : undefined;
-}
+/** Settings by key while they are merged; `Settings` is the typed view. */
+export type SettingsRecord = Record<string, SettingValue | undefined>;
 
 /** Parses a value from a flag or an environment variable; null when it is not of the option's type. */
 export function parseValue(spec: OptionSpec, text: string): SettingValue | null {
@@ -125,8 +51,8 @@ export function typeText(spec: OptionSpec): string {
 export function settingsFromEnv(
   env: Record<string, string | undefined>,
   specs: readonly OptionSpec[],
-): Settings {
-  const out: Settings = {};
+): SettingsRecord {
+  const out: SettingsRecord = {};
   for (const spec of specs) {
     if (!spec.setting) continue;
     const name = envName(spec);
@@ -149,9 +75,9 @@ export function settingsFromEnv(
  */
 export function mergeSettings(
   specs: readonly OptionSpec[],
-  layers: { flags: Settings; env: Settings; config: Settings },
-): Settings {
-  const out: Settings = {};
+  layers: { flags: SettingsRecord; env: SettingsRecord; config: SettingsRecord },
+): SettingsRecord {
+  const out: SettingsRecord = {};
   for (const spec of specs) {
     const k = spec.key;
     const fromFlags = layers.flags[k];

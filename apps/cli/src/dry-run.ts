@@ -16,7 +16,8 @@ import { loopOptions } from "./execute-run.js";
 import { EXIT } from "./exit-codes.js";
 import { int, usd } from "./format.js";
 import { createProgressObserver } from "./progress.js";
-import { budgetOf, checkBudgetPrice, prepareRun, priceOf, str } from "./run-setup.js";
+import type { Registry } from "@vlmopt/registry";
+import { budgetOf, checkBudgetPrice, prepareRun, priceOf } from "./run-setup.js";
 
 /** The simulated provider, charging what `price` would (so budgets stop where the real run would). */
 function priced(llm: LlmProvider, price: ModelPrice | null): LlmProvider {
@@ -56,14 +57,14 @@ export async function dryRun(
   io: CommandContext["io"],
   registry: Registry,
 ): Promise<number> {
-  const target = str(parsed.settings, "llm");
+  const target = parsed.settings.llm;
   const price = target ? (priceOf(parsed.settings) ?? (await registry.priceOfLlm(target))) : null;
   checkBudgetPrice(budgetOf(parsed.settings), price, target ?? "--llm");
   const settings = { ...parsed.settings, llm: "simulated", noLlmCache: true, noTest: true };
   const prepared = await prepareRun(settings, { io, registry, command: "optimize", quiet: parsed.json });
   const dir = await mkdtemp(join(tmpdir(), "vlmopt-dry-run-"));
   const store = new JsonlRunStore(join(dir, "run"));
-  const progress = createProgressObserver(io, { verbose: parsed.verbose });
+  const progress = createProgressObserver(io, { verbose: parsed.verbose, quiet: parsed.json });
   let result: RunResult;
   try {
     result = await optimize({

@@ -56,7 +56,7 @@ export function loopOptions(
 export async function executeRun(prepared: PreparedRun, io: CliIo, options: ExecuteOptions): Promise<number> {
   const { runDir } = options;
   const shown = shownPath(io.cwd, runDir);
-  const progress = createProgressObserver(io, { verbose: options.verbose });
+  const progress = createProgressObserver(io, { verbose: options.verbose, quiet: options.json });
   const warnings = new Set<string>();
   if (prepared.encoder.warning) warnings.add(modelWarningLine(prepared.encoder.id, prepared.encoder.warning));
   if (!options.json) {

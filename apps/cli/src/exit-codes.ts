@@ -1,15 +1,8 @@
+import { EXIT } from "@vlmopt/cli-kit";
 import type { StopReason } from "@vlmopt/core";
 
-export const EXIT = {
-  ok: 0,
-  error: 1,
-  usage: 2,
-  /** The budget ran out before the requested iterations (results are still written). */
-  budget: 3,
-  /** The LLM never produced a usable template (results are still written). */
-  noUsableTemplate: 4,
-  interrupted: 130,
-} as const;
+// The exit codes of both apps (0 ok, 1 error, 2 usage, 3 budget, 4 no usable template, 130 Ctrl-C).
+export { EXIT };
 
 export function exitCodeOf(stop: StopReason): number {
   switch (stop.kind) {

@@ -1,10 +1,10 @@
-export { cliName, inCliForm, inReadmeForm } from "./cli-name.js";
+export { cliName, inCliForm, inReadmeForm } from "@vlmopt/cli-kit";
 export type { CommandSpec, ParsedCommand } from "./command.js";
 export type { Command, CommandContext } from "./command-context.js";
-export { CONFIG_FILE, configSchema, loadConfigFile } from "./config.js";
+export { CONFIG_FILE, type ConfigFile, configSchema, loadConfigFile } from "./config-file.js";
 export { EXIT, exitCodeOf } from "./exit-codes.js";
 export { type CliIo, memoryIo, processIo } from "./io.js";
-export { COMMANDS, mainHelp, run } from "./main.js";
+export { COMMANDS, type LazyCommand, run } from "./main.js";
 export { createProgressObserver, featureLine } from "./progress.js";
 export { renderHtml } from "./report/html.js";
 export { renderMarkdown } from "./report/markdown.js";

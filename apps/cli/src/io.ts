@@ -6,6 +6,8 @@ export interface CliIo {
   cwd: string;
   /** True when stderr is a terminal: progress is one updating line instead of line logs. */
   isTTY: boolean;
+  /** The terminal's width, when stdout is one: help is wrapped to it (else 80 columns). */
+  columns?: number;
   /** Aborted on Ctrl-C; commands stop cleanly and write what is done. */
   signal?: AbortSignal;
 }
@@ -18,6 +20,7 @@ export function processIo(signal?: AbortSignal): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTTY: process.stderr.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
     ...(signal ? { signal } : {}),
   };
 }
@@ -37,6 +40,7 @@ export function memoryIo(options: Partial<Omit<CliIo, "stdout" | "stderr">> = {}
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     isTTY: options.isTTY ?? false,
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     out,
     err,

@@ -222,7 +222,7 @@ describe("vlmopt (in-process, test doubles)", () => {
 
 describe("bad input: one clear line, right exit code, nothing written", () => {
   const cases: [string, string[], number, RegExp, Record<string, string>?][] = [
-    ["unknown flag", ["optimize", "--bogus"], 2, /Unknown option '--bogus'/],
+    ["unknown flag", ["optimize", "--bogus"], 2, /unknown option "--bogus"/],
     ["unknown command", ["optimise"], 2, /unknown command "optimise"/],
     [
       "bad number",

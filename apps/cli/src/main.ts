@@ -1,159 +1,146 @@
+import {
+  type AnyCommand,
+  addCompletionCommand,
+  addHelpNotes,
+  createProgram,
+  inCliForm,
+  runProgram,
+  withCliForm,
+} from "@vlmopt/cli-kit";
 import { VlmoptError } from "@vlmopt/core";
-import { createRegistry, type Registry } from "@vlmopt/registry";
-import { inCliForm, withCliForm } from "./cli-name.js";
-import { helpText, parseCommand } from "./command.js";
-import type { Command } from "./command-context.js";
-import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
-import { datasetsDownloadCommand } from "./commands/datasets-download.js";
-import { evalCommand } from "./commands/eval.js";
-import { modelsDownloadCommand, modelsListCommand } from "./commands/models.js";
-import { optimizeCommand } from "./commands/optimize.js";
-import { reportCommand } from "./commands/report.js";
-import { resumeCommand } from "./commands/resume.js";
-import { strategiesListCommand } from "./commands/strategies.js";
-import { transferCommand } from "./commands/transfer.js";
-import { uiCommand } from "./commands/ui.js";
+import { addSpecCommand, type CommandSpec, type ParsedCommand } from "./command.js";
+import type { Command, CommandContext } from "./command-context.js";
+import {
+  datasetsCheckSpec,
+  datasetsDownloadSpec,
+  datasetsListSpec,
+  evalSpec,
+  modelsDownloadSpec,
+  modelsListSpec,
+  optimizeSpec,
+  reportSpec,
+  resumeSpec,
+  strategiesListSpec,
+  transferSpec,
+  uiSpec,
+} from "./command-specs.js";
 import { printError } from "./error-output.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
+import type { Registry } from "@vlmopt/registry";
 import { withPluginModules } from "./plugin-modules.js";
-import { UsageError } from "./usage-error.js";
 import { VERSION } from "./version.js";
 
-/** Every command by its name ("models list" for sub-commands). */
-export const COMMANDS: readonly Command[] = [
-  optimizeCommand,
-  evalCommand,
-  resumeCommand,
-  transferCommand,
-  reportCommand,
-  uiCommand,
-  modelsListCommand,
-  modelsDownloadCommand,
-  datasetsListCommand,
-  datasetsCheckCommand,
-  datasetsDownloadCommand,
-  strategiesListCommand,
+/** A command of the table; its code is imported only when it runs, so `--help` stays fast. */
+export interface LazyCommand {
+  spec: CommandSpec;
+  load(): Promise<Command>;
+}
+
+const lazy = (spec: CommandSpec, load: () => Promise<unknown>): LazyCommand => ({
+  spec,
+  load: load as () => Promise<Command>,
+});
+
+/** Every command by its name ("models list" for sub-commands), in the order help lists them. */
+export const COMMANDS: readonly LazyCommand[] = [
+  lazy(optimizeSpec, async () => (await import("./commands/optimize.js")).optimizeCommand),
+  lazy(evalSpec, async () => (await import("./commands/eval.js")).evalCommand),
+  lazy(resumeSpec, async () => (await import("./commands/resume.js")).resumeCommand),
+  lazy(transferSpec, async () => (await import("./commands/transfer.js")).transferCommand),
+  lazy(reportSpec, async () => (await import("./commands/report.js")).reportCommand),
+  lazy(uiSpec, async () => (await import("./commands/ui.js")).uiCommand),
+  lazy(modelsListSpec, async () => (await import("./commands/models.js")).modelsListCommand),
+  lazy(modelsDownloadSpec, async () => (await import("./commands/models.js")).modelsDownloadCommand),
+  lazy(datasetsListSpec, async () => (await import("./commands/datasets.js")).datasetsListCommand),
+  lazy(datasetsCheckSpec, async () => (await import("./commands/datasets.js")).datasetsCheckCommand),
+  lazy(
+    datasetsDownloadSpec,
+    async () => (await import("./commands/datasets-download.js")).datasetsDownloadCommand,
+  ),
+  lazy(strategiesListSpec, async () => (await import("./commands/strategies.js")).strategiesListCommand),
 ];
 
-const GROUPS = ["models", "datasets", "strategies"];
+const GROUPS: Record<string, string> = {
+  models: "CLIP models: list the known ones, download one into the cache",
+  datasets: "datasets: list them, check one on disk, download one",
+  strategies: "search strategies: list them with their parameters",
+};
 
-export function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
-  const lines = [
-    `vlmopt ${VERSION} — a chat LLM as a black-box optimizer of CLIP prompt templates`,
-    "",
-    "Usage: vlmopt <command> [options]   (vlmopt <command> --help for its options)",
-    "",
-    "Commands:",
-    ...COMMANDS.map(
-      (c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split(/(?<=[a-z0-9)'’]{3}\.) (?=[A-Z])/)[0]}`,
-    ),
-    "",
-    "Your own images: --dataset ./my_folder (one sub-folder of images per class), folder:<dir> or",
-    "manifest:<file.csv> (rows path,label[,split]); no --data-root needed. Check them first with",
-    "`vlmopt datasets check ./my_folder`.",
-    "",
-    "Examples:",
-    "  vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
-    "  vlmopt optimize --dataset ./my_folder --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
-  ];
-  return `${lines.join("\n")}\n`;
-}
+const TITLE = `vlmopt ${VERSION} — a chat LLM as a black-box optimizer of CLIP prompt templates`;
 
-const subCommands = (group: string) => COMMANDS.filter((c) => c.spec.name.startsWith(`${group} `));
+const MAIN_NOTES =
+  "Your own images: --dataset ./my_folder (one sub-folder of images per class), folder:<dir> or manifest:<file.csv> (rows path,label[,split]); no --data-root needed. Check them first with `vlmopt datasets check ./my_folder`.";
 
-/** `vlmopt models --help`: the group's sub-commands. */
-export function groupHelp(group: string): string {
-  const commands = subCommands(group);
-  const width = Math.max(...commands.map((c) => c.spec.name.length)) + 2;
-  const lines = [
-    `Usage: vlmopt ${group} <sub-command> [options]   (vlmopt ${group} <sub-command> --help for its options)`,
-    "",
-    "Sub-commands:",
-    ...commands.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
-    "",
-    commands.length > 1 ? "Examples:" : "Example:",
-    ...commands.map((c) => `  ${c.spec.examples[0] ?? `vlmopt ${c.spec.name}`}`),
-  ];
-  return `${lines.join("\n")}\n`;
-}
+const MAIN_EXAMPLES = [
+  "vlmopt optimize --dataset eurosat --data-root ../shared/datasets --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
+  "vlmopt optimize --dataset ./my_folder --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
+];
 
-/** The second line of every usage error (exit 2): where the options or the commands are. */
-function usageLine(command: string): string {
-  return command
-    ? `usage: run \`vlmopt ${command} --help\` for the options and an example\n`
-    : "usage: run `vlmopt --help` for the commands and an example\n";
-}
-
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
-  const [first, second] = argv;
-  if (first && GROUPS.includes(first) && second && !second.startsWith("-")) {
-    const command = COMMANDS.find((c) => c.spec.name === `${first} ${second}`);
-    return command ? { command, rest: argv.slice(2) } : null;
+/** The commander program of `vlmopt` over `io`; `registry` is made on first use. */
+function buildProgram(io: CliIo, registry: () => Promise<Registry>) {
+  // Help and usage lines name commands in the form that was run (`pnpm vlmopt …`).
+  const ctx = createProgram({
+    name: "vlmopt",
+    version: VERSION,
+    title: TITLE,
+    io: { ...io, stdout: (text) => io.stdout(inCliForm(text, io.env)), columns: io.columns },
+  });
+  const { program } = ctx;
+  program.usage("<command> [options]");
+  addHelpNotes(ctx, program, { notes: MAIN_NOTES, examples: MAIN_EXAMPLES });
+  const groups = new Map<string, AnyCommand>();
+  for (const entry of COMMANDS) {
+    const [first, second] = entry.spec.name.split(" ") as [string, string?];
+    let parent = program;
+    if (second) {
+      let group = groups.get(first);
+      if (!group) {
+        group = program.command(first).summary(GROUPS[first] ?? first) as AnyCommand;
+        group.usage("<sub-command> [options]");
+        groups.set(first, group);
+      }
+      parent = group;
+    }
+    addSpecCommand(ctx, io, parent, entry.spec, async (parsed: ParsedCommand) => {
+      const command = await entry.load();
+      const context: CommandContext = {
+        io,
+        registry: await withPluginModules(await registry(), parsed.settings, io.cwd),
+      };
+      return command.run(parsed as never, context);
+    });
   }
-  const command = COMMANDS.find((c) => c.spec.name === first);
-  return command ? { command, rest: argv.slice(1) } : null;
+  for (const [name, group] of groups) {
+    const subs = COMMANDS.filter((c) => c.spec.name.startsWith(`${name} `));
+    addHelpNotes(ctx, group, { examples: subs.map((c) => c.spec.examples[0] ?? `vlmopt ${c.spec.name}`) });
+  }
+  addCompletionCommand(ctx);
+  return ctx;
 }
 
 /**
  * Runs the CLI in-process and returns the exit code: 0 done, 1 error, 2 usage, 3 budget reached
- * before the requested iterations, 130 interrupted.
+ * before the requested iterations, 4 no usable template, 130 interrupted.
  */
-export async function run(
-  argv: readonly string[],
-  ioIn: CliIo,
-  registry: Registry = createRegistry(),
-): Promise<number> {
+export async function run(argv: readonly string[], ioIn: CliIo, registry?: Registry): Promise<number> {
   const io = withCliForm(ioIn);
-  const help = (text: string) => io.stdout(inCliForm(text, io.env));
-  const first = argv[0];
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    if (first === undefined) io.stderr(mainHelp());
-    else help(mainHelp());
-    return first === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (first === "--version" || first === "-v") {
-    io.stdout(`${VERSION}\n`);
-    return EXIT.ok;
-  }
-  if (GROUPS.includes(first) && (argv[1] === "--help" || argv[1] === "-h" || argv[1] === "help")) {
-    help(groupHelp(first));
-    return EXIT.ok;
-  }
-  const found = findCommand(argv);
-  if (!found) {
-    const group = GROUPS.includes(first) ? first : null;
-    const message = group
-      ? `unknown or missing sub-command for "${group}": use ${subCommands(group)
-          .map((c) => `"${c.spec.name}"`)
-          .join(" or ")}`
-      : `unknown command "${first}"`;
-    io.stderr(`error: ${message}\n${usageLine(group ?? "")}${group ? `\n${groupHelp(group)}` : ""}`);
-    return EXIT.usage;
-  }
-  const { command, rest } = found;
-  const verbose = rest.includes("--verbose");
-  try {
-    const parsed = parseCommand(command.spec, rest, io);
-    if (parsed.help) {
-      help(helpText(command.spec));
-      return EXIT.ok;
-    }
-    return await command.run(parsed, {
-      io,
-      registry: await withPluginModules(registry, parsed.settings, io.cwd),
-    });
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\n${usageLine(command.spec.name)}`);
-      return EXIT.usage;
-    }
-    if (VlmoptError.isInstance(error) && error.kind === "abort") {
-      io.stderr("interrupted\n");
-      return EXIT.interrupted;
-    }
-    printError(io, error, verbose);
-    return EXIT.error;
-  }
+  let made: Promise<Registry> | undefined;
+  const registryOf = () => {
+    made ??= registry ? Promise.resolve(registry) : import("@vlmopt/registry").then((m) => m.createRegistry());
+    return made;
+  };
+  const ctx = buildProgram(io, registryOf);
+  const verbose = argv.includes("--verbose");
+  return runProgram(ctx, argv, {
+    printError: (_io, error) => {
+      if (VlmoptError.isInstance(error) && error.kind === "abort") {
+        io.stderr("interrupted\n");
+        return;
+      }
+      printError(io, error, verbose);
+    },
+    exitCodeOf: (error) =>
+      VlmoptError.isInstance(error) && error.kind === "abort" ? EXIT.interrupted : EXIT.error,
+  });
 }

@@ -1,11 +1,11 @@
 /** Kinds of option values. "strings" may be repeated (`--template a --template b`). */
 export type OptionType = "string" | "number" | "integer" | "boolean" | "strings";
 
-export interface OptionSpec {
+export interface OptionSpec<K extends string = string> {
   /** Flag name without dashes, kebab-case. */
   flag: string;
   /** camelCase key in parsed options and in vlmopt.config.json. */
-  key: string;
+  key: K;
   type: OptionType;
   short?: string;
   description: string;
@@ -20,7 +20,8 @@ export interface OptionSpec {
   min?: number;
 }
 
-const o = (spec: OptionSpec): OptionSpec => spec;
+/** An option, its key, type and choices kept as literals, so settings read back typed. */
+const o = <const S extends OptionSpec>(spec: S): S => spec;
 
 /** Every option any command takes; commands pick from these so that names stay consistent. */
 export const OPTIONS = {
@@ -477,18 +478,39 @@ export const OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 
 /** Options every command accepts. */
-export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+export const GLOBAL_OPTIONS = [
   OPTIONS.help,
   OPTIONS.json,
   OPTIONS.verbose,
   OPTIONS.config,
   OPTIONS.plugin,
-];
+] as const;
 
 /** The setting options: those that vlmopt.config.json and VLMOPT_* may set. */
 export const SETTINGS: readonly OptionSpec[] = Object.values(OPTIONS).filter(
   (spec: OptionSpec) => spec.setting === true,
 );
+
+/** The value an option of this spec gives: a number for "number"/"integer", a choice, ... */
+export type OptionValue<S extends OptionSpec> = S extends OptionSpec ? ValueOfSpec<S> : never;
+
+type ValueOfSpec<S extends OptionSpec> = S["type"] extends "boolean"
+  ? boolean
+  : S["type"] extends "strings"
+    ? string[]
+    : S["type"] extends "string"
+      ? S["choices"] extends readonly (infer C extends string)[]
+        ? C
+        : string
+      : number;
+
+/** The settings a list of options gives, by key, each optional and of its option's type. */
+export type SettingsOf<O extends readonly OptionSpec[]> = {
+  [K in O[number]["key"]]?: OptionValue<Extract<O[number], { key: K }>>;
+};
+
+/** Settings of any command: every option's key with its type. */
+export type Settings = SettingsOf<(typeof OPTIONS)[keyof typeof OPTIONS][]>;
 
 /** VLMOPT_DATA_ROOT for dataRoot. */
 export function envName(spec: OptionSpec): string {

@@ -19,26 +19,16 @@ import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
 import { invalidValue, UsageError } from "./usage-error.js";
 
-export function str(settings: Settings, key: string): string | undefined {
-  const v = settings[key];
-  return typeof v === "string" ? v : undefined;
-}
-
-export function num(settings: Settings, key: string): number | undefined {
-  const v = settings[key];
-  return typeof v === "number" ? v : undefined;
-}
-
 /** A required setting, or a usage error that says how to give it. */
 export function required(
   settings: Settings,
-  key: string,
+  key: keyof Settings,
   flag: string,
   example: string,
   command: string,
 ): string {
-  const v = str(settings, key);
-  if (v === undefined) throw new UsageError(`missing --${flag} (e.g. --${flag} ${example})`, command);
+  const v = settings[key];
+  if (typeof v !== "string") throw new UsageError(`missing --${flag} (e.g. --${flag} ${example})`, command);
   return v;
 }
 
@@ -79,8 +69,8 @@ export function withTestLimit(dataset: Dataset, limit: number | undefined): Data
 }
 
 export function priceOf(settings: Settings): ModelPrice | undefined {
-  const inp = num(settings, "priceIn");
-  const out = num(settings, "priceOut");
+  const inp = settings.priceIn;
+  const out = settings.priceOut;
   if (inp === undefined && out === undefined) return undefined;
   if (inp === undefined || out === undefined) {
     throw new ConfigError("only one of --price-in / --price-out was given", {
@@ -104,10 +94,10 @@ export function checkBudgetPrice(
 
 export function budgetOf(settings: Settings): Budget {
   const b: Budget = {};
-  const calls = num(settings, "maxCalls");
-  const tokens = num(settings, "maxTokens");
-  const usd = num(settings, "budgetUsd");
-  const evals = num(settings, "maxEvaluations");
+  const calls = settings.maxCalls;
+  const tokens = settings.maxTokens;
+  const usd = settings.budgetUsd;
+  const evals = settings.maxEvaluations;
   if (calls !== undefined) b.maxLlmCalls = calls;
   if (tokens !== undefined) b.maxTokens = tokens;
   if (usd !== undefined) b.maxUsd = usd;
@@ -152,7 +142,7 @@ export function strategyParams(settings: Settings): Record<string, string | numb
               ? Number(text)
               : text;
   }
-  for (const key of ["iterations", "k", "templatesPerCall", "temperature", "pool"]) {
+  for (const key of ["iterations", "k", "templatesPerCall", "temperature", "pool"] as const) {
     const v = settings[key];
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[key] = v;
   }
@@ -180,13 +170,13 @@ export async function loadModel(
       io.stderr(`downloading ${p.file}: ${mb(p.received)}${of} MB\n`);
     },
   };
-  const cacheDir = str(settings, "cacheDir");
+  const cacheDir = settings.cacheDir;
   if (cacheDir) options.cacheDir = absolutePath(io.cwd, cacheDir);
-  const threads = num(settings, "threads");
+  const threads = settings.threads;
   if (threads !== undefined) options.threads = threads;
-  const dtype = str(settings, "dtype");
+  const dtype = settings.dtype;
   if (dtype) options.dtype = dtype;
-  const device = str(settings, "device");
+  const device = settings.device;
   if (device) options.device = device;
   if (settings.offline === true) options.offline = true;
   if (io.signal) options.signal = io.signal;
@@ -204,7 +194,7 @@ export async function llmCacheDirOf(
   cwd: string,
 ): Promise<string | null> {
   if (settings.noLlmCache === true || !registry.llmCacheable(spec)) return null;
-  const dir = str(settings, "cacheDir");
+  const dir = settings.cacheDir;
   return join(dir ? absolutePath(cwd, dir) : await registry.defaultCacheDir(), "llm");
 }
 
@@ -215,9 +205,9 @@ export async function loadLlm(
   io: CliIo,
   cacheDir: string | null = null,
 ): Promise<LlmProvider> {
-  const baseURL = str(settings, "llmBaseUrl");
-  const timeout = num(settings, "llmTimeout");
-  const retries = num(settings, "llmRetries");
+  const baseURL = settings.llmBaseUrl;
+  const timeout = settings.llmTimeout;
+  const retries = settings.llmRetries;
   const price = priceOf(settings);
   return registry.resolveLlm(spec, {
     env: io.env,
@@ -234,7 +224,7 @@ export async function imageCacheOf(
   settings: Settings,
   cwd: string,
 ): Promise<EmbeddingCache> {
-  const dir = str(settings, "cacheDir");
+  const dir = settings.cacheDir;
   return registry.imageCache(dir ? absolutePath(cwd, dir) : undefined);
 }
 
@@ -317,10 +307,10 @@ export async function prepareRun(
   const strategy = await registry.resolveStrategy(strategyName, params, { datasetName });
   const budget = budgetOf(settings);
   const price = priceOf(settings);
-  const seed = num(settings, "seed") ?? 1;
-  const shots = num(settings, "shots");
+  const seed = settings.seed ?? 1;
+  const shots = settings.shots;
   const loaded = await loadDatasetFor(registry, data, { seed, shots }, settings, io);
-  const dataset = withTestLimit(loaded, num(settings, "testLimit"));
+  const dataset = withTestLimit(loaded, settings.testLimit);
   const p = dataset.provenance;
   if (!ctx.quiet && p?.shotsRequested !== undefined && p.shots !== undefined) {
     io.stderr(
@@ -341,7 +331,7 @@ export async function prepareRun(
 
   const manifestOptions: Record<string, unknown> = { command };
   for (const spec of SETTINGS) {
-    const v = settings[spec.key];
+    const v = settings[spec.key as keyof Settings];
     if (v !== undefined) manifestOptions[spec.key] = v;
   }
   // Own data is recorded by its absolute path, so that `vlmopt resume` works from any directory.
@@ -354,7 +344,7 @@ export async function prepareRun(
   // Whether LLM replies were served from / stored in the disk cache, and where.
   manifestOptions.llmCache = llmCacheDir !== null;
   if (llmCacheDir) manifestOptions.llmCacheDir = llmCacheDir;
-  const cacheDir = str(settings, "cacheDir");
+  const cacheDir = settings.cacheDir;
   if (cacheDir) manifestOptions.cacheDir = absolutePath(io.cwd, cacheDir);
   delete manifestOptions.out;
   return {
@@ -367,7 +357,7 @@ export async function prepareRun(
     verifyImages: settings.verifyImages === true,
     seed,
     evaluateTest: settings.noTest !== true,
-    ensembleTopK: num(settings, "ensemble") ?? 1,
+    ensembleTopK: typeof settings.ensemble === "number" ? settings.ensemble : 1,
     manifestOptions,
   };
 }

@@ -1,13 +1,4 @@
-import { readFileSync } from "node:fs";
+import { packageVersion } from "@vlmopt/cli-kit";
 
 /** This package's version (read from package.json, beside both src/ and dist/). */
-export const VERSION: string = (() => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-})();
+export const VERSION: string = packageVersion(new URL("../package.json", import.meta.url));

@@ -1,5 +1,4 @@
 export * from "./budget.js";
-export * from "./cli-name.js";
 export * from "./clip-encoder.js";
 export * from "./content-hash-memo.js";
 export * from "./dataset.js";

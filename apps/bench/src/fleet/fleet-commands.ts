@@ -1,5 +1,4 @@
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { ConfigError } from "@vlmopt/core";
 import { maskUrl, openPostgresStore, STORE_ENV, storeUrlFrom } from "@vlmopt/store-postgres";
 import type { BenchIo } from "../io.js";
@@ -10,25 +9,28 @@ import type { FleetSpec } from "./fleet-spec.js";
 import { resultsFromStore } from "./store-results.js";
 import { MAX_CONCURRENCY, runWorker } from "./worker.js";
 
-export const WORKER_HELP = `vlmopt-bench worker — run queued suite items; start any number, on any machines
+export const WORKER_NOTES = `A worker killed at any moment loses nothing: once its lease lapses, another worker resumes its runs from the stored events without repeating a finished LLM call or evaluation. --concurrency is at most ${MAX_CONCURRENCY}.`;
 
-  --queue <postgres://…>   the store (or ${STORE_ENV}); the password is never printed
-  --concurrency <n>        runs at once in this process (default 1, at most ${MAX_CONCURRENCY})
-  --data-root <dir>        where the datasets are on this machine (default: the enqueuer's)
-  --cache-dir <dir>        model cache (default: clip-embedding's)
-  --exit-when-done         stop once nothing is queued or running (default: wait for more work)
-  --poll-seconds <s>       how often an idle worker looks for work (default 2)
+export const STATUS_NOTES = `The store is --queue, else --store, else ${STORE_ENV}.`;
 
-A worker killed at any moment loses nothing: once its lease lapses, another worker resumes its runs
-from the stored events without repeating a finished LLM call or evaluation.
-`;
+/** The options of `worker`, as commander gives them. */
+export interface WorkerValues {
+  queue?: string;
+  store?: string;
+  concurrency?: string;
+  dataRoot?: string;
+  cacheDir?: string;
+  exitWhenDone?: boolean;
+  pollSeconds?: string;
+}
 
-export const STATUS_HELP = `vlmopt-bench status — the grid: queued, running, done, failed, cost so far, ETA
-
-  --queue <postgres://…>   the store (or --store, or ${STORE_ENV})
-  --suite-key <key>        one suite (default: all)
-  --json                   one JSON object: {"queued","running","done","failed","costUsd","etaSeconds","suites"}
-`;
+/** The options of `status`. */
+export interface StatusValues {
+  queue?: string;
+  store?: string;
+  suiteKey?: string;
+  json?: boolean;
+}
 
 const urlOf = (values: { queue?: string; store?: string }, env: BenchIo["env"]) => {
   const url = storeUrlFrom(values.queue ?? values.store, env, values.queue ? "--queue" : "--store");
@@ -65,29 +67,11 @@ export async function enqueueCommand(
 }
 
 export async function workerCommand(
-  argv: readonly string[],
+  values: WorkerValues,
   io: BenchIo,
   wiring: BenchWiring,
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      queue: { type: "string" },
-      store: { type: "string" },
-      concurrency: { type: "string" },
-      "data-root": { type: "string" },
-      "cache-dir": { type: "string" },
-      "exit-when-done": { type: "boolean" },
-      "poll-seconds": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout(WORKER_HELP);
-    return 0;
-  }
   const url = urlOf(values, io.env);
   const concurrency = count("concurrency", values.concurrency, 1);
   const summary = await runWorker({
@@ -95,10 +79,10 @@ export async function workerCommand(
     concurrency,
     wiring,
     env: io.env,
-    ...(values["data-root"] ? { dataRoot: resolve(io.cwd, values["data-root"]) } : {}),
-    ...(values["cache-dir"] ? { cacheDir: resolve(io.cwd, values["cache-dir"]) } : {}),
-    ...(values["exit-when-done"] ? { exitWhenDone: true } : {}),
-    pollSeconds: count("poll-seconds", values["poll-seconds"], 2, 0.5),
+    ...(values.dataRoot ? { dataRoot: resolve(io.cwd, values.dataRoot) } : {}),
+    ...(values.cacheDir ? { cacheDir: resolve(io.cwd, values.cacheDir) } : {}),
+    ...(values.exitWhenDone ? { exitWhenDone: true } : {}),
+    pollSeconds: count("poll-seconds", values.pollSeconds, 2, 0.5),
     log: (line) => io.stderr(`${line}\n`),
     ...(signal ? { signal } : {}),
   });
@@ -115,26 +99,11 @@ const duration = (s: number | null) =>
         ? `${Math.round(s / 60)} min`
         : `${(s / 3600).toFixed(1)} h`;
 
-export async function statusCommand(argv: readonly string[], io: BenchIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      queue: { type: "string" },
-      store: { type: "string" },
-      "suite-key": { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout(STATUS_HELP);
-    return 0;
-  }
+export async function statusCommand(values: StatusValues, io: BenchIo): Promise<number> {
   const url = urlOf(values, io.env);
   const store = await openPostgresStore(url, { max: 2, applicationName: "vlmopt-status" });
   try {
-    const key = values["suite-key"];
+    const key = values.suiteKey;
     const total = await store.items.status(key);
     const keys = key ? [key] : (await store.items.suiteKeys()).map((s) => s.suiteKey);
     const suites = [];

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { ConfigError, type Dataset } from "@vlmopt/core";
 import { openPostgresStore, STORE_ENV, storeUrlFrom } from "@vlmopt/store-postgres";
 import type { BenchIo } from "../io.js";
@@ -12,16 +11,17 @@ import { enqueueSuite } from "./enqueue.js";
 import type { FleetSpec } from "./fleet-spec.js";
 import { SuiteContext } from "./suite-context.js";
 
-export const PERF_FLEET_HELP = `vlmopt-bench perf fleet — fleet throughput: queue N runs, run them with 1, 2, 4 worker processes
+export const PERF_FLEET_NOTES =
+  "Features are extracted into the store before the first measurement, so each one times the runs alone (plus worker start-up). Prints a table, then one JSON line.";
 
-  --store <postgres://…>   the store (or ${STORE_ENV})
-  --runs <n>               runs per measurement (default 200: EuroSAT 1-shot seeds 1-2, random search, 3 LLM steps)
-  --workers 1,2,4          worker processes per measurement
-  --model <id>             default random:tiny
-  --data-root <dir>        default ../shared/datasets
-Features are extracted into the store before the first measurement, so each one times the runs
-alone (plus worker start-up). Prints a table, then one JSON line.
-`;
+/** The options of `perf fleet`, as commander gives them. */
+export interface PerfFleetValues {
+  store?: string;
+  runs?: string;
+  workers?: string;
+  model?: string;
+  dataRoot?: string;
+}
 
 /**
  * The load suite: `runs` cheap runs over EuroSAT 1-shot seeds 1 and 2 (CoOp ships lists for
@@ -48,26 +48,10 @@ function loadSuite(name: string, runs: number): SuiteSpec {
 }
 
 export async function perfFleetCommand(
-  argv: readonly string[],
+  values: PerfFleetValues,
   io: BenchIo,
   wiring: BenchWiring,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      store: { type: "string" },
-      runs: { type: "string" },
-      workers: { type: "string" },
-      model: { type: "string" },
-      "data-root": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout(PERF_FLEET_HELP);
-    return 0;
-  }
   const url = storeUrlFrom(values.store, io.env);
   if (!url) throw new ConfigError(`perf fleet needs a store: --store postgres://… or ${STORE_ENV}`);
   const runs = Number(values.runs ?? 200);
@@ -79,7 +63,7 @@ export async function perfFleetCommand(
   )
     throw new ConfigError("--runs must be a whole number ≥ 1 and --workers whole numbers from 1 to 16");
   const modelSpec = values.model ?? "random:tiny";
-  const dataRoot = join(io.cwd, values["data-root"] ?? "../shared/datasets");
+  const dataRoot = join(io.cwd, values.dataRoot ?? "../shared/datasets");
   const stamp = Date.now().toString(36);
   const specOf = (name: string): FleetSpec => ({
     formatVersion: 1,

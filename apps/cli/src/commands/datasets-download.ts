@@ -1,56 +1,13 @@
 import type { DownloadReport } from "@vlmopt/dataset-loaders";
 import type { Registry } from "@vlmopt/registry";
-import { type Command, printJson } from "../command-context.js";
+import { defineRun, printJson } from "../command-context.js";
+import { datasetsDownloadSpec } from "../command-specs.js";
 import { downloadProgress, mb } from "../download-progress.js";
 import { table } from "../format.js";
 import type { CliIo } from "../io.js";
-import type { OptionSpec } from "../options.js";
-import { absolutePath, str } from "../run-setup.js";
+import type { Settings } from "../options.js";
+import { absolutePath } from "../run-setup.js";
 import { invalidValue } from "../usage-error.js";
-
-const DOWNLOAD_OPTIONS: readonly OptionSpec[] = [
-  {
-    flag: "root",
-    key: "root",
-    type: "string",
-    placeholder: "<dir>",
-    description:
-      "data root the dataset goes under, in CoOp's layout (default: --data-root / VLMOPT_DATA_ROOT, else ./data)",
-  },
-  {
-    flag: "dry-run",
-    key: "dryRun",
-    type: "boolean",
-    description: "list the files, their sizes and checksums, and download nothing",
-  },
-  {
-    flag: "force",
-    key: "force",
-    type: "boolean",
-    description: "replace a dataset folder that is there but does not pass `datasets check`",
-  },
-  {
-    flag: "mirror",
-    key: "mirror",
-    type: "string",
-    placeholder: "<url>",
-    description: "fetch every file from <url>/<file name> instead (checksums still apply)",
-  },
-  {
-    flag: "splits",
-    key: "splits",
-    type: "string",
-    placeholder: "<dir>",
-    description:
-      "folder with CoOp's split_zhou_<Name>.json[.gz] and fewshot/<name>.json.gz, laid out like ../shared/datasets/coop_splits (default: VLMOPT_COOP_SPLITS); vlmopt does not ship them",
-  },
-  {
-    flag: "keep-archives",
-    key: "keepArchives",
-    type: "boolean",
-    description: "keep the downloaded archives in <root>/.vlmopt-downloads after unpacking",
-  },
-];
 
 function printCheck(io: CliIo, r: DownloadReport): void {
   const check = r.check;
@@ -124,29 +81,18 @@ async function checkDownloadName(registry: Registry, name: string): Promise<void
   }
 }
 
-export const datasetsDownloadCommand: Command = {
-  spec: {
-    name: "datasets download",
-    summary:
-      "Downloads one of the paper's datasets into CoOp's layout (resumable, checksummed, safely unpacked), adds CoOp's split file and few-shot lists from --splits, and runs `datasets check`.",
-    positionals: ["<name>"],
-    options: DOWNLOAD_OPTIONS,
-    examples: [
-      "vlmopt datasets download eurosat --root data --splits ../shared/datasets/coop_splits",
-      "vlmopt datasets download dtd --root data --dry-run",
-      "vlmopt datasets download imagenet",
-    ],
-    notes:
-      "Files go to <root>/.vlmopt-downloads first (an interrupted download resumes when run again), are unpacked into a temporary folder and renamed into place only when complete. vlmopt does not ship CoOp's split files: pass --splits <dir> (or set VLMOPT_COOP_SPLITS); without it the images are still downloaded and unpacked, and the output ends with the split file needed, where CoOp's DATASETS.md links it and where to put it. ImageNet, StanfordCars and UCF101 cannot be fetched automatically: the command says why and how to arrange a copy, and checks it once it is there.",
-  },
+export const datasetsDownloadCommand = defineRun(datasetsDownloadSpec, {
   async run(parsed, { io, registry }) {
     const name = parsed.positionals[0] as string;
     await checkDownloadName(registry, name);
     const s = parsed.settings;
-    const root = absolutePath(io.cwd, str(s, "root") ?? str(s, "dataRoot") ?? "data");
+    // --data-root is not an option of this command, so it is never set here (as before the typed
+    // settings showed it); the help's "default: --data-root / VLMOPT_DATA_ROOT" is kept as it was.
+    const dataRoot = (s as Settings).dataRoot;
+    const root = absolutePath(io.cwd, s.root ?? dataRoot ?? "data");
     const progress = downloadProgress(io, parsed.json);
-    const mirror = str(s, "mirror");
-    const splits = str(s, "splits") ?? io.env.VLMOPT_COOP_SPLITS;
+    const mirror = s.mirror;
+    const splits = s.splits ?? io.env.VLMOPT_COOP_SPLITS;
     let report: DownloadReport;
     try {
       report = await registry.downloadDataset(name, {
@@ -171,4 +117,4 @@ export const datasetsDownloadCommand: Command = {
     else await printReport(io, report);
     return report.check && !report.check.ok ? 1 : 0;
   },
-};
+});

@@ -1,18 +1,11 @@
-import { inCliForm } from "../cli-name.js";
-import { type Command, printJson } from "../command-context.js";
-import { DATASET_ARG_NOTES, datasetArgOf, OWN_DATA_HINT } from "../dataset-arg.js";
+import { inCliForm } from "@vlmopt/cli-kit";
+import { defineRun, printJson } from "../command-context.js";
+import { datasetsCheckSpec, datasetsListSpec } from "../command-specs.js";
+import { datasetArgOf, OWN_DATA_HINT } from "../dataset-arg.js";
 import { fewshotOptions } from "../dataset-load.js";
 import { shownPath, table } from "../format.js";
-import { OPTIONS } from "../options.js";
-import { num } from "../run-setup.js";
 
-export const datasetsListCommand: Command = {
-  spec: {
-    name: "datasets list",
-    summary: "Lists the datasets vlmopt can load: the paper's 11, and how to use your own.",
-    options: [],
-    examples: ["vlmopt datasets list"],
-  },
+export const datasetsListCommand = defineRun(datasetsListSpec, {
   async run(parsed, { io, registry }) {
     const list = await registry.listDatasets();
     if (parsed.json) printJson(io, list);
@@ -25,7 +18,7 @@ export const datasetsListCommand: Command = {
       );
     return 0;
   },
-};
+});
 
 /** At most this many class names are printed (all are in --json). */
 const SHOWN_CLASSES = 20;
@@ -33,20 +26,7 @@ const SHOWN_CLASSES = 20;
 const listed = (items: readonly string[], max: number) =>
   items.length > max ? `${items.slice(0, max).join(", ")}, … (${items.length} in all)` : items.join(", ");
 
-export const datasetsCheckCommand: Command = {
-  spec: {
-    name: "datasets check",
-    summary:
-      "Checks a dataset on disk as `vlmopt optimize` would use it: the split, the class names, the K-shot lists that --shots/--seed/--fewshot-source/--fewshot-file select, every listed image; says how to fix each problem.",
-    positionals: ["<name>"],
-    options: [OPTIONS.dataRoot, OPTIONS.shots, OPTIONS.seed, OPTIONS.fewshotSource, OPTIONS.fewshotFile],
-    examples: [
-      "vlmopt datasets check eurosat --data-root ../shared/datasets --shots 1 --seed 1",
-      "vlmopt datasets check ./my_folder",
-      "vlmopt datasets check demo",
-    ],
-    notes: DATASET_ARG_NOTES,
-  },
+export const datasetsCheckCommand = defineRun(datasetsCheckSpec, {
   async run(parsed, { io, registry }) {
     const s = parsed.settings;
     const name = parsed.positionals[0] as string;
@@ -55,8 +35,8 @@ export const datasetsCheckCommand: Command = {
       command: "datasets check",
       option: "dataset",
     });
-    const shots = num(s, "shots");
-    const seed = num(s, "seed");
+    const shots = s.shots;
+    const seed = s.seed;
     const check = await registry.checkDataset(data.spec, data.root, {
       ...(shots !== undefined ? { shots } : {}),
       ...(seed !== undefined ? { seed } : {}),
@@ -97,4 +77,4 @@ export const datasetsCheckCommand: Command = {
     io.stdout(`${inCliForm(lines.join("\n"), io.env)}\n`);
     return check.ok ? 0 : 1;
   },
-};
+});

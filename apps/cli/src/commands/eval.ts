@@ -1,19 +1,12 @@
 import { readFileSync } from "node:fs";
-import {
-  ConfigError,
-  extractFeatures,
-  modelWarningOf,
-  type SplitName,
-  TemplateScorer,
-  validateTemplate,
-} from "@vlmopt/core";
-import { type Command, printJson } from "../command-context.js";
+import { ConfigError, extractFeatures, modelWarningOf, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
+import { defineRun, printJson } from "../command-context.js";
+import { evalSpec } from "../command-specs.js";
 import { datasetArgOf } from "../dataset-arg.js";
 import { loadDatasetFor } from "../dataset-load.js";
 import { pct, table } from "../format.js";
-import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
-import { absolutePath, imageCacheOf, loadModel, num, required, spreadSubset, str } from "../run-setup.js";
+import { absolutePath, imageCacheOf, loadModel, required, spreadSubset } from "../run-setup.js";
 import { featureCacheOf, storeUrlOf } from "../shared-store.js";
 import { UsageError } from "../usage-error.js";
 
@@ -49,41 +42,11 @@ export function readTemplatesFile(path: string): string[] {
     .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
-export const evalCommand: Command = {
-  spec: {
-    name: "eval",
-    summary:
-      "Scores given templates (e.g. the hand-engineered ones) on a split of a dataset, optionally as a CLIP prompt ensemble.",
-    options: [
-      OPTIONS.template,
-      OPTIONS.templatesFile,
-      OPTIONS.dataset,
-      OPTIONS.dataRoot,
-      OPTIONS.split,
-      OPTIONS.ensembleFlag,
-      OPTIONS.limit,
-      OPTIONS.shots,
-      OPTIONS.seed,
-      OPTIONS.fewshotSource,
-      OPTIONS.allowFewerShots,
-      OPTIONS.fewshotFile,
-      OPTIONS.model,
-      OPTIONS.cacheDir,
-      OPTIONS.verifyImages,
-      OPTIONS.store,
-      OPTIONS.threads,
-      OPTIONS.dtype,
-      OPTIONS.device,
-      OPTIONS.offline,
-    ],
-    examples: [
-      'vlmopt eval --template "a centered satellite photo of {}." --template "a photo of a {}." --dataset eurosat --data-root ../shared/datasets --split test --ensemble',
-    ],
-  },
+export const evalCommand = defineRun(evalSpec, {
   async run(parsed, { io, registry }) {
     const s = parsed.settings;
     const templates = [...((s.template as string[] | undefined) ?? [])];
-    const file = str(s, "templatesFile");
+    const file = s.templatesFile;
     if (file) templates.push(...readTemplatesFile(absolutePath(io.cwd, file)));
     if (templates.length === 0) {
       throw new UsageError(
@@ -97,12 +60,12 @@ export const evalCommand: Command = {
     }
     const datasetName = required(s, "dataset", "dataset", "eurosat", "eval");
     const modelSpec = required(s, "model", "model", "clip-vit-b32", "eval");
-    const split = (str(s, "split") ?? "test") as SplitName;
+    const split = (s.split ?? "test") as SplitName;
     const data = await datasetArgOf(registry, datasetName, s, { cwd: io.cwd, command: "eval" });
-    const seed = num(s, "seed") ?? 1;
-    const shots = num(s, "shots");
+    const seed = s.seed ?? 1;
+    const shots = s.shots;
     const dataset = await loadDatasetFor(registry, data, { seed, shots }, s, io);
-    const limit = num(s, "limit");
+    const limit = s.limit;
     const images = limit === undefined ? dataset.splits[split] : spreadSubset(dataset.splits[split], limit);
     if (images.length === 0) {
       throw new ConfigError(`the ${split} split of ${datasetName} has no images`, {
@@ -165,4 +128,4 @@ export const evalCommand: Command = {
     for (const w of warnings) io.stdout(`WARNING: ${w}\n`);
     return 0;
   },
-};
+});

@@ -1,15 +1,9 @@
-import { type Command, printJson } from "../command-context.js";
+import { defineRun, printJson } from "../command-context.js";
+import { modelsDownloadSpec, modelsListSpec } from "../command-specs.js";
 import { table } from "../format.js";
-import { OPTIONS } from "../options.js";
 import { loadModel } from "../run-setup.js";
 
-export const modelsListCommand: Command = {
-  spec: {
-    name: "models list",
-    summary: "Lists the CLIP models vlmopt knows by name (any local directory or HF repo id works too).",
-    options: [],
-    examples: ["vlmopt models list"],
-  },
+export const modelsListCommand = defineRun(modelsListSpec, {
   async run(parsed, { io, registry }) {
     const models = await registry.listModels();
     if (parsed.json) printJson(io, models);
@@ -22,17 +16,9 @@ export const modelsListCommand: Command = {
       );
     return 0;
   },
-};
+});
 
-export const modelsDownloadCommand: Command = {
-  spec: {
-    name: "models download",
-    summary:
-      "Downloads a CLIP model into the model cache (so later runs work offline) and checks that it loads.",
-    positionals: ["<id>"],
-    options: [OPTIONS.cacheDir, OPTIONS.threads, OPTIONS.dtype, OPTIONS.device],
-    examples: ["vlmopt models download clip-vit-b32"],
-  },
+export const modelsDownloadCommand = defineRun(modelsDownloadSpec, {
   async run(parsed, { io, registry }) {
     const id = parsed.positionals[0] as string;
     const encoder = await loadModel(registry, id, parsed.settings, io, parsed.json);
@@ -50,4 +36,4 @@ export const modelsDownloadCommand: Command = {
     }
     return 0;
   },
-};
+});

@@ -1,38 +1,15 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, JsonlRunStore, MANIFEST_FILE } from "@vlmopt/core";
-import type { Command } from "../command-context.js";
-import type { Settings, SettingValue } from "../config.js";
+import { defineRun } from "../command-context.js";
+import { OVERRIDABLE, resumeSpec } from "../command-specs.js";
+import type { Settings, SettingsRecord, SettingValue } from "../config.js";
 import { executeRun } from "../execute-run.js";
-import { OPTIONS } from "../options.js";
 import { checkOutputDir } from "../output-path.js";
 import { absolutePath, prepareRun } from "../run-setup.js";
 import { fetchSharedRun, storeUrlOf } from "../shared-store.js";
 
-/** Options that may differ on resume (where things are, not what the run is). */
-const OVERRIDABLE = [
-  OPTIONS.dataRoot,
-  OPTIONS.llmBaseUrl,
-  OPTIONS.llmTimeout,
-  OPTIONS.llmRetries,
-  OPTIONS.cacheDir,
-  OPTIONS.verifyImages,
-  OPTIONS.noLlmCache,
-  OPTIONS.threads,
-  OPTIONS.dtype,
-  OPTIONS.device,
-  OPTIONS.offline,
-];
-
-export const resumeCommand: Command = {
-  spec: {
-    name: "resume",
-    summary:
-      "Continues a stopped, interrupted or killed run from its event log: recorded LLM replies and scores are replayed, so no finished LLM call or evaluation is repeated, and the result equals an uninterrupted run's. The run's settings come from its manifest.json.",
-    positionals: ["<run-dir>"],
-    options: [...OVERRIDABLE, OPTIONS.store],
-    examples: ["vlmopt resume runs/eurosat-hill-climb-20250101-120000"],
-  },
+export const resumeCommand = defineRun(resumeSpec, {
   async run(parsed, { io, registry }) {
     const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
     const storeUrl = storeUrlOf(parsed.flags.store, io);
@@ -51,14 +28,15 @@ export const resumeCommand: Command = {
         hint: "only runs started by `vlmopt optimize` can be resumed with the CLI",
       });
     }
-    const settings: Settings = {};
-    for (const [k, v] of Object.entries(saved)) if (k !== "command") settings[k] = v as SettingValue;
+    const record: SettingsRecord = {};
+    for (const [k, v] of Object.entries(saved)) if (k !== "command") record[k] = v as SettingValue;
+    const settings = record as Settings;
     // Only flags given on this command line override; env and config do not change a recorded run.
     for (const spec of OVERRIDABLE) {
       const given = parsed.flags[spec.key];
-      if (given !== undefined) settings[spec.key] = given;
+      if (given !== undefined) record[spec.key] = given;
     }
     const prepared = await prepareRun(settings, { io, registry, command: "resume", quiet: parsed.json });
     return executeRun(prepared, io, { runDir, json: parsed.json, verbose: parsed.verbose, storeUrl });
   },
-};
+});

@@ -1,4 +1,5 @@
-import { type Command, printJson } from "../command-context.js";
+import { defineRun, printJson } from "../command-context.js";
+import { strategiesListSpec } from "../command-specs.js";
 import { table } from "../format.js";
 
 interface ParamInfo {
@@ -7,14 +8,7 @@ interface ParamInfo {
   description: string;
 }
 
-export const strategiesListCommand: Command = {
-  spec: {
-    name: "strategies list",
-    summary:
-      "Lists the search strategies (for --strategy) with their parameters and defaults (set them with --iterations, --k, ... or --param name=value).",
-    options: [],
-    examples: ["vlmopt strategies list", "vlmopt strategies list --json"],
-  },
+export const strategiesListCommand = defineRun(strategiesListSpec, {
   async run(parsed, { io, registry }) {
     const strategies = await registry.listStrategies();
     if (parsed.json) {
@@ -30,4 +24,4 @@ export const strategiesListCommand: Command = {
     io.stdout(`${table(["strategy", "description", "parameters (defaults)"], rows)}\n`);
     return 0;
   },
-};
+});

@@ -10,15 +10,15 @@ import {
   type SplitName,
   TemplateScorer,
 } from "@vlmopt/core";
-import { type Command, printJson } from "../command-context.js";
+import { defineRun, printJson } from "../command-context.js";
+import { transferSpec } from "../command-specs.js";
 import type { Settings } from "../config.js";
 import { datasetArgOf } from "../dataset-arg.js";
 import { loadDatasetFor } from "../dataset-load.js";
 import { pct, shownPath, table } from "../format.js";
-import { OPTIONS } from "../options.js";
 import { createProgressObserver } from "../progress.js";
 import { loadReportData } from "../report/report-data.js";
-import { absolutePath, imageCacheOf, loadModel, num, str, withTestLimit } from "../run-setup.js";
+import { absolutePath, imageCacheOf, loadModel, withTestLimit } from "../run-setup.js";
 import { featureCacheOf, fetchSharedRun, openSharedRun, storeUrlOf } from "../shared-store.js";
 import { UsageError } from "../usage-error.js";
 
@@ -46,32 +46,12 @@ export function fileSafe(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
 }
 
-export const transferCommand: Command = {
-  spec: {
-    name: "transfer",
-    summary:
-      "Re-scores every template of a run on another CLIP backbone (the paper's transfer result) without calling the LLM, and scores the run's chosen template(s) on the test split. Writes transfer-<model>.json into the run directory.",
-    positionals: ["<run-dir>"],
-    options: [
-      OPTIONS.model,
-      OPTIONS.dataRoot,
-      OPTIONS.noTest,
-      OPTIONS.testLimit,
-      OPTIONS.cacheDir,
-      OPTIONS.verifyImages,
-      OPTIONS.store,
-      OPTIONS.threads,
-      OPTIONS.dtype,
-      OPTIONS.device,
-      OPTIONS.offline,
-    ],
-    examples: ["vlmopt transfer runs/eurosat-hill-climb-20250101-120000 --model clip-vit-b16"],
-  },
+export const transferCommand = defineRun(transferSpec, {
   async run(parsed, { io, registry }) {
     const runDir = absolutePath(io.cwd, parsed.positionals[0] as string);
     const storeUrl = storeUrlOf(parsed.flags.store, io);
     if (storeUrl) await fetchSharedRun(storeUrl, runDir); // the run as the shared store holds it
-    const modelSpec = str(parsed.flags, "model");
+    const modelSpec = parsed.flags.model;
     if (!modelSpec) throw new UsageError("missing --model (e.g. --model clip-vit-b16)", "transfer");
     const data = await loadReportData(runDir);
     const saved = (data.manifest.options ?? {}) as Settings;
@@ -82,16 +62,16 @@ export const transferCommand: Command = {
       });
     }
     // The dataset as the run was given it (own data: its absolute path), else its name.
-    const datasetGiven = str(saved, "dataset") ?? data.manifest.dataset.name;
-    const dataRoot = str(parsed.flags, "dataRoot") ?? str(saved, "dataRoot");
+    const datasetGiven = saved.dataset ?? data.manifest.dataset.name;
+    const dataRoot = parsed.flags.dataRoot ?? saved.dataRoot;
     const source = await datasetArgOf(registry, datasetGiven, dataRoot ? { dataRoot } : {}, {
       cwd: io.cwd,
       command: "transfer",
     });
-    const shots = data.manifest.dataset.shots ?? num(saved, "shots");
+    const shots = data.manifest.dataset.shots ?? saved.shots;
     const seed = data.manifest.dataset.seed ?? data.manifest.seed;
     const loaded = await loadDatasetFor(registry, source, { seed, shots }, settings, io);
-    const dataset = withTestLimit(loaded, num(settings, "testLimit"));
+    const dataset = withTestLimit(loaded, settings.testLimit);
     const encoder = await loadModel(registry, modelSpec, settings, io, parsed.json);
     const warnings: string[] = [];
     if (encoder.warning) {
@@ -198,4 +178,4 @@ export const transferCommand: Command = {
     for (const w of warnings) io.stdout(`WARNING: ${w}\n`);
     return 0;
   },
-};
+});

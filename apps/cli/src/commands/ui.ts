@@ -1,33 +1,21 @@
 import { ConfigError } from "@vlmopt/core";
-import type { Command } from "../command-context.js";
+import { defineRun } from "../command-context.js";
+import { uiSpec } from "../command-specs.js";
 import { shownPath } from "../format.js";
-import { OPTIONS } from "../options.js";
-import { absolutePath, num, str } from "../run-setup.js";
+import { absolutePath } from "../run-setup.js";
 import { storeUrlOf } from "../shared-store.js";
 import { DirectoryRunSource } from "../ui/directory-source.js";
 import { PostgresRunSource } from "../ui/postgres-source.js";
 import type { RunSource } from "../ui/run-source.js";
 import { startUiServer } from "../ui/server.js";
 
-export const uiCommand: Command = {
-  spec: {
-    name: "ui",
-    summary:
-      "Serves a local, read-only web app over a folder of runs and bench suites (or a shared PostgreSQL store's runs, --store): a live run list, each run's page (the report.html page), run comparisons with mean ± std over seeds, and suite tables. Ctrl-C stops it.",
-    positionals: [],
-    options: [OPTIONS.runs, OPTIONS.uiStore, OPTIONS.port, OPTIONS.host, OPTIONS.token],
-    examples: [
-      "vlmopt ui --runs runs",
-      "vlmopt ui --runs bench-out --port 0",
-      "vlmopt ui --store postgres://user:password@host:5432/vlmopt",
-    ],
-  },
+export const uiCommand = defineRun(uiSpec, {
   async run(parsed, { io }) {
     const s = parsed.settings;
-    const root = absolutePath(io.cwd, str(s, "runs") ?? "runs");
-    const port = num(s, "port") ?? 8787;
-    const host = str(s, "host") ?? "127.0.0.1";
-    const token = str(s, "token") ?? io.env.VLMOPT_UI_TOKEN;
+    const root = absolutePath(io.cwd, s.runs ?? "runs");
+    const port = s.port ?? 8787;
+    const host = s.host ?? "127.0.0.1";
+    const token = s.token ?? io.env.VLMOPT_UI_TOKEN;
     // --store, else VLMOPT_STORE unless --runs was given: the store's runs; else the folder.
     const storeUrl =
       parsed.flags.store !== undefined || parsed.flags.runs === undefined
@@ -61,4 +49,4 @@ export const uiCommand: Command = {
     await pg?.close();
     return 0;
   },
-};
+});

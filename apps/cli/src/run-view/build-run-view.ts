@@ -1,3 +1,4 @@
+import { inReadmeForm } from "@vlmopt/cli-kit";
 import {
   bottomK,
   callsAndScores,
@@ -9,7 +10,6 @@ import {
   templateProblem,
   topK,
 } from "@vlmopt/core";
-import { inReadmeForm } from "../cli-name.js";
 import { duration, int } from "../format-numbers.js";
 import type { RunInput } from "./run-input.js";
 import type {

@@ -1,3 +1,9 @@
+/** The part of an app's io that `withCliForm` rewrites. */
+export interface NamedIo {
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+}
+
 /** The words that follow the program's name in a command line a message names. */
 const COMMAND_WORDS = [
   "optimize",
@@ -16,6 +22,10 @@ const COMMAND_WORDS = [
   "smoke",
   "perf",
   "grid",
+  "help",
+  "completion",
+  "worker",
+  "status",
 ];
 
 /**
@@ -59,4 +69,9 @@ const README_ENV = { npm_config_user_agent: "pnpm/" };
  */
 export function inReadmeForm(text: string, program = "vlmopt"): string {
   return inCliForm(text, README_ENV, program);
+}
+
+/** `io` whose stderr (errors, hints, "resume with: …") names commands in the form that works. */
+export function withCliForm<T extends NamedIo>(io: T, program = "vlmopt"): T {
+  return { ...io, stderr: (text) => io.stderr(inCliForm(text, io.env, program)) };
 }
