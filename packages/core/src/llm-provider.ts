@@ -12,6 +12,8 @@ export interface LlmRequest {
   temperature?: number;
   /** Maximum output tokens per sample. */
   maxTokens?: number;
+  /** Sequences that end a reply (not included in it). */
+  stopSequences?: readonly string[];
   /** Number of samples (independent replies). Default 1. */
   n?: number;
 }
@@ -49,7 +51,10 @@ export interface LlmGenerateOptions {
 
 export interface LlmUsage {
   inputTokens: number;
+  /** Every billed output token, reasoning ("thinking") tokens included. */
   outputTokens: number;
+  /** The part of `outputTokens` the model spent reasoning (Gemini's thoughtsTokenCount), when reported. */
+  reasoningTokens?: number;
   /** Cost in USD, or null when the model's price is unknown (never a silent 0). */
   costUsd: number | null;
 }
@@ -66,6 +71,8 @@ export interface LlmGenerateResult {
 export interface ModelPrice {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Price of reasoning tokens when a vendor prices them apart; default `outputPerMTok`. */
+  reasoningPerMTok?: number;
 }
 
 /**
@@ -84,6 +91,17 @@ export interface LlmProvider {
   generate(request: LlmRequest, options?: LlmGenerateOptions): Promise<LlmGenerateResult>;
 }
 
-export function costOf(usage: { inputTokens: number; outputTokens: number }, price: ModelPrice): number {
-  return (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
+/** USD for `usage` at `price`; reasoning tokens (part of outputTokens) at `reasoningPerMTok` when set. */
+export function costOf(
+  usage: { inputTokens: number; outputTokens: number; reasoningTokens?: number },
+  price: ModelPrice,
+): number {
+  const reasoning = Math.min(usage.reasoningTokens ?? 0, usage.outputTokens);
+  const reasoningRate = price.reasoningPerMTok ?? price.outputPerMTok;
+  return (
+    (usage.inputTokens * price.inputPerMTok +
+      (usage.outputTokens - reasoning) * price.outputPerMTok +
+      reasoning * reasoningRate) /
+    1_000_000
+  );
 }

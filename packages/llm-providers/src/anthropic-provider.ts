@@ -105,6 +105,7 @@ export class AnthropicProvider implements LlmProvider {
             max_tokens: request.maxTokens ?? this.options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
             messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
             ...(request.system !== undefined ? { system: request.system } : {}),
+            ...(request.stopSequences?.length ? { stop_sequences: [...request.stopSequences] } : {}),
             // The SDK's types no longer list temperature; the Messages API default is 1.0.
             ...(request.temperature !== undefined && !this.options.omitTemperature
               ? { temperature: request.temperature }

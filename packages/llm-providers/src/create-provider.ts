@@ -1,9 +1,14 @@
 import { ConfigError, type LlmProvider, type ModelPrice } from "@vlmopt/core";
+import { AzureOpenAI } from "openai";
 import { AnthropicProvider } from "./anthropic-provider.js";
+import { type AzureOpenAISpec, azureOpenAIOptions, azureOpenAIPlugin } from "./azure-openai.js";
+import { type HostedPresetSpec, hostedPresetOptions, hostedPresetsPlugin } from "./hosted-presets.js";
 import type { HttpProviderOptions } from "./http-provider-options.js";
 import { LlamaCppProvider } from "./llama-cpp-provider.js";
+import { NEW_PROVIDER_ENTRIES } from "./new-provider-entries.js";
 import { OpenAIProvider } from "./openai-provider.js";
 import { priceFor } from "./prices.js";
+import { httpOptionsOf, type LlmProviderEntry } from "./provider-entry.js";
 import { checkProviderPaths } from "./provider-paths.js";
 import { ReplayProvider } from "./replay-provider.js";
 import { withReplyCache } from "./reply-cache.js";
@@ -37,7 +42,8 @@ export type ParsedProviderSpec =
     }
   | { kind: "llama-cpp"; modelPath: string }
   | { kind: "simulated"; seed: number }
-  | { kind: "replay"; runDir: string };
+  | { kind: "replay"; runDir: string }
+  | { kind: "entry"; entry: LlmProviderEntry; parsed: unknown };
 
 export const PROVIDER_SPEC_FORMS = [
   "anthropic:<model>            e.g. anthropic:claude-haiku-4-5",
@@ -49,6 +55,7 @@ export const PROVIDER_SPEC_FORMS = [
   "llama-cpp:<path/to/model.gguf>  (in-process, node-llama-cpp)",
   "simulated | simulated:<seed>     (not an LLM: word-level edits, free)",
   "replay:<run-dir>             (serves a finished run's recorded replies)",
+  ...NEW_PROVIDER_ENTRIES.flatMap((e) => e.help.map((h) => `${h.form}  ${h.description}`)),
 ];
 
 function invalid(spec: string, why: string): ConfigError {
@@ -96,8 +103,11 @@ export function parseProviderSpec(spec: string): ParsedProviderSpec {
     }
     case "replay":
       return { kind, runDir: rest };
-    default:
+    default: {
+      const entry = NEW_PROVIDER_ENTRIES.find((e) => e.prefixes.includes(kind));
+      if (entry) return { kind: "entry", entry, parsed: entry.parse(rest, kind) };
       throw invalid(spec, `has an unknown provider "${kind}"`);
+    }
   }
 }
 
@@ -106,6 +116,7 @@ export function requiredEnv(spec: string): string[] {
   const parsed = parseProviderSpec(spec);
   if (parsed.kind === "anthropic") return ["ANTHROPIC_API_KEY"];
   if (parsed.kind === "openai") return ["OPENAI_API_KEY"];
+  if (parsed.kind === "entry") return [...(parsed.entry.requiredEnv?.(parsed.parsed) ?? [])];
   return [];
 }
 
@@ -135,7 +146,8 @@ export function checkProviderSpec(spec: string, env: Record<string, string | und
       });
     }
   }
-  checkProviderPaths(parsed);
+  if (parsed.kind === "entry") parsed.entry.check?.(parsed.parsed, env);
+  else checkProviderPaths(parsed);
 }
 
 const FREE: ModelPrice = { inputPerMTok: 0, outputPerMTok: 0 };
@@ -154,6 +166,8 @@ export function priceOfSpec(spec: string): ModelPrice | null {
       return priceFor(parsed.kind, parsed.model);
     case "openai-compatible":
       return parsed.preset ? { ...FREE } : null;
+    case "entry":
+      return parsed.entry.price?.(parsed.parsed) ?? null;
     default:
       return { ...FREE };
   }
@@ -201,6 +215,26 @@ export function createProvider(spec: string, options: ProviderOptions = {}): Llm
       return new SimulatedProvider({ seed: options.seed ?? parsed.seed });
     case "replay":
       return new ReplayProvider(parsed.runDir);
+    case "entry":
+      provider = createEntryNow(parsed.entry, parsed.parsed, options);
+      break;
   }
   return options.cacheDir ? withReplyCache(provider, { dir: options.cacheDir }) : provider;
+}
+
+/**
+ * Creates an entry's provider synchronously (this module's API is synchronous until the registry
+ * lands): the two entries over the `openai` SDK, which this module already loads, are built
+ * here; the others' create() is synchronous and their SDKs load on the first call.
+ */
+function createEntryNow(entry: LlmProviderEntry, parsed: unknown, options: ProviderOptions): LlmProvider {
+  const http = httpOptionsOf(options);
+  if (entry === (hostedPresetsPlugin as LlmProviderEntry))
+    return new OpenAIProvider(hostedPresetOptions(parsed as HostedPresetSpec, http));
+  if (entry === (azureOpenAIPlugin as LlmProviderEntry))
+    return new OpenAIProvider(azureOpenAIOptions(parsed as AzureOpenAISpec, http, AzureOpenAI));
+  const made = entry.create(parsed, options);
+  if (made instanceof Promise)
+    throw new TypeError(`${entry.prefixes.join("/")}: create() must be synchronous here`);
+  return made;
 }

@@ -87,6 +87,8 @@ export function replyCacheKey(
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       temperature: request.temperature ?? null,
       maxTokens: request.maxTokens ?? null,
+      // Only when given, so that keys made before stop sequences existed stay valid.
+      ...(request.stopSequences?.length ? { stopSequences: [...request.stopSequences] } : {}),
       sample,
       ...(callId !== undefined ? { callId } : {}),
     }),
