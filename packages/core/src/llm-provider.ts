@@ -1,7 +1,31 @@
+/**
+ * An image shown to a multimodal LLM, already encoded and downscaled for the vendor. Images never
+ * change a message's `content`: a provider that takes text only refuses a request that has any
+ * (see `LlmProvider.acceptsImages`).
+ */
+export interface LlmImage {
+  mediaType: "image/png" | "image/jpeg" | "image/webp";
+  /** The encoded bytes, base64. */
+  data: string;
+  /** sha256 (hex) of the encoded bytes: what reply-cache keys and run logs hold instead of the bytes. */
+  sha256: string;
+  width: number;
+  height: number;
+  /** A caption sent next to the image (e.g. its class name). */
+  label?: string;
+}
+
 /** One chat message. The system prompt is passed separately. */
 export interface LlmMessage {
   role: "user" | "assistant";
   content: string;
+  /** Images shown before `content` (user messages only). Absent in text-only requests. */
+  images?: readonly LlmImage[];
+}
+
+/** True when any message of `request` carries images. */
+export function requestHasImages(request: LlmRequest): boolean {
+  return request.messages.some((m) => (m.images?.length ?? 0) > 0);
 }
 
 /** Everything that determines an LLM reply (and so the key of a reply cache). */
@@ -88,6 +112,8 @@ export interface LlmProvider {
   readonly price?: ModelPrice | null;
   /** Set for providers that are not real LLMs (simulated, scripted): shown in every report. */
   readonly warning?: string;
+  /** True for providers that send `LlmMessage.images` (Anthropic, OpenAI, Gemini); absent = text only. */
+  readonly acceptsImages?: boolean;
   generate(request: LlmRequest, options?: LlmGenerateOptions): Promise<LlmGenerateResult>;
 }
 

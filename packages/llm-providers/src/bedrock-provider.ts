@@ -35,6 +35,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type HttpProviderOptions,
 } from "./http-provider-options.js";
+import { refuseImages } from "./llm-images.js";
 import { priceFor } from "./prices.js";
 import { httpOptionsOf, type LlmProviderEntry } from "./provider-entry.js";
 import { parseRetryAfter, retryHooks, withRetries } from "./retry.js";
@@ -108,6 +109,7 @@ export class BedrockProvider implements LlmProvider {
   }
 
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
+    refuseImages(request, `bedrock:${this.modelId}`);
     const n = request.n ?? 1;
     const samples = await Promise.all(
       Array.from({ length: n }, () => this.limiter.run(() => this.call(request, options))),

@@ -72,6 +72,7 @@ interface Batch {
 export class GoogleProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
   readonly provider = "google";
+  readonly acceptsImages = true;
   readonly modelId: string;
   readonly price: ModelPrice | null;
   readonly baseURL: string;
@@ -178,9 +179,16 @@ export class GoogleProvider implements LlmProvider {
           const ai = await this.sdk();
           const response = await ai.models.generateContent({
             model: this.modelId,
+            // Images as inlineData parts before the text (https://ai.google.dev/gemini-api/docs/image-understanding).
             contents: request.messages.map((m) => ({
               role: m.role === "assistant" ? "model" : "user",
-              parts: [{ text: m.content }],
+              parts: [
+                ...(m.role === "user" ? (m.images ?? []) : []).flatMap((image) => [
+                  ...(image.label ? [{ text: image.label }] : []),
+                  { inlineData: { mimeType: image.mediaType, data: image.data } },
+                ]),
+                { text: m.content },
+              ],
             })),
             config: {
               ...(request.system !== undefined ? { systemInstruction: request.system } : {}),

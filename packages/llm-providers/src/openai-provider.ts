@@ -24,6 +24,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type HttpProviderOptions,
 } from "./http-provider-options.js";
+import { refuseImages, requestImageTokens } from "./llm-images.js";
 import { priceFor } from "./prices.js";
 import { retryHooks, withRetries } from "./retry.js";
 import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
@@ -77,6 +78,8 @@ export class OpenAIProvider implements LlmProvider {
   readonly modelId: string;
   readonly price: ModelPrice | null;
   readonly baseURL: string;
+  /** api.openai.com and Azure OpenAI take images; other compatible servers are treated as text only. */
+  readonly acceptsImages: boolean;
   private readonly client: OpenAI;
   private readonly limiter: Limiter;
   private readonly apiKey: string | undefined;
@@ -87,6 +90,7 @@ export class OpenAIProvider implements LlmProvider {
     const hosted = options.hosted;
     this.provider = hosted?.name ?? options.flavor ?? "openai";
     this.modelId = options.model;
+    this.acceptsImages = this.provider === "openai" || hosted?.name === "azure-openai";
     this.keyVariable =
       hosted?.keyVariable ?? (this.provider === "openai" ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY");
     if (hosted) {
@@ -164,9 +168,31 @@ export class OpenAIProvider implements LlmProvider {
       keyVariable: this.keyVariable,
       ...(signal ? { signal } : {}),
     };
+    if (!this.acceptsImages) refuseImages(request, `${this.provider}:${this.modelId}`);
     const messages: ChatCompletionMessageParam[] = [
       ...(request.system !== undefined ? [{ role: "system" as const, content: request.system }] : []),
-      ...request.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...request.messages.map(
+        (m): ChatCompletionMessageParam =>
+          m.role === "user" && m.images?.length
+            ? {
+                role: "user",
+                // https://platform.openai.com/docs/guides/images-vision: base64 data URLs, detail "low".
+                content: [
+                  ...m.images.flatMap((image) => [
+                    ...(image.label ? [{ type: "text" as const, text: image.label }] : []),
+                    {
+                      type: "image_url" as const,
+                      image_url: {
+                        url: `data:${image.mediaType};base64,${image.data}`,
+                        detail: "low" as const,
+                      },
+                    },
+                  ]),
+                  { type: "text", text: m.content },
+                ],
+              }
+            : { role: m.role, content: m.content },
+      ),
     ];
     const maxTokens = request.maxTokens ?? this.options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
     const maxTokensField =
@@ -195,7 +221,8 @@ export class OpenAIProvider implements LlmProvider {
             texts,
             inputTokens:
               completion.usage?.prompt_tokens ??
-              messages.reduce((s, m) => s + estimate(String(m.content)), 0),
+              request.messages.reduce((s, m) => s + estimate(m.content), estimate(request.system ?? "")) +
+                requestImageTokens(request, "openai"),
             outputTokens: completion.usage?.completion_tokens ?? texts.reduce((s, t) => s + estimate(t), 0),
             ...reportedCost(completion.usage),
           };
