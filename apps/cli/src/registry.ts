@@ -131,6 +131,17 @@ const LLM_SPECS: CatalogEntry[] = [
   { name: "llama-cpp:<file.gguf>", description: "a GGUF model run in-process (node-llama-cpp)" },
   { name: "simulated[:seed]", description: "an offline stand-in that is not an LLM (for trying things out)" },
   { name: "replay:<run-dir>", description: "re-serves the LLM replies recorded in a run" },
+  // Issue #20's providers (one line each until the plugin registry lists them itself).
+  ...["openrouter", "groq", "together", "deepseek", "mistral", "fireworks"].map((p) => ({
+    name: `${p}:<model>`,
+    description: `hosted OpenAI-compatible service (needs ${p.toUpperCase()}_API_KEY)`,
+  })),
+  { name: "google:<model>", description: "Google Gemini (GEMINI_API_KEY, or Vertex AI via ADC)" },
+  {
+    name: "azure-openai:<deployment>",
+    description: "Azure OpenAI (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY)",
+  },
+  { name: "bedrock:<model id>", description: "Amazon Bedrock Converse (AWS SDK credentials and region)" },
 ];
 
 function strip<T extends object>(value: T): T {
