@@ -31,7 +31,7 @@ runLlmProviderContract("azure-openai (Azure stand-in)", () => make(), { standIn:
 
 describe("azure-openai:<deployment> against the Azure stand-in", () => {
   it("goes to /openai/deployments/<deployment>/chat/completions with the api-version and the api-key header", async () => {
-    const p = make();
+    const p = await make();
     expect(p.provider).toBe("azure-openai");
     expect(p.modelId).toBe("my-gpt4o-mini");
     const result = await p.generate({
@@ -51,10 +51,10 @@ describe("azure-openai:<deployment> against the Azure stand-in", () => {
   });
 
   it("a newer api-version sends max_completion_tokens; an unsupported one is a clear 400, not retried", async () => {
-    const p = make({ OPENAI_API_VERSION: "2025-01-01-preview" });
+    const p = await make({ OPENAI_API_VERSION: "2025-01-01-preview" });
     await p.generate({ messages: [{ role: "user", content: "hi" }], maxTokens: 40 });
     expect(server.requests[0]?.body?.max_completion_tokens).toBe(40);
-    const error = await make({ OPENAI_API_VERSION: "2023-01-01" })
+    const error = await (await make({ OPENAI_API_VERSION: "2023-01-01" }))
       .generate({ messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
     expect(ProviderApiError.isInstance(error) && error.status === 400 && !error.isRetryable).toBe(true);
@@ -66,7 +66,7 @@ describe("azure-openai:<deployment> against the Azure stand-in", () => {
     const token = "eyJ-ENTRA-TOKEN-1234567890";
     const tokenServer = await startAzureOpenAIStandIn({ requireApiKey: token });
     try {
-      const p = createProvider("azure-openai:dep", {
+      const p = await createProvider("azure-openai:dep", {
         env: { AZURE_OPENAI_AD_TOKEN: token, AZURE_OPENAI_ENDPOINT: tokenServer.url },
       });
       await p.generate({ messages: [{ role: "user", content: "hi" }] });
@@ -79,15 +79,20 @@ describe("azure-openai:<deployment> against the Azure stand-in", () => {
     }
   });
 
-  it("--llm-base-url replaces AZURE_OPENAI_ENDPOINT; no endpoint or no credential is one ConfigError", () => {
-    const p = createProvider("azure-openai:dep", { env: { AZURE_OPENAI_API_KEY: KEY }, baseURL: server.url });
+  it("--llm-base-url replaces AZURE_OPENAI_ENDPOINT; no endpoint or no credential is one ConfigError", async () => {
+    const p = await createProvider("azure-openai:dep", {
+      env: { AZURE_OPENAI_API_KEY: KEY },
+      baseURL: server.url,
+    });
     expect((p as OpenAIProvider).baseURL).toBe(server.url);
-    expect(() => createProvider("azure-openai:dep", { env: { AZURE_OPENAI_API_KEY: KEY } })).toThrow(
+    await expect(createProvider("azure-openai:dep", { env: { AZURE_OPENAI_API_KEY: KEY } })).rejects.toThrow(
       /AZURE_OPENAI_ENDPOINT is not set/,
     );
     expect(() => checkProviderSpec("azure-openai:dep", {})).toThrow(/AZURE_OPENAI_API_KEY is not set/);
     expect(() => checkProviderSpec("azure-openai:dep", { AZURE_OPENAI_AD_TOKEN: "t" })).not.toThrow();
-    expect(() => azureOpenAIPlugin.parse("a/b", "azure-openai")).toThrow(ConfigError);
+    expect(() => azureOpenAIPlugin.parse("a/b", "azure-openai", `azure-openai:${"a/b"}`)).toThrow(
+      ConfigError,
+    );
     expect(() => azureOpenAIOptions({ deployment: "d" }, { env: {} }, AzureOpenAI)).toThrow(ConfigError);
   });
 });

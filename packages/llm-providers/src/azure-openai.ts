@@ -13,11 +13,11 @@
  * names are the user's, so the price is unknown unless given (--price-in/--price-out); Azure's
  * list prices: https://azure.microsoft.com/pricing/details/cognitive-services/openai-service/.
  */
-import { ConfigError } from "@vlmopt/core";
+import { ConfigError, type LlmProviderPlugin } from "@vlmopt/core";
 import type { AzureOpenAI, ClientOptions } from "openai";
 import type { HttpProviderOptions } from "./http-provider-options.js";
 import type { OpenAIProviderOptions } from "./openai-provider.js";
-import { httpOptionsOf, type LlmProviderEntry } from "./provider-entry.js";
+import { httpOptionsOf } from "./plugins/http-options.js";
 
 export const AZURE_OPENAI_DEFAULT_API_VERSION = "2024-10-21";
 
@@ -92,7 +92,7 @@ export function azureOpenAIOptions(
   };
 }
 
-export const azureOpenAIPlugin: LlmProviderEntry<AzureOpenAISpec> = {
+export const azureOpenAIPlugin: LlmProviderPlugin<AzureOpenAISpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["azure-openai"],

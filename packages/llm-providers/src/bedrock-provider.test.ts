@@ -127,9 +127,9 @@ describe("bedrock:<model id> against the Converse stand-in", () => {
 });
 
 describe("bedrockPlugin", () => {
-  it("parses model ids and inference profiles, prices Claude ids, leaves others unknown", () => {
-    expect(bedrockPlugin.parse(MODEL, "bedrock")).toEqual({ modelId: MODEL });
-    expect(() => bedrockPlugin.parse("bad id", "bedrock")).toThrow(ConfigError);
+  it("parses model ids and inference profiles, prices Claude ids, leaves others unknown", async () => {
+    expect(bedrockPlugin.parse(MODEL, "bedrock", `bedrock:${MODEL}`)).toEqual({ modelId: MODEL });
+    expect(() => bedrockPlugin.parse("bad id", "bedrock", `bedrock:${"bad id"}`)).toThrow(ConfigError);
     expect(bedrockPrice("anthropic.claude-haiku-4-5-20251001-v1:0")).toEqual({
       inputPerMTok: 1,
       outputPerMTok: 5,
@@ -140,6 +140,6 @@ describe("bedrockPlugin", () => {
     });
     expect(bedrockPrice("meta.llama3-70b-instruct-v1:0")).toBeNull();
     expect(priceOfSpec(`bedrock:${MODEL}`)).toEqual({ inputPerMTok: 0.8, outputPerMTok: 4 });
-    expect(createProvider(`bedrock:${MODEL}`, { env }).provider).toBe("bedrock");
+    expect((await createProvider(`bedrock:${MODEL}`, { env })).provider).toBe("bedrock");
   });
 });

@@ -23,6 +23,7 @@ import {
   type LlmGenerateOptions,
   type LlmGenerateResult,
   type LlmProvider,
+  type LlmProviderPlugin,
   type LlmRequest,
   type ModelPrice,
   ProviderApiError,
@@ -36,8 +37,8 @@ import {
   type HttpProviderOptions,
 } from "./http-provider-options.js";
 import { refuseImages } from "./llm-images.js";
+import { httpOptionsOf } from "./plugins/http-options.js";
 import { priceFor } from "./prices.js";
-import { httpOptionsOf, type LlmProviderEntry } from "./provider-entry.js";
 import { parseRetryAfter, retryHooks, withRetries } from "./retry.js";
 import { type MapErrorContext, redact } from "./sdk-errors.js";
 
@@ -294,7 +295,7 @@ export interface BedrockSpec {
   modelId: string;
 }
 
-export const bedrockPlugin: LlmProviderEntry<BedrockSpec> = {
+export const bedrockPlugin: LlmProviderPlugin<BedrockSpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["bedrock"],

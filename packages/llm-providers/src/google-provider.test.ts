@@ -186,8 +186,10 @@ describe("google:<model> against the Gemini stand-in", () => {
 
 describe("googlePlugin", () => {
   it("parses, preflights the key (or Vertex AI's project) and prices without a key", () => {
-    expect(googlePlugin.parse("models/gemini-2.5-pro", "google")).toEqual({ model: "gemini-2.5-pro" });
-    expect(() => googlePlugin.parse(" ", "google")).toThrow(ConfigError);
+    expect(
+      googlePlugin.parse("models/gemini-2.5-pro", "google", `google:${"models/gemini-2.5-pro"}`),
+    ).toEqual({ model: "gemini-2.5-pro" });
+    expect(() => googlePlugin.parse(" ", "google", `google:${" "}`)).toThrow(ConfigError);
     expect(() => googlePlugin.check?.({ model: "m" }, {})).toThrow(/GEMINI_API_KEY is not set/);
     expect(() => googlePlugin.check?.({ model: "m" }, { GEMINI_API_KEY: "k" })).not.toThrow();
     expect(() => googlePlugin.check?.({ model: "m" }, { GOOGLE_GENAI_USE_VERTEXAI: "1" })).toThrow(

@@ -27,6 +27,7 @@ import {
   type LlmGenerateOptions,
   type LlmGenerateResult,
   type LlmProvider,
+  type LlmProviderPlugin,
   type LlmRequest,
   type ModelPrice,
   ProviderApiError,
@@ -40,8 +41,8 @@ import {
   DEFAULT_TIMEOUT_MS,
   type HttpProviderOptions,
 } from "./http-provider-options.js";
+import { httpOptionsOf } from "./plugins/http-options.js";
 import { priceFor } from "./prices.js";
-import { httpOptionsOf, type LlmProviderEntry } from "./provider-entry.js";
 import { parseRetryAfter, retryHooks, withRetries } from "./retry.js";
 import { type MapErrorContext, redact } from "./sdk-errors.js";
 
@@ -321,7 +322,7 @@ export interface GoogleSpec {
 }
 
 /** `google:<model>` as a plugin entry; the SDK loads on the provider's first call. */
-export const googlePlugin: LlmProviderEntry<GoogleSpec> = {
+export const googlePlugin: LlmProviderPlugin<GoogleSpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["google"],

@@ -36,7 +36,7 @@ for (const { spec, needs, priced } of cases) {
   if (missing.length > 0) console.warn(`skipping ${spec}: ${missing.join(", ")} not set`);
   describe.skipIf(missing.length > 0)(`${spec} (real API)`, () => {
     it("answers a meta-prompt with templates and token usage", { timeout: 120_000 }, async () => {
-      const llm = createProvider(spec);
+      const llm = await createProvider(spec);
       const result = await llm.generate({
         system: "You write prompt templates for CLIP image classification.",
         messages: [

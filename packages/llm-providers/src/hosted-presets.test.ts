@@ -34,12 +34,14 @@ for (const preset of presets) {
   runLlmProviderContract(`${preset.name} (OpenAI stand-in)`, make, { standIn: () => server });
 
   describe(`${spec}`, () => {
-    it("parses to the preset, needs its key variable, and names itself", () => {
-      const parsed = parseProviderSpec(spec);
-      expect(parsed.kind).toBe("entry");
+    it("parses to the preset, needs its key variable, and names itself", async () => {
+      const parsed = parseProviderSpec(spec) as unknown as { preset: { name: string } };
+      expect(parsed.preset.name).toBe(preset.name);
       expect(requiredEnv(spec)).toEqual([preset.keyVariable]);
-      expect(() => createProvider(spec, { env: {} })).toThrow(new RegExp(`${preset.keyVariable} is not set`));
-      const p = createProvider(spec, { env: { [preset.keyVariable]: KEY } });
+      await expect(createProvider(spec, { env: {} })).rejects.toThrow(
+        new RegExp(`${preset.keyVariable} is not set`),
+      );
+      const p = await createProvider(spec, { env: { [preset.keyVariable]: KEY } });
       expect(p.provider).toBe(preset.name);
       expect((p as OpenAIProvider).baseURL).toBe(preset.baseURL);
       expect(p.price).toBeNull();
@@ -48,7 +50,7 @@ for (const preset of presets) {
 
     it("sends the key as a Bearer token to the preset's /chat/completions with max_tokens", async () => {
       const before = server.requests.length;
-      const result = await make().generate({
+      const result = await (await make()).generate({
         messages: [{ role: "user", content: "hi" }],
         maxTokens: 64,
         n: 2,
@@ -71,7 +73,7 @@ describe("preset details", () => {
   it("openrouter: the cost the service reports is the call's cost", async () => {
     const local = await startFakeLlmServer();
     try {
-      const p = createProvider("openrouter:openai/gpt-4o-mini", {
+      const p = await createProvider("openrouter:openai/gpt-4o-mini", {
         env: { OPENROUTER_API_KEY: KEY },
         baseURL: local.openaiBaseURL,
       });
@@ -96,7 +98,10 @@ describe("preset details", () => {
           usage: { prompt_tokens: 1, completion_tokens: 1, cost: 1 },
         }),
       });
-      const groq = createProvider("groq:llama", { env: { GROQ_API_KEY: KEY }, baseURL: local.openaiBaseURL });
+      const groq = await createProvider("groq:llama", {
+        env: { GROQ_API_KEY: KEY },
+        baseURL: local.openaiBaseURL,
+      });
       expect((await groq.generate({ messages: [{ role: "user", content: "hi" }] })).usage.costUsd).toBeNull();
     } finally {
       await local.close();
@@ -104,7 +109,7 @@ describe("preset details", () => {
   });
 
   it("a given price wins; a 401 names the preset's key variable and not the key", async () => {
-    const p = createProvider("deepseek:deepseek-chat", {
+    const p = await createProvider("deepseek:deepseek-chat", {
       env: { DEEPSEEK_API_KEY: "sk-wrong-key-XYZ" },
       baseURL: server.openaiBaseURL,
       price: { inputPerMTok: 0.27, outputPerMTok: 1.1 },
@@ -119,11 +124,15 @@ describe("preset details", () => {
 
   it("a preset without a model is one clear ConfigError", () => {
     expect(() => parseProviderSpec("groq:")).toThrow(ConfigError);
-    expect(() => hostedPresetsPlugin.parse("  ", "groq")).toThrow(/names no model/);
+    expect(() => hostedPresetsPlugin.parse("  ", "groq", `groq:${"  "}`)).toThrow(/names no model/);
   });
 
   it("the entry's async create() builds the same provider", async () => {
-    const parsed = hostedPresetsPlugin.parse("mistral-small-latest", "mistral");
+    const parsed = hostedPresetsPlugin.parse(
+      "mistral-small-latest",
+      "mistral",
+      `mistral:${"mistral-small-latest"}`,
+    );
     const p = await hostedPresetsPlugin.create(parsed, { env: { MISTRAL_API_KEY: KEY } });
     expect(p.provider).toBe("mistral");
     expect(p.modelId).toBe("mistral-small-latest");

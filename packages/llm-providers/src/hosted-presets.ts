@@ -1,7 +1,7 @@
-import { ConfigError } from "@vlmopt/core";
+import { ConfigError, type LlmProviderPlugin } from "@vlmopt/core";
 import type { HttpProviderOptions } from "./http-provider-options.js";
 import type { OpenAIProviderOptions } from "./openai-provider.js";
-import { httpOptionsOf, type LlmProviderEntry } from "./provider-entry.js";
+import { httpOptionsOf } from "./plugins/http-options.js";
 
 /** A hosted service that speaks OpenAI Chat Completions, reached as `<name>:<model>`. */
 export interface HostedPreset {
@@ -131,7 +131,7 @@ export function hostedPresetOptions(
 }
 
 /** The hosted presets as one plugin entry (the `openai` SDK is imported on create). */
-export const hostedPresetsPlugin: LlmProviderEntry<HostedPresetSpec> = {
+export const hostedPresetsPlugin: LlmProviderPlugin<HostedPresetSpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: Object.keys(HOSTED_PRESETS),

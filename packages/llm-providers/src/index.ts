@@ -32,10 +32,21 @@ export { GoogleProvider, type GoogleProviderOptions, googlePlugin } from "./goog
 export { HOSTED_PRESETS, type HostedPreset, hostedPresetsPlugin } from "./hosted-presets.js";
 export type { HttpProviderOptions } from "./http-provider-options.js";
 export { LlamaCppProvider, type LlamaCppProviderOptions, templateListGrammar } from "./llama-cpp-provider.js";
-export { NEW_PROVIDER_ENTRIES } from "./new-provider-entries.js";
 export { OPENAI_DEFAULT_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
+export {
+  checkLlmSpec,
+  createFromLlmSpec,
+  invalidLlmSpec,
+  llmPrefixOf,
+  llmProviderPlugins,
+  llmSpecForms,
+  type MatchedLlmSpec,
+  matchLlmSpec,
+  type OpenAICompatibleSpec,
+  openaiCompatiblePreset,
+  requireRest,
+} from "./plugins.js";
 export { PRICES, type PriceTable, priceFor } from "./prices.js";
-export type { LlmCreateOptions, LlmProviderEntry } from "./provider-entry.js";
 export { checkProviderPaths } from "./provider-paths.js";
 export { ReplayProvider } from "./replay-provider.js";
 export { type ReplyCacheOptions, replyCacheKey, withReplyCache } from "./reply-cache.js";

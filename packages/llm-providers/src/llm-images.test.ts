@@ -102,7 +102,7 @@ describe("images through the providers (the stand-ins' logs show what was sent)"
       "openai-compatible:m@" + server.openaiBaseURL,
       "bedrock:meta.llama3-70b-instruct-v1:0",
     ]) {
-      const p = createProvider(spec, {
+      const p = await createProvider(spec, {
         env: { GROQ_API_KEY: "k-1234", AWS_REGION: "us-east-1" },
         ...(spec.startsWith("groq") ? { baseURL: server.openaiBaseURL } : {}),
       });
