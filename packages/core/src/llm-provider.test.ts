@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { costOf } from "./llm-provider.js";
+import { maxTokensOf } from "./budget.js";
+import { imageTokenBound, imageTokens } from "./llm-image-tokens.js";
+import { costOf, requestHasImages } from "./llm-provider.js";
 
 describe("costOf", () => {
   it("prices input and output per million tokens", () => {
@@ -22,5 +24,27 @@ describe("costOf", () => {
         { inputPerMTok: 0, outputPerMTok: 1, reasoningPerMTok: 2 },
       ),
     ).toBeCloseTo(20 / 1e6, 12);
+  });
+});
+
+describe("image tokens", () => {
+  const image = {
+    mediaType: "image/png" as const,
+    data: "",
+    sha256: "0".repeat(64),
+    width: 384,
+    height: 384,
+  };
+
+  it("follows each vendor's rule, and a budget bounds an image by the most any vendor charges", () => {
+    expect(imageTokens(image, "openai")).toBe(85);
+    expect(imageTokens(image, "gemini")).toBe(258);
+    expect(imageTokens(image, "anthropic")).toBe(Math.ceil((384 * 384) / 750));
+    expect(imageTokenBound(image)).toBe(258);
+    const text = maxTokensOf({ messages: [{ role: "user", content: "hi" }] });
+    const withImages = maxTokensOf({ messages: [{ role: "user", content: "hi", images: [image, image] }] });
+    expect(withImages.input - text.input).toBe(2 * imageTokenBound(image));
+    expect(requestHasImages({ messages: [{ role: "user", content: "hi", images: [image] }] })).toBe(true);
+    expect(requestHasImages({ messages: [{ role: "user", content: "hi" }] })).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Images for multimodal optimizer LLMs: encoding and downscaling within each vendor's documented
- * limits, their token counts (for budgets and --dry-run), and the refusal of text-only providers.
+ * limits, a request's image tokens (the per-image rule is core's `imageTokens`), and the refusal
+ * of text-only providers.
  *
  * - Anthropic (https://docs.anthropic.com/en/docs/build-with-claude/vision): images whose long
  *   edge exceeds 1568 px are downscaled by the API; an image costs about width·height/750 tokens.
@@ -11,9 +12,16 @@
  * sharp is imported on first use.
  */
 import { createHash } from "node:crypto";
-import { ConfigError, type LlmImage, type LlmRequest, requestHasImages } from "@vlmopt/core";
+import {
+  ConfigError,
+  type ImageVendor,
+  imageTokens,
+  type LlmImage,
+  type LlmRequest,
+  requestHasImages,
+} from "@vlmopt/core";
 
-export type ImageVendor = "anthropic" | "openai" | "gemini";
+export { type ImageVendor, imageTokens } from "@vlmopt/core";
 
 /** Longest side an image is sent with, per vendor (so the vendor never rescales it). */
 export const IMAGE_MAX_EDGE: Readonly<Record<ImageVendor, number>> = {
@@ -21,14 +29,6 @@ export const IMAGE_MAX_EDGE: Readonly<Record<ImageVendor, number>> = {
   openai: 512,
   gemini: 384,
 };
-
-/** Input tokens one image costs at `vendor`, from its (already downscaled) size. */
-export function imageTokens(image: Pick<LlmImage, "width" | "height">, vendor: ImageVendor): number {
-  if (vendor === "openai") return 85;
-  if (vendor === "anthropic") return Math.ceil((image.width * image.height) / 750);
-  if (image.width <= 384 && image.height <= 384) return 258;
-  return Math.ceil(image.width / 768) * Math.ceil(image.height / 768) * 258;
-}
 
 /** Image tokens of a whole request. */
 export function requestImageTokens(request: LlmRequest, vendor: ImageVendor): number {
