@@ -16,7 +16,6 @@ import { loopOptions } from "./execute-run.js";
 import { EXIT } from "./exit-codes.js";
 import { int, usd } from "./format.js";
 import { createProgressObserver } from "./progress.js";
-import type { Registry } from "@vlmopt/registry";
 import { budgetOf, checkBudgetPrice, prepareRun, priceOf } from "./run-setup.js";
 
 /** The simulated provider, charging what `price` would (so budgets stop where the real run would). */

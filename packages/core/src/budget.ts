@@ -1,4 +1,5 @@
 import { BudgetExceededError, type BudgetLimit, ConfigError } from "./errors.js";
+import { imageTokenBound } from "./llm-image-tokens.js";
 import type { LlmRequest, ModelPrice } from "./llm-provider.js";
 import { costOf } from "./llm-provider.js";
 
@@ -47,7 +48,12 @@ const limitText: Record<BudgetLimit, string> = {
 export function maxTokensOf(request: LlmRequest, defaultMaxTokens = 1024): { input: number; output: number } {
   const enc = new TextEncoder();
   let input = 16 + (request.system ? enc.encode(request.system).length + 8 : 0);
-  for (const m of request.messages) input += enc.encode(m.content).length + 8;
+  for (const m of request.messages) {
+    input += enc.encode(m.content).length + 8;
+    // Images at the most any known vendor charges (their bytes are not text tokens).
+    for (const image of m.images ?? [])
+      input += imageTokenBound(image) + (image.label ? enc.encode(image.label).length : 0);
+  }
   const output = (request.maxTokens ?? defaultMaxTokens) * (request.n ?? 1);
   return { input, output };
 }

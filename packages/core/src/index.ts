@@ -8,6 +8,7 @@ export * from "./errors.js";
 export * from "./features.js";
 export * from "./hashing.js";
 export * from "./jsonl-run-store.js";
+export * from "./llm-image-tokens.js";
 export * from "./llm-provider.js";
 export * from "./model-warning.js";
 export * from "./optimize.js";

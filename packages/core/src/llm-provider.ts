@@ -1,7 +1,31 @@
+/**
+ * An image shown to a multimodal LLM, already encoded and downscaled for the vendor. Images never
+ * change a message's `content`: a provider that takes text only refuses a request that has any
+ * (see `LlmProvider.acceptsImages`).
+ */
+export interface LlmImage {
+  mediaType: "image/png" | "image/jpeg" | "image/webp";
+  /** The encoded bytes, base64. */
+  data: string;
+  /** sha256 (hex) of the encoded bytes: what reply-cache keys and run logs hold instead of the bytes. */
+  sha256: string;
+  width: number;
+  height: number;
+  /** A caption sent next to the image (e.g. its class name). */
+  label?: string;
+}
+
 /** One chat message. The system prompt is passed separately. */
 export interface LlmMessage {
   role: "user" | "assistant";
   content: string;
+  /** Images shown before `content` (user messages only). Absent in text-only requests. */
+  images?: readonly LlmImage[];
+}
+
+/** True when any message of `request` carries images. */
+export function requestHasImages(request: LlmRequest): boolean {
+  return request.messages.some((m) => (m.images?.length ?? 0) > 0);
 }
 
 /** Everything that determines an LLM reply (and so the key of a reply cache). */
@@ -12,6 +36,8 @@ export interface LlmRequest {
   temperature?: number;
   /** Maximum output tokens per sample. */
   maxTokens?: number;
+  /** Sequences that end a reply (not included in it). */
+  stopSequences?: readonly string[];
   /** Number of samples (independent replies). Default 1. */
   n?: number;
 }
@@ -49,7 +75,10 @@ export interface LlmGenerateOptions {
 
 export interface LlmUsage {
   inputTokens: number;
+  /** Every billed output token, reasoning ("thinking") tokens included. */
   outputTokens: number;
+  /** The part of `outputTokens` the model spent reasoning (Gemini's thoughtsTokenCount), when reported. */
+  reasoningTokens?: number;
   /** Cost in USD, or null when the model's price is unknown (never a silent 0). */
   costUsd: number | null;
 }
@@ -66,6 +95,8 @@ export interface LlmGenerateResult {
 export interface ModelPrice {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Price of reasoning tokens when a vendor prices them apart; default `outputPerMTok`. */
+  reasoningPerMTok?: number;
 }
 
 /**
@@ -81,9 +112,22 @@ export interface LlmProvider {
   readonly price?: ModelPrice | null;
   /** Set for providers that are not real LLMs (simulated, scripted): shown in every report. */
   readonly warning?: string;
+  /** True for providers that send `LlmMessage.images` (Anthropic, OpenAI, Gemini); absent = text only. */
+  readonly acceptsImages?: boolean;
   generate(request: LlmRequest, options?: LlmGenerateOptions): Promise<LlmGenerateResult>;
 }
 
-export function costOf(usage: { inputTokens: number; outputTokens: number }, price: ModelPrice): number {
-  return (usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
+/** USD for `usage` at `price`; reasoning tokens (part of outputTokens) at `reasoningPerMTok` when set. */
+export function costOf(
+  usage: { inputTokens: number; outputTokens: number; reasoningTokens?: number },
+  price: ModelPrice,
+): number {
+  const reasoning = Math.min(usage.reasoningTokens ?? 0, usage.outputTokens);
+  const reasoningRate = price.reasoningPerMTok ?? price.outputPerMTok;
+  return (
+    (usage.inputTokens * price.inputPerMTok +
+      (usage.outputTokens - reasoning) * price.outputPerMTok +
+      reasoning * reasoningRate) /
+    1_000_000
+  );
 }

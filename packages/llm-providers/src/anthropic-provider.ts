@@ -42,6 +42,7 @@ export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
  */
 export class AnthropicProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
+  readonly acceptsImages = true;
   readonly provider = "anthropic";
   readonly modelId: string;
   readonly price: ModelPrice | null;
@@ -103,8 +104,30 @@ export class AnthropicProvider implements LlmProvider {
           const params: MessageCreateParamsNonStreaming & { temperature?: number } = {
             model: this.modelId,
             max_tokens: request.maxTokens ?? this.options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
-            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            // https://docs.anthropic.com/en/docs/build-with-claude/vision: base64 image blocks before the text.
+            messages: request.messages.map((m) =>
+              m.role === "user" && m.images?.length
+                ? {
+                    role: m.role,
+                    content: [
+                      ...m.images.flatMap((image) => [
+                        ...(image.label ? [{ type: "text" as const, text: image.label }] : []),
+                        {
+                          type: "image" as const,
+                          source: {
+                            type: "base64" as const,
+                            media_type: image.mediaType,
+                            data: image.data,
+                          },
+                        },
+                      ]),
+                      { type: "text" as const, text: m.content },
+                    ],
+                  }
+                : { role: m.role, content: m.content },
+            ),
             ...(request.system !== undefined ? { system: request.system } : {}),
+            ...(request.stopSequences?.length ? { stop_sequences: [...request.stopSequences] } : {}),
             // The SDK's types no longer list temperature; the Messages API default is 1.0.
             ...(request.temperature !== undefined && !this.options.omitTemperature
               ? { temperature: request.temperature }

@@ -3,6 +3,17 @@ export {
   AnthropicProvider,
   type AnthropicProviderOptions,
 } from "./anthropic-provider.js";
+export {
+  AZURE_OPENAI_DEFAULT_API_VERSION,
+  type AzureOpenAISpec,
+  azureOpenAIPlugin,
+} from "./azure-openai.js";
+export {
+  BedrockProvider,
+  type BedrockProviderOptions,
+  bedrockPlugin,
+  bedrockPrice,
+} from "./bedrock-provider.js";
 export { createLimiter, type Limiter } from "./concurrency.js";
 export {
   checkCredentials,
@@ -17,6 +28,8 @@ export {
   requiredEnv,
 } from "./create-provider.js";
 export { extractTemplates } from "./extract-templates.js";
+export { GoogleProvider, type GoogleProviderOptions, googlePlugin } from "./google-provider.js";
+export { HOSTED_PRESETS, type HostedPreset, hostedPresetsPlugin } from "./hosted-presets.js";
 export type { HttpProviderOptions } from "./http-provider-options.js";
 export { LlamaCppProvider, type LlamaCppProviderOptions, templateListGrammar } from "./llama-cpp-provider.js";
 export { OPENAI_DEFAULT_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
@@ -52,6 +65,8 @@ export {
   SimulatedProvider,
   type SimulatedProviderOptions,
 } from "./simulated-provider.js";
+export { startAzureOpenAIStandIn } from "./testing/azure-openai-stand-in.js";
+export { startBedrockStandIn } from "./testing/bedrock-stand-in.js";
 export {
   defaultFakeReply,
   type FakeLlmRequest,
@@ -59,5 +74,7 @@ export {
   type FakeLlmServerOptions,
   type FakeReply,
   type FakeReplyFunction,
+  type StandInProtocol,
   startFakeLlmServer,
 } from "./testing/fake-llm-server.js";
+export { startGeminiStandIn } from "./testing/gemini-stand-in.js";

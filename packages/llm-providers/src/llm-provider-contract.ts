@@ -2,14 +2,21 @@
  * The contract every LlmProvider of this package meets, as a vitest suite. Imported only by
  * tests: `runLlmProviderContract("openai", () => new OpenAIProvider(...))`.
  */
-import { AbortError, costOf, type LlmProvider, type LlmRequest } from "@vlmopt/core";
+import { AbortError, costOf, type LlmProvider, type LlmRequest, ProviderApiError } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
+import type { FakeLlmServer } from "./testing/fake-llm-server.js";
 
 export interface ContractOptions {
   /** Called after each case with the provider it made. */
   cleanup?: (provider: LlmProvider) => Promise<void> | void;
   /** Largest n the case asks for. Default 3. */
   maxN?: number;
+  /**
+   * The stand-in server the provider talks to, for the failure cases: a 429 with Retry-After is
+   * retried, and a malformed body fails at once with a ProviderApiError. The provider must be
+   * made with a fast `retry.sleep` (the cases script the server's replies).
+   */
+  standIn?: () => Pick<FakeLlmServer, "enqueue" | "requests">;
 }
 
 const request = (n?: number): LlmRequest => ({
@@ -81,5 +88,29 @@ export function runLlmProviderContract(
         const error = await p.generate(request(), { signal: controller.signal }).catch((e: unknown) => e);
         expect(AbortError.isInstance(error)).toBe(true);
       }));
+
+    const standIn = options.standIn;
+    if (standIn) {
+      it("retries a 429 (with Retry-After) and then answers", () =>
+        withProvider(async (p) => {
+          const server = standIn();
+          const before = server.requests.length;
+          server.enqueue({ type: "error", status: 429, headers: { "retry-after": "1" } });
+          const result = await p.generate(request());
+          expect(result.texts).toHaveLength(1);
+          expect(server.requests.length - before).toBe(2);
+        }));
+
+      it("fails at once, not retryable, on a malformed body", () =>
+        withProvider(async (p) => {
+          const server = standIn();
+          const before = server.requests.length;
+          server.enqueue({ type: "raw", status: 200, body: '{"candidates": [', headers: {} });
+          const error = await p.generate(request()).catch((e: unknown) => e);
+          expect(ProviderApiError.isInstance(error)).toBe(true);
+          expect((error as ProviderApiError).isRetryable).toBe(false);
+          expect(server.requests.length - before).toBe(1);
+        }));
+    }
   });
 }

@@ -6,7 +6,14 @@ import {
   type LlmRequest,
   type ModelPrice,
 } from "@vlmopt/core";
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAI } from "openai";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  type ClientOptions,
+  OpenAI,
+} from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { resolveApiKey } from "./api-key.js";
 import { createLimiter, type Limiter } from "./concurrency.js";
@@ -17,6 +24,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type HttpProviderOptions,
 } from "./http-provider-options.js";
+import { refuseImages, requestImageTokens } from "./llm-images.js";
 import { priceFor } from "./prices.js";
 import { retryHooks, withRetries } from "./retry.js";
 import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
@@ -31,12 +39,32 @@ export interface OpenAIProviderOptions extends HttpProviderOptions {
    * OPENAI_COMPATIBLE_API_KEY, sends max_tokens, unknown price unless given). Default "openai".
    */
   flavor?: "openai" | "openai-compatible";
+  /** A hosted service speaking this API under its own name (groq, openrouter, azure-openai, ...). */
+  hosted?: OpenAIHostedService;
+}
+
+/** How a hosted OpenAI-compatible service differs from api.openai.com. */
+export interface OpenAIHostedService {
+  /** The provider name reported (and part of reply-cache keys), e.g. "groq". */
+  name: string;
+  /** Environment variable holding its key (required unless `apiKey` is given). */
+  keyVariable: string;
+  /** False for services that reject n > 1 (Groq): samples are then asked one request each. */
+  sendN?: boolean;
+  /** Which max-tokens field the service takes. Default "max_tokens". */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** The service reports each call's USD cost in `usage.cost` (OpenRouter): use it. */
+  reportsCost?: boolean;
+  /** Builds the SDK client from the common settings (Azure's AzureOpenAI). */
+  client?: (settings: ClientOptions) => OpenAI;
 }
 
 interface Batch {
   texts: string[];
   inputTokens: number;
   outputTokens: number;
+  /** The USD cost the service reported for this request, when it does. */
+  reportedCostUsd?: number;
 }
 
 /**
@@ -46,19 +74,30 @@ interface Batch {
  */
 export class OpenAIProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
-  readonly provider: "openai" | "openai-compatible";
+  readonly provider: string;
   readonly modelId: string;
   readonly price: ModelPrice | null;
   readonly baseURL: string;
+  /** api.openai.com and Azure OpenAI take images; other compatible servers are treated as text only. */
+  readonly acceptsImages: boolean;
   private readonly client: OpenAI;
   private readonly limiter: Limiter;
   private readonly apiKey: string | undefined;
+  private readonly keyVariable: string;
 
   constructor(private readonly options: OpenAIProviderOptions) {
     const env = options.env ?? process.env;
-    this.provider = options.flavor ?? "openai";
+    const hosted = options.hosted;
+    this.provider = hosted?.name ?? options.flavor ?? "openai";
     this.modelId = options.model;
-    if (this.provider === "openai") {
+    this.acceptsImages = this.provider === "openai" || hosted?.name === "azure-openai";
+    this.keyVariable =
+      hosted?.keyVariable ?? (this.provider === "openai" ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY");
+    if (hosted) {
+      this.apiKey = resolveApiKey(options.apiKey, hosted.keyVariable, env, `${hosted.name}:${options.model}`);
+      if (!options.baseURL) throw new TypeError(`${hosted.name} needs a baseURL`);
+      this.baseURL = options.baseURL;
+    } else if (this.provider === "openai") {
       this.apiKey = resolveApiKey(options.apiKey, "OPENAI_API_KEY", env, `openai:${options.model}`);
       this.baseURL = options.baseURL ?? env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL;
     } else {
@@ -68,7 +107,7 @@ export class OpenAIProvider implements LlmProvider {
     }
     this.price = options.price === undefined ? priceFor(this.provider, options.model) : options.price;
     this.limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
-    this.client = new OpenAI({
+    const settings: ClientOptions = {
       // Local servers take any key; the SDK insists on one.
       apiKey: this.apiKey ?? "no-key",
       adminAPIKey: null,
@@ -79,12 +118,15 @@ export class OpenAIProvider implements LlmProvider {
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxRetries: 0,
       ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    };
+    this.client = hosted?.client ? hosted.client(settings) : new OpenAI(settings);
   }
 
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
     const n = request.n ?? 1;
-    const first = await this.limiter.run(() => this.call(request, n, options));
+    const first = await this.limiter.run(() =>
+      this.call(request, this.options.hosted?.sendN === false ? 1 : n, options),
+    );
     const batches = [first];
     const missing = n - first.texts.length;
     if (missing > 0) {
@@ -97,12 +139,20 @@ export class OpenAIProvider implements LlmProvider {
     const texts = batches.flatMap((b) => b.texts).slice(0, n);
     const inputTokens = batches.reduce((s, b) => s + b.inputTokens, 0);
     const outputTokens = batches.reduce((s, b) => s + b.outputTokens, 0);
+    // A cost the service reported wins over the price table (OpenRouter bills per upstream provider).
+    const reported = batches.every((b) => b.reportedCostUsd !== undefined)
+      ? batches.reduce((s, b) => s + (b.reportedCostUsd ?? 0), 0)
+      : undefined;
     return {
       texts,
       usage: {
         inputTokens,
         outputTokens,
-        costUsd: this.price ? costOf({ inputTokens, outputTokens }, this.price) : null,
+        costUsd: this.price
+          ? costOf({ inputTokens, outputTokens }, this.price)
+          : this.options.hosted?.reportsCost && reported !== undefined
+            ? reported
+            : null,
       },
     };
   }
@@ -115,14 +165,39 @@ export class OpenAIProvider implements LlmProvider {
       timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       baseURL: this.baseURL,
       secrets: [this.apiKey],
-      keyVariable: this.provider === "openai" ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY",
+      keyVariable: this.keyVariable,
       ...(signal ? { signal } : {}),
     };
+    if (!this.acceptsImages) refuseImages(request, `${this.provider}:${this.modelId}`);
     const messages: ChatCompletionMessageParam[] = [
       ...(request.system !== undefined ? [{ role: "system" as const, content: request.system }] : []),
-      ...request.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...request.messages.map(
+        (m): ChatCompletionMessageParam =>
+          m.role === "user" && m.images?.length
+            ? {
+                role: "user",
+                // https://platform.openai.com/docs/guides/images-vision: base64 data URLs, detail "low".
+                content: [
+                  ...m.images.flatMap((image) => [
+                    ...(image.label ? [{ type: "text" as const, text: image.label }] : []),
+                    {
+                      type: "image_url" as const,
+                      image_url: {
+                        url: `data:${image.mediaType};base64,${image.data}`,
+                        detail: "low" as const,
+                      },
+                    },
+                  ]),
+                  { type: "text", text: m.content },
+                ],
+              }
+            : { role: m.role, content: m.content },
+      ),
     ];
     const maxTokens = request.maxTokens ?? this.options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
+    const maxTokensField =
+      this.options.hosted?.maxTokensField ??
+      (this.provider === "openai" ? "max_completion_tokens" : "max_tokens");
     return withRetries(
       async () => {
         try {
@@ -132,10 +207,9 @@ export class OpenAIProvider implements LlmProvider {
               messages,
               temperature: request.temperature ?? 1,
               ...(n > 1 ? { n } : {}),
+              ...(request.stopSequences?.length ? { stop: [...request.stopSequences] } : {}),
               // api.openai.com's newer models reject max_tokens; most compatible servers only know it.
-              ...(this.provider === "openai"
-                ? { max_completion_tokens: maxTokens }
-                : { max_tokens: maxTokens }),
+              [maxTokensField]: maxTokens,
             },
             signal ? { signal } : {},
           );
@@ -147,8 +221,10 @@ export class OpenAIProvider implements LlmProvider {
             texts,
             inputTokens:
               completion.usage?.prompt_tokens ??
-              messages.reduce((s, m) => s + estimate(String(m.content)), 0),
+              request.messages.reduce((s, m) => s + estimate(m.content), estimate(request.system ?? "")) +
+                requestImageTokens(request, "openai"),
             outputTokens: completion.usage?.completion_tokens ?? texts.reduce((s, t) => s + estimate(t), 0),
+            ...reportedCost(completion.usage),
           };
         } catch (error) {
           throw mapSdkError(error, SDK_ERRORS, ctx);
@@ -162,4 +238,10 @@ export class OpenAIProvider implements LlmProvider {
       },
     );
   }
+}
+
+/** OpenRouter's `usage.cost` (USD credits; https://openrouter.ai/docs/use-cases/usage-accounting). */
+function reportedCost(usage: unknown): { reportedCostUsd?: number } {
+  const cost = (usage as { cost?: unknown } | undefined)?.cost;
+  return typeof cost === "number" && Number.isFinite(cost) && cost >= 0 ? { reportedCostUsd: cost } : {};
 }

@@ -4,6 +4,10 @@
  * one line here.
  */
 import type { LlmProviderPlugin } from "@vlmopt/core";
+import { azureOpenAIPlugin } from "./azure-openai.js";
+import { bedrockPlugin } from "./bedrock-provider.js";
+import { googlePlugin } from "./google-provider.js";
+import { hostedPresetsPlugin } from "./hosted-presets.js";
 import { anthropicPlugin } from "./plugins/anthropic.js";
 import { llamaCppPlugin } from "./plugins/llama-cpp.js";
 import { openaiPlugin } from "./plugins/openai.js";
@@ -25,6 +29,10 @@ export const llmProviderPlugins: readonly LlmProviderPlugin[] = [
   llamaCppPlugin,
   simulatedPlugin,
   replayPlugin,
+  hostedPresetsPlugin as LlmProviderPlugin,
+  googlePlugin as LlmProviderPlugin,
+  azureOpenAIPlugin as LlmProviderPlugin,
+  bedrockPlugin as LlmProviderPlugin,
 ];
 
 export {

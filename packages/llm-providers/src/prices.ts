@@ -27,6 +27,13 @@ const p = (inputPerMTok: number, outputPerMTok: number): ModelPrice => ({ inputP
  * models are left out because their API ids could not be confirmed; they get `price: null` (cost
  * unknown, never 0) until a price is given.
  */
+/*
+ * Gemini (https://ai.google.dev/gemini-api/docs/pricing, standard tier, prompts ≤ 200k tokens;
+ * output prices include thinking tokens): these entries match the copies of that page in
+ * aipack-ai/aipack src/run/pricing/data/data_gemini.rs and other price tables found here
+ * (2025-11). gemini-2.5-flash-preview-04-17 priced thinking apart ($0.60 plain output, $3.50
+ * thinking; Google's launch note by P. Schmid, huggingface.co/philschmid), hence reasoningPerMTok.
+ */
 export const PRICES: PriceTable = {
   version: "2026-11",
   models: {
@@ -55,6 +62,14 @@ export const PRICES: PriceTable = {
       o3: p(2, 8),
       "o4-mini": p(1.1, 4.4),
       "gpt-3.5-turbo": p(0.5, 1.5),
+    },
+    google: {
+      "gemini-2.5-pro": p(1.25, 10),
+      "gemini-2.5-flash": p(0.3, 2.5),
+      "gemini-2.5-flash-lite": p(0.1, 0.4),
+      "gemini-2.0-flash": p(0.1, 0.4),
+      "gemini-2.0-flash-lite": p(0.075, 0.3),
+      "gemini-2.5-flash-preview-04-17": { inputPerMTok: 0.15, outputPerMTok: 0.6, reasoningPerMTok: 3.5 },
     },
   },
 };

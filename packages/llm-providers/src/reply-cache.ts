@@ -84,9 +84,18 @@ export function replyCacheKey(
       ...(identity.endpoint !== undefined ? { endpoint: normalizeEndpoint(identity.endpoint) } : {}),
       model: identity.model,
       system: request.system ?? null,
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      // Images enter the key by content hash (and label), never by their bytes.
+      messages: request.messages.map((m) => ({
+        role: m.role,
+        content: m.content,
+        ...(m.images?.length
+          ? { images: m.images.map((i) => ({ sha256: i.sha256, label: i.label ?? null })) }
+          : {}),
+      })),
       temperature: request.temperature ?? null,
       maxTokens: request.maxTokens ?? null,
+      // Only when given, so that keys made before stop sequences existed stay valid.
+      ...(request.stopSequences?.length ? { stopSequences: [...request.stopSequences] } : {}),
       sample,
       ...(callId !== undefined ? { callId } : {}),
     }),
@@ -180,6 +189,7 @@ export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions
     modelId: provider.modelId,
     ...(provider.price !== undefined ? { price: provider.price } : {}),
     ...(provider.warning !== undefined ? { warning: provider.warning } : {}),
+    ...(provider.acceptsImages ? { acceptsImages: true } : {}),
     generate,
   };
 }

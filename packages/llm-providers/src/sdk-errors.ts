@@ -20,6 +20,8 @@ export interface MapErrorContext {
   secrets: readonly (string | undefined)[];
   /** Environment variable holding the key, for the 401 hint. */
   keyVariable?: string;
+  /** The API's name for the malformed-body hint. Default: from the provider name. */
+  protocol?: string;
   signal?: AbortSignal;
 }
 
@@ -90,7 +92,7 @@ export function mapSdkError(error: unknown, sdk: SdkErrorClasses, ctx: MapErrorC
   if (error instanceof SyntaxError) {
     return make(`${who}: the response body is not valid JSON (${error.message})`, {
       isRetryable: false,
-      hint: `check that ${ctx.baseURL} speaks the ${ctx.provider === "anthropic" ? "Anthropic Messages" : "OpenAI Chat Completions"} API`,
+      hint: `check that ${ctx.baseURL} speaks the ${ctx.protocol ?? (ctx.provider === "anthropic" ? "Anthropic Messages" : "OpenAI Chat Completions")} API`,
       cause: error,
     });
   }

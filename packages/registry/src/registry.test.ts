@@ -79,6 +79,16 @@ describe("createRegistry: built-in LLM providers", () => {
       "llama-cpp",
       "simulated",
       "replay",
+      // issue #20's entries, one line each in llm-providers/src/plugins.ts
+      "openrouter",
+      "groq",
+      "together",
+      "deepseek",
+      "mistral",
+      "fireworks",
+      "google",
+      "azure-openai",
+      "bedrock",
     ]);
     expect(forms.find((f) => f.prefix === "anthropic")?.description).toContain("ANTHROPIC_API_KEY");
   });

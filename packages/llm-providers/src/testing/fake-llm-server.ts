@@ -5,12 +5,14 @@
  * It is not an LLM.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttp2Server, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 
 export type FakeProtocol = "anthropic" | "openai";
 
 export interface FakeLlmRequest {
-  protocol: FakeProtocol | "unknown";
+  /** "anthropic", "openai", an extra protocol's name, or "unknown". */
+  protocol: FakeProtocol | "unknown" | (string & {});
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -18,6 +20,28 @@ export interface FakeLlmRequest {
   apiKey: string | undefined;
   /** Parsed JSON body (undefined when it was not JSON). */
   body: Record<string, unknown> | undefined;
+  /** Samples asked for, when the protocol says it elsewhere than `body.n` (Gemini's candidateCount). */
+  samples?: number;
+}
+
+/**
+ * A further protocol the server speaks (Gemini, Azure OpenAI, Bedrock Converse): how to know its
+ * requests, read their key, and shape its answers. The scripting (queue, reply function, stall,
+ * raw bodies) stays the server's.
+ */
+export interface StandInProtocol {
+  readonly name: string;
+  /** True when a request to `path` (query string removed) is this protocol's. */
+  matches(path: string, query: URLSearchParams): boolean;
+  /** The key it sent; default `x-api-key` or `Authorization: Bearer`. */
+  apiKey?(headers: IncomingMessage["headers"], query: URLSearchParams): string | undefined;
+  /** A request this protocol rejects before any scripted reply (a wrong api-version): status and message. */
+  reject?(request: FakeLlmRequest, query: URLSearchParams): { status: number; message: string } | undefined;
+  samples?(body: Record<string, unknown> | undefined): number;
+  success(reply: Extract<FakeReply, { type: "text" }>, request: FakeLlmRequest, index: number): unknown;
+  errorBody(status: number, message: string): unknown;
+  /** Headers every error carries (Bedrock's x-amzn-errortype). */
+  errorHeaders?(status: number): Record<string, string>;
 }
 
 /** What the server answers. */
@@ -42,6 +66,10 @@ export interface FakeLlmServerOptions {
   requireApiKey?: string;
   /** OpenAI: answer with one choice whatever n is (like servers that ignore n). */
   ignoreN?: boolean;
+  /** Further protocols, matched before the built-in two. */
+  protocols?: readonly StandInProtocol[];
+  /** Speak cleartext HTTP/2 (prior knowledge) instead of HTTP/1.1, as the AWS SDK's Bedrock client does. */
+  http2?: boolean;
 }
 
 export interface FakeLlmServer {
@@ -73,7 +101,7 @@ const WORDS = [
 
 /** The default answer: a "- " list of five templates, different for each request index. */
 export function defaultFakeReply(request: FakeLlmRequest, index: number): FakeReply {
-  const n = typeof request.body?.n === "number" ? request.body.n : 1;
+  const n = request.samples ?? (typeof request.body?.n === "number" ? request.body.n : 1);
   const texts = Array.from({ length: n }, (_, s) =>
     Array.from({ length: 5 }, (_, k) => {
       const w = WORDS[(index * 7 + s * 3 + k) % WORDS.length];
@@ -83,7 +111,7 @@ export function defaultFakeReply(request: FakeLlmRequest, index: number): FakeRe
   return { type: "text", texts };
 }
 
-const estimateTokens = (s: string) => Math.ceil(s.length / 4);
+export const estimateTokens = (s: string) => Math.ceil(s.length / 4);
 
 function inputText(body: Record<string, unknown> | undefined): string {
   const messages = Array.isArray(body?.messages) ? (body.messages as { content?: unknown }[]) : [];
@@ -115,7 +143,7 @@ function anthropicSuccess(
   };
 }
 
-function openaiSuccess(
+export function openaiSuccess(
   reply: Extract<FakeReply, { type: "text" }>,
   body: FakeLlmRequest["body"],
   index: number,
@@ -204,8 +232,11 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readBody(req);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const query = new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
+    const extra = options.protocols?.find((p) => p.matches(path, query));
     const protocol: FakeLlmRequest["protocol"] =
-      path === "/v1/messages" ? "anthropic" : path === "/v1/chat/completions" ? "openai" : "unknown";
+      extra?.name ??
+      (path === "/v1/messages" ? "anthropic" : path === "/v1/chat/completions" ? "openai" : "unknown");
     let body: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = JSON.parse(raw);
@@ -219,17 +250,30 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       method: req.method ?? "GET",
       path,
       headers: { ...req.headers },
-      apiKey: keyOf(req),
+      apiKey: extra?.apiKey ? extra.apiKey(req.headers, query) : keyOf(req),
       body,
+      ...(extra?.samples ? { samples: extra.samples(body) } : {}),
     };
     const index = requests.length;
     requests.push(record);
+    const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
+      extra
+        ? send(res, status, JSON.stringify(extra.errorBody(status, message)), {
+            ...extra.errorHeaders?.(status),
+            ...headers,
+          })
+        : send(res, status, JSON.stringify(errorBody(protocol, status, message)), headers);
     if (protocol === "unknown" || req.method !== "POST") {
       send(res, 404, JSON.stringify(errorBody("openai", 404, `no route ${req.method} ${path}`)));
       return;
     }
     if (options.requireApiKey !== undefined && record.apiKey !== options.requireApiKey) {
-      send(res, 401, JSON.stringify(errorBody(protocol, 401, "invalid x-api-key")));
+      fail(401, "invalid x-api-key");
+      return;
+    }
+    const rejected = extra?.reject?.(record, query);
+    if (rejected) {
+      fail(rejected.status, rejected.message);
       return;
     }
     const reply = queue.shift() ?? (await replyFn(record, index));
@@ -240,16 +284,12 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         send(res, reply.status, reply.body, reply.headers);
         return;
       case "error":
-        send(
-          res,
-          reply.status,
-          JSON.stringify(errorBody(protocol, reply.status, reply.message ?? `fake error ${reply.status}`)),
-          reply.headers,
-        );
+        fail(reply.status, reply.message ?? `fake error ${reply.status}`, reply.headers);
         return;
       case "text": {
-        const out =
-          protocol === "anthropic"
+        const out = extra
+          ? extra.success(reply, record, index)
+          : protocol === "anthropic"
             ? anthropicSuccess(reply, body, index)
             : openaiSuccess(reply, body, index, options.ignoreN ?? false);
         send(res, 200, JSON.stringify(out));
@@ -258,11 +298,21 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     }
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, JSON.stringify({ error: { message: String(error) } }));
     });
+  };
+  // node:http2's compatibility API gives the same request/response methods this file uses.
+  const sessions = new Set<Http2Session>();
+  const h2 = options.http2
+    ? createHttp2Server(listener as unknown as Parameters<typeof createHttp2Server>[0])
+    : undefined;
+  h2?.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
   });
+  const server = h2 ?? createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -281,8 +331,11 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
+        if (h2) for (const session of sessions) session.destroy();
+        else createServerOf(server).closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
 }
+
+const createServerOf = (server: unknown) => server as ReturnType<typeof createServer>;
