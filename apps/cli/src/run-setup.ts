@@ -366,6 +366,8 @@ export async function prepareRun(
   if (data.own) delete manifestOptions.dataRoot;
   else manifestOptions.dataRoot = root;
   manifestOptions.llm = llmSpec;
+  // Which split was used: a split file, or a source's own (an hf: dataset's own splits, or CoOp's).
+  if (p?.splitFile) manifestOptions.splitFile = p.splitFile;
   const fewshotFile = fewshotOptions(settings, io.cwd).fewshotFile;
   if (fewshotFile) manifestOptions.fewshotFile = fewshotFile;
   // Whether LLM replies were served from / stored in the disk cache, and where.

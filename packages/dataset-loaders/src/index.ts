@@ -22,6 +22,7 @@ export {
 export { DatasetDownloadError } from "./download/download-error.js";
 export { type ExtractResult, extractArchive } from "./download/extract-archive.js";
 export type { TransferProgress } from "./download/fetch-file.js";
+export type { HfHubOptions, HfOptions } from "./hf/hf-source.js";
 export { hasImageTrailer } from "./image-check.js";
 export {
   createDatasetLoader,
@@ -34,7 +35,7 @@ export {
 export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
 export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle.js";
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
-export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
+export { type DatasetSpec, isHubDatasetSpec, parseDatasetSpec } from "./read-source.js";
 export {
   DATASETS,
   DEMO_DATASET,

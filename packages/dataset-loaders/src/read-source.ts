@@ -1,12 +1,14 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "@vlmopt/core";
+import { type HfOptions, readHfSource } from "./hf/hf-source.js";
 import { readImageFolderSource } from "./image-folder-source.js";
 import { readManifestSource } from "./manifest-source.js";
 import type { ProblemList } from "./problems.js";
 import { findDatasetInfo, getDatasetInfo } from "./registry.js";
 import { readRegistrySource, readSplitDirSource } from "./registry-source.js";
 import type { DatasetSource } from "./source.js";
+import { readWdsHubSource } from "./wds-hub-source.js";
 import { readWdsSource, type WdsOptions } from "./wds-source.js";
 
 export type DatasetSpec =
@@ -14,7 +16,23 @@ export type DatasetSpec =
   | { kind: "folder"; path: string }
   | { kind: "manifest"; path: string }
   | { kind: "wds"; path: string }
+  | { kind: "hf"; rest: string }
+  | { kind: "wds-hub"; rest: string }
   | { kind: "split-dir"; path: string; splitFile: string };
+
+/** `wds:<owner>/<name>[@revision]` that is not a local folder: a hub dataset repo. */
+function isHubWdsSpec(name: string, cwd = process.cwd()): boolean {
+  const m = /^wds:([\w.-]+\/[\w.-]+)(@[^:]+)?$/.exec(name);
+  return m !== null && !existsSync(resolve(cwd, m[1] as string));
+}
+
+/**
+ * Whether a dataset name is fetched from the HF hub by its source rather than read from a path:
+ * `hf:<repo>...`, or `wds:<owner>/<name>` when no such local folder exists.
+ */
+export function isHubDatasetSpec(name: string, cwd = process.cwd()): boolean {
+  return name.startsWith("hf:") || isHubWdsSpec(name, cwd);
+}
 
 const MANIFEST_RE = /\.(csv|jsonl|ndjson)(\.gz)?$/i;
 
@@ -29,6 +47,8 @@ export function parseDatasetSpec(name: string): DatasetSpec {
   if (name.startsWith("folder:")) return { kind: "folder", path: resolve(name.slice("folder:".length)) };
   if (name.startsWith("manifest:"))
     return { kind: "manifest", path: resolve(name.slice("manifest:".length)) };
+  if (name.startsWith("hf:")) return { kind: "hf", rest: name.slice("hf:".length) };
+  if (isHubWdsSpec(name)) return { kind: "wds-hub", rest: name.slice("wds:".length) };
   if (name.startsWith("wds:")) return { kind: "wds", path: resolve(name.slice("wds:".length)) };
   const info = findDatasetInfo(name);
   if (info) return { kind: "registry", name: info.name };
@@ -50,7 +70,7 @@ export function parseDatasetSpec(name: string): DatasetSpec {
 export async function readSource(
   name: string,
   root: string,
-  own: WdsOptions,
+  own: WdsOptions & HfOptions,
   problems: ProblemList,
 ): Promise<DatasetSource | undefined> {
   const spec = parseDatasetSpec(name);
@@ -65,5 +85,9 @@ export async function readSource(
       return readSplitDirSource(spec.path, spec.splitFile, problems);
     case "wds":
       return readWdsSource(spec.path, own, problems);
+    case "hf":
+      return readHfSource(spec.rest, own, problems);
+    case "wds-hub":
+      return readWdsHubSource(spec.rest, own, problems);
   }
 }
