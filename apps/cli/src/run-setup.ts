@@ -15,6 +15,7 @@ import type { Settings } from "./config.js";
 import { datasetArgOf } from "./dataset-arg.js";
 import { fewshotOptions, loadDatasetFor, readableDatasetError } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
+import { resolveLaionCocoPool } from "./laion-pool.js";
 import { SETTINGS } from "./options.js";
 import type { Registry, ResolveModelOptions } from "./registry.js";
 import { invalidValue, UsageError } from "./usage-error.js";
@@ -325,6 +326,7 @@ export async function prepareRun(
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
   const params = strategyParams(settings);
   checkIterations(params, command);
+  await resolveLaionCocoPool(params, io, ctx.quiet);
   const llmSpec = llmSpecIn(givenLlm, io.cwd);
   checkLlmProvider(registry, llmSpec);
   await checkStrategyName(registry, strategyName);

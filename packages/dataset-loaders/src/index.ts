@@ -34,6 +34,14 @@ export {
 } from "./load-dataset.js";
 export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
 export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle.js";
+export {
+  type LaionCocoOptions,
+  type LaionCocoSample,
+  parseLaionCocoPool,
+  sampleLaionCoco,
+  toTemplate,
+} from "./pool/laion-coco.js";
+export { PythonRandom } from "./pool/python-random.js";
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
 export { type DatasetSpec, isHubDatasetSpec, parseDatasetSpec } from "./read-source.js";
 export {

@@ -148,7 +148,7 @@ export const COMMON = {
     default: d,
     type: "string",
     description:
-      'initial pool scored first: basic, imagenet80, hand-engineered, coop, captions, none, or "official:<key>" (read from ../shared at runtime)',
+      'initial pool scored first: basic, imagenet80, hand-engineered, coop, captions, laion-coco[:seed] (sampled from the hub by the CLI --pool), none, or "official:<key>" (read from ../shared at runtime)',
   }),
   poolSize: (): ParamSpec => ({
     name: "poolSize",

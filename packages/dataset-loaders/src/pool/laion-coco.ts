@@ -49,6 +49,8 @@ export interface LaionCocoSample {
   /** The captions as templates: a caption without "{}" gets ", a {}." (see toTemplate). */
   templates: string[];
   cachedAt: string;
+  /** The cache file holding this sample (JSON; `templates` is what a pool reads). */
+  cacheFile: string;
 }
 
 /**
@@ -100,7 +102,8 @@ export async function sampleLaionCoco(options: LaionCocoOptions = {}): Promise<L
     `${repo.replaceAll("/", "--")}@${revision.replaceAll("/", "--")}`,
     `${column}_size_${size}_seed_${seed}.json`,
   );
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as LaionCocoSample;
+  if (existsSync(file))
+    return { ...(JSON.parse(await readFile(file, "utf8")) as LaionCocoSample), cacheFile: file };
 
   const hub = await import("@vlmopt/clip-embedding/hub");
   const offline = options.hub?.offline === true || /^(1|true|yes)$/i.test(env.HF_HUB_OFFLINE ?? "");
@@ -210,6 +213,7 @@ export async function sampleLaionCoco(options: LaionCocoOptions = {}): Promise<L
     captions,
     templates: captions.map(toTemplate),
     cachedAt: new Date().toISOString(),
+    cacheFile: file,
   };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, JSON.stringify(sample, null, 1));
