@@ -8,7 +8,7 @@ describe.skipIf(!HAS_SHARED)("readHfRows", () => {
   it("reads one row group at a time: no read spans the file", async () => {
     const rows = eurosatRows("train", 8);
     const bytes = eurosatParquet(rows, 10);
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const ab: ArrayBuffer = Uint8Array.from(bytes).buffer;
     let largest = 0;
     const file = {
       byteLength: ab.byteLength,
