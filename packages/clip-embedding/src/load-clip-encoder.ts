@@ -160,6 +160,7 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
   let dtype = options.dtype;
   let id = spec;
   let warning: string | undefined;
+  let padToContext = false;
   if (spec.startsWith("random:")) {
     const [name, d] = spec.slice("random:".length).split("@") as [string, string | undefined];
     const gen = GENERATED.find((g) => g.name === name);
@@ -190,6 +191,7 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
     dtype = spec.includes("@") ? parsed.dtype : (options.dtype ?? parsed.dtype);
     id = dtype === "fp32" ? parsed.model.id : `${parsed.model.id}@${dtype}`;
     dir = (await downloadModel(parsed.model.id, { ...options, dtype })).dir;
+    padToContext = parsed.model.padToContext === true;
   } else if (existsSync(spec)) {
     dir = resolve(spec);
     id = `dir:${basename(dir)}${dtype && dtype !== "fp32" ? `@${dtype}` : ""}`;
@@ -208,6 +210,7 @@ export async function loadClipEncoder(spec: string, options: LoadClipOptions = {
     });
   }
   const model = await resolveModelDir(dir, dtype);
+  if (padToContext) model.padToContext = true;
   const modelHash = await clipModelHash(model.textModel, model.visionModel, cacheDir);
   return OnnxClipEncoder.load(model, {
     id,
