@@ -8,6 +8,7 @@ const packages = [
   "search-strategies",
   "dataset-loaders",
   "store-postgres",
+  "registry",
 ];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -19,6 +20,11 @@ const alias = [
     find: /^@vlmopt\/clip-embedding\/(hub|testing)$/,
     replacement: here("./packages/clip-embedding/src/$1.ts"),
   },
+  // The light `./plugins` entry points of the plugin packages.
+  ...packages.map((p) => ({
+    find: new RegExp(`^@vlmopt/${p}/plugins$`),
+    replacement: here(`./packages/${p}/src/plugins.ts`),
+  })),
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}$`),
     replacement: here(`./packages/${p}/src/index.ts`),

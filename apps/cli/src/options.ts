@@ -44,6 +44,15 @@ export const OPTIONS = {
     placeholder: "<file>",
     description: "config file (default: ./vlmopt.config.json if present)",
   }),
+  plugin: o({
+    flag: "plugin",
+    key: "plugins",
+    type: "strings",
+    placeholder: "<module>",
+    description:
+      'a package or file that adds LLM providers, models, strategies or datasets (repeatable; "plugins" in the config file, VLMOPT_PLUGIN=a,b)',
+    setting: true,
+  }),
   dataset: o({
     flag: "dataset",
     key: "dataset",
@@ -474,6 +483,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   OPTIONS.json,
   OPTIONS.verbose,
   OPTIONS.config,
+  OPTIONS.plugin,
 ];
 
 /** The setting options: those that vlmopt.config.json and VLMOPT_* may set. */

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "@vlmopt/core";
 import { type HfOptions, readHfSource } from "./hf/hf-source.js";
+import { isHubWdsSpec } from "./hub-spec.js";
 import { readImageFolderSource } from "./image-folder-source.js";
 import { readManifestSource } from "./manifest-source.js";
 import type { ProblemList } from "./problems.js";
@@ -20,20 +21,6 @@ export type DatasetSpec =
   | { kind: "wds-hub"; rest: string }
   | { kind: "split-dir"; path: string; splitFile: string };
 
-/** `wds:<owner>/<name>[@revision]` that is not a local folder: a hub dataset repo. */
-function isHubWdsSpec(name: string, cwd = process.cwd()): boolean {
-  const m = /^wds:([\w.-]+\/[\w.-]+)(@[^:]+)?$/.exec(name);
-  return m !== null && !existsSync(resolve(cwd, m[1] as string));
-}
-
-/**
- * Whether a dataset name is fetched from the HF hub by its source rather than read from a path:
- * `hf:<repo>...`, or `wds:<owner>/<name>` when no such local folder exists.
- */
-export function isHubDatasetSpec(name: string, cwd = process.cwd()): boolean {
-  return name.startsWith("hf:") || isHubWdsSpec(name, cwd);
-}
-
 const MANIFEST_RE = /\.(csv|jsonl|ndjson)(\.gz)?$/i;
 
 /**
@@ -43,6 +30,8 @@ const MANIFEST_RE = /\.(csv|jsonl|ndjson)(\.gz)?$/i;
  * an existing path is detected: a `.csv`/`.jsonl` file is a manifest, a folder with `split.json` is a
  * CoOp-format dataset, any other folder is an image folder. Unknown names throw ConfigError.
  */
+export { isHubDatasetSpec } from "./hub-spec.js";
+
 export function parseDatasetSpec(name: string): DatasetSpec {
   if (name.startsWith("folder:")) return { kind: "folder", path: resolve(name.slice("folder:".length)) };
   if (name.startsWith("manifest:"))
