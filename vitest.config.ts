@@ -17,6 +17,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Tests import workspace packages from source, so they run without a build.
 const alias = [
   { find: /^@vlmopt\/core\/testing$/, replacement: here("./packages/core/src/testing.ts") },
+  {
+    find: /^@vlmopt\/clip-embedding\/(hub|testing)$/,
+    replacement: here("./packages/clip-embedding/src/$1.ts"),
+  },
   // The light `./plugins` entry points of the plugin packages.
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}/plugins$`),

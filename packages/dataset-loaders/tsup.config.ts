@@ -1,9 +1,9 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/plugins.ts"],
+  entry: { index: "src/index.ts", plugins: "src/plugins.ts", "bench/bench-data": "bench/bench-data.ts" },
   format: ["esm"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts", plugins: "src/plugins.ts" } },
   sourcemap: true,
   clean: true,
   target: "node20",

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "@vlmopt/core";
+import { isHubDatasetSpec } from "@vlmopt/dataset-loaders";
 import type { Registry } from "@vlmopt/registry";
 import type { Settings } from "./config.js";
 import { invalidValue, UsageError } from "./usage-error.js";
@@ -101,6 +102,8 @@ export async function datasetArgOf(
   ctx: { cwd: string; command: string; option?: string },
 ): Promise<DatasetArg> {
   const option = ctx.option ?? "--dataset";
+  // hf:<repo>[@revision][:split] and wds:<owner>/<name> (no such folder) come from the HF hub.
+  if (isHubDatasetSpec(name, ctx.cwd)) return { spec: name, root: ctx.cwd, own: true };
   const own = ownDataSpec(name, ctx.cwd, await registryNames(registry));
   if (own) {
     const path = own.replace(/^(folder|manifest|wds):/, "");

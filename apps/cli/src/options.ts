@@ -199,7 +199,8 @@ export const OPTIONS = {
     key: "pool",
     type: "string",
     placeholder: "<name>",
-    description: "initial template pool of the strategy",
+    description:
+      "initial template pool of the strategy, e.g. captions, imagenet80, laion-coco[:seed] (the paper's, sampled from the HF hub)",
     setting: true,
   }),
   param: o({

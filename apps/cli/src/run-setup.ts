@@ -16,6 +16,7 @@ import type { Settings } from "./config.js";
 import { datasetArgOf } from "./dataset-arg.js";
 import { fewshotOptions, loadDatasetFor, readableDatasetError } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
+import { resolveLaionCocoPool } from "./laion-pool.js";
 import { SETTINGS } from "./options.js";
 import { invalidValue, UsageError } from "./usage-error.js";
 
@@ -296,6 +297,7 @@ export async function prepareRun(
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
   const params = strategyParams(settings);
   checkIterations(params, command);
+  await resolveLaionCocoPool(params, io, ctx.quiet);
   checkLlmProvider(registry, givenLlm);
   // replay:<run-dir> and llama-cpp:<file> with their path made absolute, so that the check, the
   // provider and a later `vlmopt resume` agree on it.
@@ -339,6 +341,8 @@ export async function prepareRun(
   if (data.own) delete manifestOptions.dataRoot;
   else manifestOptions.dataRoot = root;
   manifestOptions.llm = llmSpec;
+  // Which split was used: a split file, or a source's own (an hf: dataset's own splits, or CoOp's).
+  if (p?.splitFile) manifestOptions.splitFile = p.splitFile;
   const fewshotFile = fewshotOptions(settings, io.cwd).fewshotFile;
   if (fewshotFile) manifestOptions.fewshotFile = fewshotFile;
   // Whether LLM replies were served from / stored in the disk cache, and where.

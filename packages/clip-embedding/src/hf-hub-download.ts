@@ -13,8 +13,13 @@ export interface DownloadProgress {
   total: number | null;
 }
 
+/** A hub repo's kind: models live at `/{repo}`, datasets at `/datasets/{repo}` (and `datasets--` in the cache). */
+export type HubRepoType = "model" | "dataset";
+
 export interface DownloadOptions {
   revision?: string;
+  /** Default "model". */
+  repoType?: HubRepoType;
   /** ONNX variant for registry ids (fp32, fp16, quantized); a "@dtype" suffix on the id wins. */
   dtype?: string;
   /** Use only the local cache (also when HF_HUB_OFFLINE=1). */
@@ -58,9 +63,16 @@ interface RemoteMeta {
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const SHA1_RE = /^[0-9a-f]{40}$/;
 
-function repoFolder(hubDir: string, repo: string): string {
-  return join(hubDir, `models--${repo.replaceAll("/", "--")}`);
+/**
+ * The repo's folder in the HF hub cache: `models--owner--name` or `datasets--owner--name`
+ * (huggingface_hub's `repo_folder_name`: `f"{repo_type}s--{repo_id}"` with "/" as "--").
+ */
+export function hubRepoFolder(hubDir: string, repo: string, repoType: HubRepoType = "model"): string {
+  return join(hubDir, `${repoType}s--${repo.replaceAll("/", "--")}`);
 }
+
+/** URL path prefix of a repo on the hub: "" for models, "datasets/" for datasets (huggingface_hub's REPO_TYPES_URL_PREFIXES). */
+const urlPrefix = (options: DownloadOptions) => (options.repoType === "dataset" ? "datasets/" : "");
 
 function cleanEtag(v: string | null): string | undefined {
   if (!v) return undefined;
@@ -108,7 +120,7 @@ async function headMeta(
   fetchFn: typeof fetch,
 ): Promise<RemoteMeta> {
   const endpoint = endpointOf(options);
-  const first = `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+  const first = `${endpoint}/${urlPrefix(options)}${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
   let url = first;
   let commit: string | undefined;
   let etag: string | undefined;
@@ -256,7 +268,7 @@ export async function downloadRepoFiles(
     throw new ConfigError(`"${repo}" is not a Hugging Face repo id`, { hint: "Use owner/name" });
   }
   const hub = options.hubCacheDir ?? hfHubCacheDir(options.env ?? process.env);
-  const folder = repoFolder(hub, repo);
+  const folder = hubRepoFolder(hub, repo, options.repoType);
   const revision = options.revision ?? "main";
   const fetchFn = options.fetch ?? fetch;
   const offline = isOffline(options);
@@ -347,6 +359,8 @@ export async function downloadRepoFiles(
     files.push({ path, bytes: d.bytes, sha256: d.sha256 });
     if (!SHA1_RE.test(revision) || revision !== fileCommit) {
       await mkdir(join(folder, "refs"), { recursive: true });
+      // A revision such as "refs/convert/parquet" nests (huggingface_hub writes refs/<revision>).
+      await mkdir(dirname(join(folder, "refs", revision)), { recursive: true });
       if (meta.commit) await writeFile(join(folder, "refs", revision), meta.commit);
     }
   }
@@ -368,7 +382,7 @@ function endpointOf(options: DownloadOptions): string {
  */
 export async function listRepoFiles(repo: string, options: DownloadOptions = {}): Promise<string[]> {
   const hub = options.hubCacheDir ?? hfHubCacheDir(options.env ?? process.env);
-  const folder = repoFolder(hub, repo);
+  const folder = hubRepoFolder(hub, repo, options.repoType);
   const revision = options.revision ?? "main";
   const cached = async (): Promise<string[] | undefined> => {
     const ref = join(folder, "refs", revision);
@@ -390,7 +404,8 @@ export async function listRepoFiles(repo: string, options: DownloadOptions = {})
       },
     );
   }
-  const url = `${endpointOf(options)}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
+  // Datasets: `/api/datasets/{repo}/revision/{revision}` (huggingface_hub hf_api.py, HfApi.dataset_info).
+  const url = `${endpointOf(options)}/api/${options.repoType ?? "model"}s/${repo}/revision/${encodeURIComponent(revision)}`;
   let res: Response;
   try {
     res = await (options.fetch ?? fetch)(url, {

@@ -27,7 +27,21 @@ export interface FakeHub {
 
 export const FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-export async function startFakeHub(repo: string, files: Map<string, Uint8Array>): Promise<FakeHub> {
+export interface FakeHubOptions {
+  /** "dataset": serve `/datasets/{repo}/resolve/...` and `/api/datasets/{repo}/...` instead. */
+  repoType?: "model" | "dataset";
+}
+
+/** Files the hub stores in LFS (served by redirect to the CDN with X-Linked-Etag). */
+const LFS_RE = /\.(onnx|parquet|tar)$/;
+
+export async function startFakeHub(
+  repo: string,
+  files: Map<string, Uint8Array>,
+  options: FakeHubOptions = {},
+): Promise<FakeHub> {
+  const kind = options.repoType ?? "model";
+  const prefixPath = kind === "dataset" ? "datasets/" : "";
   const requests: HubRequest[] = [];
   const cutOnce = new Set<string>();
   const corrupt = new Set<string>();
@@ -48,13 +62,19 @@ export async function startFakeHub(repo: string, files: Map<string, Uint8Array>)
       data[data.length >> 1] = ((data[data.length >> 1] as number) + 1) & 255;
     }
     let start = 0;
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
-    if (range) start = Number(range[1]);
-    const body = data.subarray(start);
+    let end = data.length - 1;
+    // Open (`bytes=N-`) and closed (`bytes=N-M`, as hyparquet's asyncBufferFromUrl sends) ranges.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+    if (range) {
+      start = Number(range[1]);
+      if (range[2]) end = Math.min(end, Number(range[2]));
+    }
+    const body = data.subarray(start, end + 1);
     res.writeHead(range ? 206 : 200, {
       ...headers,
+      "accept-ranges": "bytes",
       "content-length": String(body.length),
-      ...(range ? { "content-range": `bytes ${start}-${data.length - 1}/${data.length}` } : {}),
+      ...(range ? { "content-range": `bytes ${start}-${end}/${data.length}` } : {}),
     });
     if (req.method === "HEAD") return res.end();
     if (cutOnce.has(path)) {
@@ -80,7 +100,7 @@ export async function startFakeHub(repo: string, files: Map<string, Uint8Array>)
       return send(req, res, path, {});
     }
     // The hub API's model info (huggingface_hub HfApi.model_info): the file listing.
-    if (url.startsWith(`/api/models/${repo}/revision/`) || url === `/api/models/${repo}`) {
+    if (url.startsWith(`/api/${kind}s/${repo}/revision/`) || url === `/api/${kind}s/${repo}`) {
       const body = JSON.stringify({
         id: repo,
         sha: FAKE_COMMIT,
@@ -89,17 +109,16 @@ export async function startFakeHub(repo: string, files: Map<string, Uint8Array>)
       res.writeHead(200, { "content-type": "application/json" });
       return res.end(body);
     }
-    if (url.startsWith("/api/models/"))
-      return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("{}");
-    const prefix = `/${repo}/resolve/`;
+    if (url.startsWith("/api/")) return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("{}");
+    const prefix = `/${prefixPath}${repo}/resolve/`;
     if (!url.startsWith(prefix))
       return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("Repository not found");
     const rest = url.slice(prefix.length);
     const slash = rest.indexOf("/");
-    const path = rest.slice(slash + 1);
+    const path = decodeURIComponent(rest.slice(slash + 1));
     const data = files.get(path);
     if (!data) return res.writeHead(404, { "x-error-code": "EntryNotFound" }).end("Entry not found");
-    if (path.endsWith(".onnx")) {
+    if (LFS_RE.test(path)) {
       const sum = sha256(data);
       return res
         .writeHead(302, {

@@ -99,7 +99,7 @@ export async function loadRegistryModel(
   const dtype = spec.includes("@") ? parsed.dtype : (options.dtype ?? parsed.dtype);
   const id = dtype === "fp32" ? parsed.model.id : `${parsed.model.id}@${dtype}`;
   const dir = (await downloadModel(parsed.model.id, { ...options, dtype })).dir;
-  return openModel(dir, dtype, id, options);
+  return openModel(dir, dtype, id, options, undefined, parsed.model.padToContext === true);
 }
 
 /** A local model folder in a known layout (transformers.js, immich OpenCLIP). */
@@ -150,9 +150,11 @@ async function openModel(
   id: string,
   options: LoadClipOptions,
   warning?: string,
+  padToContext = false,
 ): Promise<OnnxClipEncoder> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const model = await resolveModelDir(dir, dtype);
+  if (padToContext) model.padToContext = true;
   const modelHash = await clipModelHash(model.textModel, model.visionModel, cacheDir);
   return OnnxClipEncoder.load(model, {
     id,

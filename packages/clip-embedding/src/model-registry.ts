@@ -12,6 +12,8 @@ export interface ModelInfo {
   /** ONNX variants in the repo (transformers.js file suffix: fp32 "", fp16 "_fp16", quantized "_quantized"). */
   dtypes: string[];
   description: string;
+  /** Pad every text to the context length, for text towers that only take that many tokens. */
+  padToContext?: boolean;
 }
 
 const XENOVA_DTYPES = ["fp32", "fp16", "quantized"];
@@ -96,7 +98,13 @@ const MODELS: readonly ModelInfo[] = [
     layout: "transformers.js",
     dims: 512,
     dtypes: XENOVA_DTYPES,
-    description: "Apple MobileCLIP-S0 (small and fast; layout not checked against the repo here)",
+    // The transformers.js layout (config.json, preprocessor_config.json, tokenizer.json,
+    // tokenizer_config.json, onnx/{text,vision}_model{,_fp16,_quantized}.onnx, loaded by
+    // transformers.js as CLIPText/VisionModelWithProjection); its text tower takes a fixed 77 tokens
+    // (apple/ml-mobileclip tokenizes with open_clip's tokenizer, which pads to context_length 77), so
+    // texts are padded to the context length. The repo itself could not be listed here (no internet).
+    padToContext: true,
+    description: "Apple MobileCLIP-S0 (small and fast; transformers.js layout, texts padded to 77 tokens)",
   },
 ];
 

@@ -22,9 +22,13 @@ export function matchProbabilities(scoring: Scoring, cosines: ArrayLike<number>)
     for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / sum;
     return out;
   }
+  // transformers' SiglipModel keeps them as weights (`self.logit_scale = nn.Parameter(...)`,
+  // `self.logit_bias = ...`, src/transformers/models/siglip/modeling_siglip.py), not in config.json, so
+  // the Xenova text/vision exports do not carry them; open_clip's config has only init_logit_scale /
+  // init_logit_bias, the values before training. A config.json with logit_scale / logit_bias is read.
   if (scoring.logitScale === undefined || scoring.logitBias === undefined) {
     throw new ConfigError("This SigLIP model's files do not carry its learned logit scale and bias", {
-      hint: "Pass logitScale and logitBias (the model's exp(logit_scale) and logit_bias) to show probabilities; accuracies do not need them",
+      hint: "Pass logitScale and logitBias to loadClipEncoder (exp of the checkpoint's logit_scale weight, and its logit_bias weight; they are weights of the PyTorch model, not in config.json), or add them to the model folder's config.json as logit_scale / logit_bias; accuracies do not need them",
     });
   }
   for (let i = 0; i < cosines.length; i++)

@@ -23,6 +23,7 @@ export {
 export { DatasetDownloadError } from "./download/download-error.js";
 export { type ExtractResult, extractArchive } from "./download/extract-archive.js";
 export type { TransferProgress } from "./download/fetch-file.js";
+export type { HfHubOptions, HfOptions } from "./hf/hf-source.js";
 export { hasImageTrailer } from "./image-check.js";
 export {
   createDatasetLoader,
@@ -35,8 +36,16 @@ export {
 export { IMAGE_EXTENSIONS, type OwnDataOptions } from "./own-data-options.js";
 export { PickleGlobal, PickleObject, type PickleValue, unpickle } from "./pickle.js";
 export { datasetSourcePlugins } from "./plugins.js";
+export {
+  type LaionCocoOptions,
+  type LaionCocoSample,
+  parseLaionCocoPool,
+  sampleLaionCoco,
+  toTemplate,
+} from "./pool/laion-coco.js";
+export { PythonRandom } from "./pool/python-random.js";
 export { formatProblem, MAX_LISTED_PER_KIND } from "./problems.js";
-export { type DatasetSpec, parseDatasetSpec } from "./read-source.js";
+export { type DatasetSpec, isHubDatasetSpec, parseDatasetSpec } from "./read-source.js";
 export {
   DATASETS,
   DEMO_DATASET,

@@ -1,6 +1,7 @@
 import type { Dataset, DatasetLoader, DatasetLoadOptions } from "@vlmopt/core";
 import { throwIfAborted } from "@vlmopt/core";
 import { buildDataset, type SelectOptions } from "./build-dataset.js";
+import type { HfOptions } from "./hf/hf-source.js";
 import { readImageFolderSource } from "./image-folder-source.js";
 import { readManifestSource } from "./manifest-source.js";
 import type { OwnDataOptions } from "./own-data-options.js";
@@ -10,7 +11,7 @@ import { getDatasetInfo } from "./registry.js";
 import type { DatasetSource } from "./source.js";
 import type { WdsOptions } from "./wds-source.js";
 
-export interface LoadDatasetOptions extends SelectOptions, WdsOptions {
+export interface LoadDatasetOptions extends SelectOptions, WdsOptions, HfOptions {
   /** The data root: a CoOp data root, the shared datasets folder, or the dataset's own folder. */
   root: string;
 }

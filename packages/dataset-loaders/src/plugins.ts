@@ -5,6 +5,7 @@
  * src/plugins/ plus one line here.
  */
 import type { BuiltinDatasetSource } from "./dataset-source-entry.js";
+import { hfDatasets } from "./plugins/hf.js";
 import { imageFolderDatasets } from "./plugins/image-folder.js";
 import { manifestDatasets } from "./plugins/manifest.js";
 import { registryDatasets } from "./plugins/registry-names.js";
@@ -16,5 +17,6 @@ export const datasetSourcePlugins: readonly BuiltinDatasetSource[] = [
   imageFolderDatasets,
   manifestDatasets,
   wdsDatasets,
+  hfDatasets,
   splitDirDatasets,
 ];

@@ -4,6 +4,7 @@ import { datasetSourcePlugins } from "./plugins.js";
 import type { ProblemList } from "./problems.js";
 import { getDatasetInfo } from "./registry.js";
 import type { DatasetSource } from "./source.js";
+import type { HfOptions } from "./hf/hf-source.js";
 import type { WdsOptions } from "./wds-source.js";
 
 export type DatasetSpec =
@@ -11,6 +12,8 @@ export type DatasetSpec =
   | { kind: "folder"; path: string }
   | { kind: "manifest"; path: string }
   | { kind: "wds"; path: string }
+  | { kind: "hf"; rest: string }
+  | { kind: "wds-hub"; rest: string }
   | { kind: "split-dir"; path: string; splitFile: string };
 
 /** The built-in entry that owns a dataset spec and what it parsed, or the ConfigError listing the known names. */
@@ -28,6 +31,8 @@ function matchDataset(name: string): { plugin: BuiltinDatasetSource; parsed: unk
  * a `.csv`/`.jsonl` file is a manifest, a folder with `split.json` is a CoOp-format dataset, any
  * other folder is an image folder (the entries of src/plugins.ts). Unknown names throw ConfigError.
  */
+export { isHubDatasetSpec } from "./hub-spec.js";
+
 export function parseDatasetSpec(name: string): DatasetSpec {
   const { spec: _spec, ...parsed } = matchDataset(name).parsed as DatasetSpec & { spec: string };
   return parsed as DatasetSpec;
@@ -36,7 +41,7 @@ export function parseDatasetSpec(name: string): DatasetSpec {
 export async function readSource(
   name: string,
   root: string,
-  own: WdsOptions,
+  own: WdsOptions & HfOptions,
   problems: ProblemList,
 ): Promise<DatasetSource | undefined> {
   const { plugin, parsed } = matchDataset(name);

@@ -45,7 +45,7 @@ export const COMMON = {
       .string()
       .default(d)
       .describe(
-        'initial pool scored first: basic, imagenet80, hand-engineered, coop, captions, none, or "official:<key>" (read from ../shared at runtime)',
+        'initial pool scored first: basic, imagenet80, hand-engineered, coop, captions, laion-coco[:seed] (sampled from the hub by the CLI --pool), none, or "official:<key>" (read from ../shared at runtime)',
       ),
   poolSize: () =>
     z

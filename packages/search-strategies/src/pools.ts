@@ -44,8 +44,38 @@ export const POOLS: readonly PoolInfo[] = [
       "80 caption-style templates written for this project, a stand-in for the paper's 80 LAION-COCO captions",
     perDataset: false,
   },
+  {
+    name: "laion-coco",
+    description:
+      "the paper's pool: 80 LAION-COCO captions sampled as the released code does (laion-coco[:seed]; the CLI's --pool samples them from the hub)",
+    perDataset: false,
+  },
   { name: "none", description: "no initial pool", perDataset: false },
 ];
+
+/**
+ * `laion-coco[:seed]`: the templates of a sample file (`poolPath`) that the CLI's `--pool
+ * laion-coco[:seed]` wrote (dataset-loaders' sampleLaionCoco: JSON with `seed` and `templates`).
+ */
+function laionCocoPool(name: string, path?: string | null): string[] {
+  const seed = Number(/:(\d+)$/.exec(name)?.[1] ?? 0);
+  if (!path || !existsSync(path)) {
+    throw new ConfigError(
+      `pool "${name}" needs its LAION-COCO sample file${path ? `, and ${path} does not exist` : ""}`,
+      {
+        hint: "run with the CLI's --pool laion-coco[:seed], which samples the captions from the hub and passes the file as poolPath",
+      },
+    );
+  }
+  const data = JSON.parse(readFileSync(path, "utf8")) as { seed?: unknown; templates?: unknown };
+  const list = data.templates;
+  if (!Array.isArray(list) || !list.every((t) => typeof t === "string") || data.seed !== seed) {
+    throw new ConfigError(`${path} is not the LAION-COCO sample of seed ${seed}`, {
+      hint: "delete it and run --pool laion-coco again to re-sample",
+    });
+  }
+  return list as string[];
+}
 
 export const OFFICIAL_POOLS_FILE = "official_code_initial_pools.json";
 const OFFICIAL_PREFIX = "official:";
@@ -110,6 +140,7 @@ export function getPool(
   options: { path?: string | null } = {},
 ): string[] {
   if (name.startsWith(OFFICIAL_PREFIX)) return officialPool(name.slice(OFFICIAL_PREFIX.length), options.path);
+  if (/^laion-coco(:\d+)?$/.test(name)) return laionCocoPool(name, options.path);
   switch (name) {
     case "basic":
       return ["a photo of a {}."];
