@@ -16,5 +16,3 @@ export const backbonePlugins: readonly BackbonePlugin[] = [
   localFolderBackbone,
   hubRepoBackbone,
 ];
-
-export { generatedBackbone, hubRepoBackbone, localFolderBackbone, shortIdBackbone };

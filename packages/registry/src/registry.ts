@@ -2,10 +2,13 @@ import { join } from "node:path";
 import type { DownloadProgress } from "@vlmopt/clip-embedding";
 import { backbonePlugins } from "@vlmopt/clip-embedding/plugins";
 import {
+  type BackboneCreateOptions,
   type CatalogEntry,
   type ClipEncoder,
   type Dataset,
+  type DatasetSourceOptions,
   type EmbeddingCache,
+  type LlmCreateOptions,
   type LlmProvider,
   type ModelPrice,
   matchSpec,
@@ -31,40 +34,14 @@ import { type PluginSet, pluginSetOf, registeredPlugins } from "./plugin-set.js"
 
 export type { CatalogEntry, DownloadProgress };
 
-export interface ResolveModelOptions {
-  cacheDir?: string;
-  threads?: number;
-  /** ONNX variant (fp32, fp16, quantized). */
-  dtype?: string;
-  /** cpu, cuda or cuda:N. */
-  device?: string;
-  offline?: boolean;
-  signal?: AbortSignal;
-  onDownloadProgress?: (progress: DownloadProgress) => void;
-}
+/** What a backbone's factory gets (core's BackboneCreateOptions: cache dir, dtype, device, download progress, ...). */
+export type ResolveModelOptions = BackboneCreateOptions;
 
-export interface ResolveLlmOptions {
-  /** Environment the provider reads keys and base URLs from (never persisted). */
-  env?: Record<string, string | undefined>;
-  baseURL?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  price?: ModelPrice;
-  cacheDir?: string;
-}
+/** What an LLM provider's factory gets (core's LlmCreateOptions: env, base URL, timeout, retries, price, cache dir). */
+export type ResolveLlmOptions = LlmCreateOptions;
 
-export interface ResolveDatasetOptions {
-  root: string;
-  shots?: number;
-  seed?: number;
-  /** "coop": CoOp's K-shot lists (default for the paper's datasets); "sample": a seeded sample. */
-  fewshotSource?: "coop" | "sample";
-  /** A CoOp few-shot file to take the K-shot lists from. */
-  fewshotFile?: string;
-  /** A seeded sample may take fewer than `shots` images from a smaller class (else an error). */
-  allowFewerShots?: boolean;
-  signal?: AbortSignal;
-}
+/** What a dataset source gets (core's DatasetSourceOptions: root, shots, seed, few-shot settings, signal). */
+export type ResolveDatasetOptions = DatasetSourceOptions;
 
 /** What `datasets check` reports (the dataset-loaders package's CheckReport). */
 export type DatasetCheck = CheckReport;

@@ -67,6 +67,13 @@ export const COMMON = {
     z.number().int().min(1).max(16).default(d).describe("independent samples per LLM call (LlmRequest.n)"),
 };
 
+/** The sampling fields every LLM step reads (llmProposal), with a strategy's defaults. */
+export const llmFields = (maxTokens: number, maxAttempts = 3) => ({
+  temperature: COMMON.temperature(1),
+  maxTokens: COMMON.maxTokens(maxTokens),
+  maxAttempts: COMMON.maxAttempts(maxAttempts),
+});
+
 /** The initial-pool fields every PoolThenLlmStrategy reads. */
 export const poolFields = (pool = "captions") => ({
   pool: COMMON.pool(pool),

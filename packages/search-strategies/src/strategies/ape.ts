@@ -1,7 +1,7 @@
 import { type AskContext, defineStrategy, type LlmProposal, type Rng, type TaskInfo } from "@vlmopt/core";
 import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, poolFields } from "../params.js";
+import { COMMON, llmFields, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { plural, taskPhrase } from "../strategy-helpers.js";
@@ -15,9 +15,7 @@ export const APE_PARAMS = z.object({
     .min(1)
     .default(10)
     .describe("class names shown as examples of the task (a random sample when there are more)"),
-  temperature: COMMON.temperature(1),
-  maxTokens: COMMON.maxTokens(512),
-  maxAttempts: COMMON.maxAttempts(3),
+  ...llmFields(512),
   ...poolFields("none"),
   n: COMMON.n(1),
 });

@@ -1,7 +1,7 @@
 import { type AskContext, bottomK, defineStrategy, type LlmProposal, topK } from "@vlmopt/core";
 import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, poolFields } from "../params.js";
+import { COMMON, llmFields, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 
@@ -9,9 +9,7 @@ export const HILL_CLIMB_CODE_PARAMS = z.object({
   iterations: COMMON.iterations(10),
   k: COMMON.k(3),
   templatesPerCall: COMMON.templatesPerCall(1),
-  temperature: COMMON.temperature(1),
-  maxTokens: COMMON.maxTokens(256),
-  maxAttempts: COMMON.maxAttempts(15),
+  ...llmFields(256, 15),
   ...poolFields("captions"),
 });
 

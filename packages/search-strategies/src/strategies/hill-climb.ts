@@ -10,7 +10,7 @@ import {
 } from "@vlmopt/core";
 import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, poolFields } from "../params.js";
+import { COMMON, llmFields, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { bestAccuracy, percent, plural, scoredLines, taskPhrase } from "../strategy-helpers.js";
@@ -27,9 +27,7 @@ export const HILL_CLIMB_PARAMS = z.object({
   iterations: COMMON.iterations(10),
   k: COMMON.k(3),
   templatesPerCall: COMMON.templatesPerCall(1),
-  temperature: COMMON.temperature(1),
-  maxTokens: COMMON.maxTokens(256),
-  maxAttempts: COMMON.maxAttempts(3),
+  ...llmFields(256),
   restartAfter: z
     .number()
     .int()

@@ -1,7 +1,7 @@
 import { type AskContext, defineStrategy, type LlmProposal, topK } from "@vlmopt/core";
 import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, poolFields } from "../params.js";
+import { COMMON, llmFields, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { taskPhrase } from "../strategy-helpers.js";
@@ -10,9 +10,7 @@ export const OPRO_PARAMS = z.object({
   iterations: COMMON.iterations(10),
   k: z.number().int().min(1).default(20).describe("best templates shown, in ascending order of score"),
   n: COMMON.n(4),
-  temperature: COMMON.temperature(1),
-  maxTokens: COMMON.maxTokens(256),
-  maxAttempts: COMMON.maxAttempts(3),
+  ...llmFields(256),
   ...poolFields("captions"),
 });
 

@@ -1,7 +1,7 @@
 import { type AskContext, defineStrategy, type Proposal } from "@vlmopt/core";
 import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, poolFields } from "../params.js";
+import { COMMON, llmFields, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { plural, taskPhrase } from "../strategy-helpers.js";
@@ -16,9 +16,7 @@ export const RANDOM_PARAMS = z.object({
   iterations: COMMON.iterations(10),
   k: COMMON.k(3),
   templatesPerCall: COMMON.templatesPerCall(1),
-  temperature: COMMON.temperature(1),
-  maxTokens: COMMON.maxTokens(256),
-  maxAttempts: COMMON.maxAttempts(3),
+  ...llmFields(256),
   ...poolFields("captions"),
   n: COMMON.n(1),
 });
