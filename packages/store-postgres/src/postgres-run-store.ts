@@ -1,4 +1,5 @@
 import {
+  parseRunManifest,
   type RunEvent,
   type RunLog,
   type RunManifest,
@@ -64,7 +65,8 @@ export class PostgresRunStore implements RunStore {
       "SELECT manifest FROM vlmopt_runs WHERE run_key = $1",
       [this.runKey],
     );
-    return rows[0]?.manifest ?? null;
+    const manifest = rows[0]?.manifest;
+    return manifest === undefined ? null : parseRunManifest(manifest, `run ${this.runKey} in the store`);
   }
 
   async append(event: RunEvent): Promise<void> {
