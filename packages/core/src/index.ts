@@ -13,7 +13,6 @@ export * from "./optimize.js";
 export * from "./rng.js";
 export * from "./run-events.js";
 export * from "./run-manifest.js";
-export { parseRunManifest, runManifestSchema } from "./run-manifest-schema.js";
 export * from "./run-observer.js";
 export * from "./run-store.js";
 export * from "./scoring.js";

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { RunStoreError } from "./errors.js";
 import type { RunEvent } from "./run-events.js";
 import type { RunManifest } from "./run-manifest.js";
-import { parseRunManifest } from "./run-manifest-schema.js";
 import { type RunLog, type RunStore, redactSecrets } from "./run-store.js";
 
 export const EVENTS_FILE = "events.jsonl";
@@ -48,7 +47,10 @@ export class JsonlRunStore implements RunStore {
 
   async readManifest(): Promise<RunManifest | null> {
     const value = await this.readJsonFile(MANIFEST_FILE);
-    return value === null ? null : parseRunManifest(value, join(this.dir, MANIFEST_FILE));
+    if (value === null) return null;
+    // zod loads only here (not with @vlmopt/core), when a manifest is read back.
+    const { parseRunManifest } = await import("./run-manifest-schema.js");
+    return parseRunManifest(value, join(this.dir, MANIFEST_FILE));
   }
 
   async append(event: RunEvent): Promise<void> {

@@ -1,5 +1,4 @@
 import {
-  parseRunManifest,
   type RunEvent,
   type RunLog,
   type RunManifest,
@@ -66,7 +65,9 @@ export class PostgresRunStore implements RunStore {
       [this.runKey],
     );
     const manifest = rows[0]?.manifest;
-    return manifest === undefined ? null : parseRunManifest(manifest, `run ${this.runKey} in the store`);
+    if (manifest === undefined) return null;
+    const { parseRunManifest } = await import("@vlmopt/core/manifest-schema");
+    return parseRunManifest(manifest, `run ${this.runKey} in the store`);
   }
 
   async append(event: RunEvent): Promise<void> {
