@@ -18,6 +18,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = [
   { find: /^@vlmopt\/core\/testing$/, replacement: here("./packages/core/src/testing.ts") },
   {
+    find: /^@vlmopt\/core\/manifest-schema$/,
+    replacement: here("./packages/core/src/run-manifest-schema.ts"),
+  },
+  {
     find: /^@vlmopt\/clip-embedding\/(hub|testing)$/,
     replacement: here("./packages/clip-embedding/src/$1.ts"),
   },

@@ -1,7 +1,9 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/testing.ts"],
+  // run-manifest-schema is its own entry (@vlmopt/core/manifest-schema) so zod loads only when a
+  // manifest is read back, not with every import of @vlmopt/core (`vlmopt --help` stays fast).
+  entry: ["src/index.ts", "src/testing.ts", "src/run-manifest-schema.ts"],
   format: ["esm"],
   dts: true,
   sourcemap: true,

@@ -75,21 +75,11 @@ describe("vlmopt-bench on the shared CLI framework (@vlmopt/cli-kit)", () => {
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const { writeToyDataset } = await import("./test-doubles.js");
+    const { smokeRunArgv, writeToyDataset } = await import("./test-doubles.js");
     const root = mkdtempSync(join(tmpdir(), "vlmopt-bench-abort-"));
     writeToyDataset(root, "eurosat");
     const m = memoryIo({}, mkdtempSync(join(tmpdir(), "vlmopt-bench-abort-out-")));
-    const argv = [
-      "run",
-      "--suite",
-      "smoke",
-      "--llm",
-      "scripted",
-      "--model",
-      "test:hash",
-      "--data-root",
-      root,
-    ];
+    const argv = smokeRunArgv(root);
     const code = await run([...argv, "--datasets", "eurosat", "--strategies", "random"], m.io, {
       ...opts(),
       signal: controller.signal,

@@ -5,21 +5,10 @@ import { tinyPng } from "@vlmopt/core/testing";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "./io.js";
 import { EXIT, run, slug } from "./main.js";
-import { toyWiring, writeToyDataset } from "./test-doubles.js";
+import { smokeRunArgv, toyWiring, writeToyDataset } from "./test-doubles.js";
 import { createDefaultWiring } from "./wiring.js";
 
-/** `run` of the smoke suite with the scripted LLM and the hash encoder of the toy wiring. */
-const smokeRun = (root: string) => [
-  "run",
-  "--suite",
-  "smoke",
-  "--llm",
-  "scripted",
-  "--model",
-  "test:hash",
-  "--data-root",
-  root,
-];
+const smokeRun = smokeRunArgv;
 
 describe("vlmopt-bench command line", () => {
   it("names its commands in the form that was run (`pnpm vlmopt-bench` through pnpm)", async () => {

@@ -102,3 +102,8 @@ export function toyWiring(
       name === "basic" ? ["a photo of a {}."] : ["a photo of a {}.", "a picture of a {}."],
   };
 }
+
+/** `run` of the smoke suite with the scripted LLM and the hash encoder of the toy wiring. */
+export const smokeRunArgv = (root: string): string[] => [
+  ...["run", "--suite", "smoke", "--llm", "scripted", "--model", "test:hash", "--data-root", root],
+];

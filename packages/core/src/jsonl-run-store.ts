@@ -35,7 +35,10 @@ export class JsonlRunStore implements RunStore {
 
   async readManifest(): Promise<RunManifest | null> {
     const value = await this.readJsonFile(MANIFEST_FILE);
-    return value as RunManifest | null;
+    if (value === null) return null;
+    // zod loads only here (not with @vlmopt/core), when a manifest is read back.
+    const { parseRunManifest } = await import("./run-manifest-schema.js");
+    return parseRunManifest(value, join(this.dir, MANIFEST_FILE));
   }
 
   async append(event: RunEvent): Promise<void> {

@@ -64,7 +64,10 @@ export class PostgresRunStore implements RunStore {
       "SELECT manifest FROM vlmopt_runs WHERE run_key = $1",
       [this.runKey],
     );
-    return rows[0]?.manifest ?? null;
+    const manifest = rows[0]?.manifest;
+    if (manifest === undefined) return null;
+    const { parseRunManifest } = await import("@vlmopt/core/manifest-schema");
+    return parseRunManifest(manifest, `run ${this.runKey} in the store`);
   }
 
   async append(event: RunEvent): Promise<void> {

@@ -17,7 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../io.js";
 import { run } from "../main.js";
-import { toyWiring, writeToyDataset } from "../test-doubles.js";
+import { smokeRunArgv, toyWiring, writeToyDataset } from "../test-doubles.js";
 import type { BenchRecord, SuiteSpec } from "../types.js";
 import { enqueueSuite } from "./enqueue.js";
 import { type FleetSpec, runKeyOf } from "./fleet-spec.js";
@@ -136,17 +136,7 @@ describe.skipIf(skip !== null)("fleet budgets and commands (real PostgreSQL)", (
     const url = new URL(db.url);
     url.password = "pw-never-shown";
     const out = join(root, "out");
-    const argv = [
-      "run",
-      "--suite",
-      "smoke",
-      "--llm",
-      "scripted",
-      "--model",
-      "test:hash",
-      "--data-root",
-      root,
-    ];
+    const argv = smokeRunArgv(root);
     const first = memoryIo();
     const code = await run([...argv, "--out", out, "--store", url.toString(), "--parallel", "2"], first.io, {
       wiring: toyWiring(),
