@@ -8,6 +8,7 @@ const packages = [
   "search-strategies",
   "dataset-loaders",
   "store-postgres",
+  "embedding-apis",
 ];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -15,6 +16,14 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Tests import workspace packages from source, so they run without a build.
 const alias = [
   { find: /^@vlmopt\/core\/testing$/, replacement: here("./packages/core/src/testing.ts") },
+  {
+    find: /^@vlmopt\/embedding-apis\/testing$/,
+    replacement: here("./packages/embedding-apis/src/testing/index.ts"),
+  },
+  {
+    find: /^@vlmopt\/embedding-apis\/plugins$/,
+    replacement: here("./packages/embedding-apis/src/plugins.ts"),
+  },
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}$`),
     replacement: here(`./packages/${p}/src/index.ts`),
