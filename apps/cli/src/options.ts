@@ -125,6 +125,31 @@ export const OPTIONS = {
       "retries of a failed LLM call (default 4; for HTTP 408/409/429/5xx, timeouts and network errors, with exponential backoff from 0.5s, or the server's Retry-After up to 120s); each retry is shown and logged to events.jsonl",
     setting: true,
   }),
+  modelBaseUrl: o({
+    flag: "model-base-url",
+    key: "modelBaseUrl",
+    type: "string",
+    placeholder: "<url>",
+    description:
+      "base URL of an embedding-API backbone (jina:…, openai-compatible-embed:…); overrides JINA_BASE_URL etc. (proxies, gateways, stand-ins)",
+    setting: true,
+  }),
+  modelPriceImage: o({
+    flag: "model-price-image",
+    key: "modelPriceImage",
+    type: "number",
+    placeholder: "<usd>",
+    description: "embedding-API price per image, USD (when the model's is unknown; with --model-price-text)",
+    setting: true,
+  }),
+  modelPriceText: o({
+    flag: "model-price-text",
+    key: "modelPriceText",
+    type: "number",
+    placeholder: "<usd>",
+    description: "embedding-API text price, USD per million tokens",
+    setting: true,
+  }),
   priceIn: o({
     flag: "price-in",
     key: "priceIn",

@@ -9,6 +9,7 @@ import type {
   SearchStrategy,
 } from "@vlmopt/core";
 import type { CheckReport, DownloadDatasetOptions, DownloadReport } from "@vlmopt/dataset-loaders";
+import { type EmbeddingApiCreateOptions, embeddingVendorOf } from "@vlmopt/embedding-apis/plugins";
 
 export type { DownloadProgress };
 
@@ -22,6 +23,10 @@ export interface ResolveModelOptions {
   offline?: boolean;
   signal?: AbortSignal;
   onDownloadProgress?: (progress: DownloadProgress) => void;
+  /** Hosted embedding-API backbones (jina:…, openai-compatible-embed:…): env, base URL, cache, ledger, price, retries. */
+  api?: EmbeddingApiCreateOptions;
+  /** `--dry-run`: an embedding-API backbone counts what it would send instead of sending it. */
+  dryRun?: boolean;
 }
 
 export interface ResolveLlmOptions {
@@ -109,6 +114,7 @@ const clip = () => import("@vlmopt/clip-embedding") as Promise<ClipModule>;
 const llms = () => import("@vlmopt/llm-providers") as Promise<LlmModule>;
 const strategies = () => import("@vlmopt/search-strategies") as Promise<StrategyModule>;
 const datasets = () => import("@vlmopt/dataset-loaders") as Promise<DatasetModule>;
+const embeddingApis = () => import("@vlmopt/embedding-apis");
 
 const GENERATED_MODELS: CatalogEntry[] = [
   {
@@ -141,6 +147,7 @@ function strip<T extends object>(value: T): T {
 export function createRegistry(overrides: Partial<Registry> = {}): Registry {
   const base: Registry = {
     async resolveModel(spec, options = {}) {
+      if (embeddingVendorOf(spec)) return (await embeddingApis()).createEmbeddingApiBackbone(spec, options);
       const m = await clip();
       return m.loadClipEncoder(spec, strip({ ...options }));
     },

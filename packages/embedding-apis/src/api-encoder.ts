@@ -295,7 +295,7 @@ export class ApiClipEncoder implements ClipEncoder {
     vectors.forEach((v, k) => {
       if (v.length !== dim) {
         throw new ProviderApiError(
-          `${this.who} returned a ${kind} vector of ${v.length} values; expected ${dim} (the model's dimensions)`,
+          `${this.who} returned ${kind === "image" ? "an" : "a"} ${kind} vector of ${v.length} values; expected ${dim} (the model's dimensions)`,
           {
             provider: this.protocol.provider,
             isRetryable: false,

@@ -8,6 +8,7 @@ import {
   withRetries,
 } from "@vlmopt/core";
 import { ApiClipEncoder, type ApiLimits, apiIdentity, type EmbeddingProtocol } from "./api-encoder.js";
+import { DryRunEmbeddingEncoder } from "./dry-run-encoder.js";
 import { isLoopback } from "./http-json.js";
 import { priceOfEmbeddingSpec } from "./prices.js";
 import { type EmbeddingApiSpec, parseEmbeddingApiSpec, VENDORS } from "./spec.js";
@@ -155,4 +156,23 @@ async function announcesStandIn(
   } catch {
     return false;
   }
+}
+
+/**
+ * The one entry the apps call for an embedding-API --model (the old registry's prefix dispatch,
+ * until the plugin registry resolves `embeddingApiPlugins`): the real encoder, or with `dryRun`
+ * the counting stand-in of `--dry-run` (nothing is sent).
+ */
+export async function createEmbeddingApiBackbone(
+  spec: string,
+  options: { api?: EmbeddingApiOptions; dryRun?: boolean } = {},
+): Promise<ApiClipEncoder | DryRunEmbeddingEncoder> {
+  if (options.dryRun) {
+    checkEmbeddingApiEnv(spec, options.api?.env ?? process.env);
+    return new DryRunEmbeddingEncoder(
+      spec,
+      options.api?.price ?? priceOfEmbeddingSpec(parseEmbeddingApiSpec(spec)),
+    );
+  }
+  return createEmbeddingApiEncoder(spec, options.api ?? {});
 }

@@ -1,5 +1,6 @@
 export * from "./api-encoder.js";
 export * from "./create-encoder.js";
+export * from "./dry-run-encoder.js";
 export * from "./http-json.js";
 export * from "./image-fit.js";
 export * from "./plugins.js";

@@ -13,6 +13,7 @@ import { fetchSharedRun, storeUrlOf } from "../shared-store.js";
 const OVERRIDABLE = [
   OPTIONS.dataRoot,
   OPTIONS.llmBaseUrl,
+  OPTIONS.modelBaseUrl,
   OPTIONS.llmTimeout,
   OPTIONS.llmRetries,
   OPTIONS.cacheDir,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { STAND_IN_HEADER } from "../stand-in-header.js";
+import { JINA_MODEL_DIMS } from "../vendors/jina.js";
 
 /**
  * Local stand-ins on 127.0.0.1 for the embedding APIs, answering in each vendor's documented shape
@@ -79,9 +80,13 @@ interface Parsed {
 }
 
 function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>): Parsed | string {
-  const dims = typeof body.dimensions === "number" ? { dimensions: body.dimensions } : {};
+  const dims: { dimensions?: number } =
+    typeof body.dimensions === "number" ? { dimensions: body.dimensions } : {};
   if (protocol === "jina") {
     if (!Array.isArray(body.input)) return "input must be an array";
+    // Without `dimensions`, the model's own output size, as the real API answers.
+    const own = JINA_MODEL_DIMS[String(body.model)];
+    if (dims.dimensions === undefined && own !== undefined) Object.assign(dims, { dimensions: own });
     const inputs: Parsed["inputs"] = [];
     for (const item of body.input as unknown[]) {
       if (typeof item === "string") inputs.push({ kind: "text", seed: `text:${item}` });
