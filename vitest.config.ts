@@ -8,6 +8,7 @@ const packages = [
   "search-strategies",
   "dataset-loaders",
   "store-postgres",
+  "registry",
   "embedding-apis",
 ];
 const apps = ["cli", "bench"];
@@ -20,10 +21,11 @@ const alias = [
     find: /^@vlmopt\/embedding-apis\/testing$/,
     replacement: here("./packages/embedding-apis/src/testing/index.ts"),
   },
-  {
-    find: /^@vlmopt\/embedding-apis\/plugins$/,
-    replacement: here("./packages/embedding-apis/src/plugins.ts"),
-  },
+  // The light `./plugins` entry points of the plugin packages.
+  ...packages.map((p) => ({
+    find: new RegExp(`^@vlmopt/${p}/plugins$`),
+    replacement: here(`./packages/${p}/src/plugins.ts`),
+  })),
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}$`),
     replacement: here(`./packages/${p}/src/index.ts`),

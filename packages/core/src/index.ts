@@ -1,4 +1,5 @@
 export * from "./budget.js";
+export * from "./cli-name.js";
 export * from "./clip-encoder.js";
 export * from "./content-hash-memo.js";
 export * from "./dataset.js";
@@ -16,6 +17,7 @@ export * from "./phase-propose.js";
 export * from "./phase-replay.js";
 export * from "./phase-score.js";
 export * from "./phase-test.js";
+export * from "./plugins.js";
 export * from "./retry.js";
 export * from "./rng.js";
 export * from "./run-events.js";

@@ -1,11 +1,5 @@
 import { BudgetExceededError } from "./errors.js";
 
-/** Price of a hosted embedding model in USD: per image and per million text tokens. */
-export interface EmbeddingPrice {
-  perImage: number;
-  perMTokText: number;
-}
-
 /** What a run's embedding API calls used (requests actually sent; cache hits are counted apart). */
 export interface EmbeddingUsage {
   requests: number;

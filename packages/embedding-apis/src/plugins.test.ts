@@ -26,11 +26,11 @@ describe("the plugin entries", () => {
   });
 
   it("parse specs, name their key variables and prices", () => {
-    const j = jinaBackbone.parse("jina-clip-v2?dimensions=256", "jina");
+    const j = jinaBackbone.parse("jina-clip-v2?dimensions=256", "jina", "");
     expect(j).toMatchObject({ vendor: "jina", model: "jina-clip-v2", dimensions: 256 });
     expect(jinaBackbone.requiredEnv(j)).toEqual(["JINA_API_KEY"]);
     expect(jinaBackbone.price(j)).toBeNull();
-    const o = openAiCompatibleEmbedBackbone.parse("org/model@http://h:8000/v1?api=infinity", null);
+    const o = openAiCompatibleEmbedBackbone.parse("org/model@http://h:8000/v1?api=infinity", null, "");
     expect(o).toMatchObject({ model: "org/model", url: "http://h:8000/v1", dialect: "infinity" });
     expect(specText(o)).toBe("openai-compatible-embed:org/model@http://h:8000/v1?api=infinity");
     expect(openAiCompatibleEmbedBackbone.requiredEnv(o)).toEqual([]);
@@ -40,11 +40,11 @@ describe("the plugin entries", () => {
 
   it("reject bad specs with a ConfigError that shows the form", () => {
     const bad = [
-      () => jinaBackbone.parse("jina-clip-v2?dimensions=0", "jina"),
-      () => jinaBackbone.parse("jina-clip-v2?size=3", "jina"),
-      () => openAiCompatibleEmbedBackbone.parse("model-without-url", null),
-      () => openAiCompatibleEmbedBackbone.parse("m@ftp://x", null),
-      () => openAiCompatibleEmbedBackbone.parse("m@http://h/v1?api=tei", null),
+      () => jinaBackbone.parse("jina-clip-v2?dimensions=0", "jina", ""),
+      () => jinaBackbone.parse("jina-clip-v2?size=3", "jina", ""),
+      () => openAiCompatibleEmbedBackbone.parse("model-without-url", null, ""),
+      () => openAiCompatibleEmbedBackbone.parse("m@ftp://x", null, ""),
+      () => openAiCompatibleEmbedBackbone.parse("m@http://h/v1?api=tei", null, ""),
     ];
     for (const f of bad) {
       const err = (() => {
@@ -66,7 +66,7 @@ describe("the plugin entries", () => {
     });
     afterAll(async () => server.close());
     it("imports the adapter and returns a working encoder", async () => {
-      const e = await jinaBackbone.create(jinaBackbone.parse("jina-clip-v2?dimensions=8", "jina"), {
+      const e = await jinaBackbone.create(jinaBackbone.parse("jina-clip-v2?dimensions=8", "jina", ""), {
         env: { JINA_API_KEY: "k-123456" },
         baseURL: server.baseURL,
       });

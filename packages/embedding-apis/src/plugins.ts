@@ -4,16 +4,18 @@
  * `create()` imports the adapter on first use, so `vlmopt --help` and runs with other backbones
  * never load it.
  */
-import type { ClipEncoder, EmbeddingCache, EmbeddingPrice, SpendLedger } from "@vlmopt/core";
+import {
+  type BackboneCreateOptions,
+  type BackbonePlugin,
+  defineBackbone,
+  type EmbeddingCache,
+  type EmbeddingPrice,
+  type SpendLedger,
+} from "@vlmopt/core";
 import { priceOfEmbeddingSpec } from "./prices.js";
 import { type EmbeddingApiSpec, type EmbeddingVendor, parseEmbeddingApiSpec, VENDORS } from "./spec.js";
 
-export interface PluginHelp {
-  form: string;
-  description: string;
-}
-
-/** What a backbone's create() is given (the registry's BackboneCreateOptions, the parts used here). */
+/** What create() reads besides core's BackboneCreateOptions (env, baseURL, fetch). */
 export interface EmbeddingApiCreateOptions {
   env?: Record<string, string | undefined>;
   baseURL?: string;
@@ -32,16 +34,18 @@ export interface EmbeddingApiCreateOptions {
   }) => void;
 }
 
-export interface EmbeddingApiBackbonePlugin {
-  readonly specificationVersion: "v1";
-  readonly kind: "backbone";
+/** BackboneCreateOptions as the apps pass them to an embedding-API backbone. */
+export type EmbeddingApiBackboneOptions = BackboneCreateOptions & {
+  api?: EmbeddingApiCreateOptions;
+  /** `--dry-run`: count what would be sent, send nothing. */
+  dryRun?: boolean;
+};
+
+export type EmbeddingApiBackbonePlugin = BackbonePlugin<EmbeddingApiSpec> & {
   readonly prefixes: readonly string[];
-  readonly help: readonly PluginHelp[];
-  parse(rest: string, prefix: string | null): EmbeddingApiSpec;
   requiredEnv(parsed: EmbeddingApiSpec): readonly string[];
   price(parsed: EmbeddingApiSpec): EmbeddingPrice | null;
-  create(parsed: EmbeddingApiSpec, options: EmbeddingApiCreateOptions): Promise<ClipEncoder>;
-}
+};
 
 /** The spec text of a parsed spec (the encoder's id). */
 export function specText(p: EmbeddingApiSpec): string {
@@ -54,7 +58,7 @@ export function specText(p: EmbeddingApiSpec): string {
 
 function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
   const info = VENDORS[vendor];
-  return {
+  const plugin = defineBackbone<EmbeddingApiSpec>({
     specificationVersion: "v1",
     kind: "backbone",
     prefixes: [vendor],
@@ -62,11 +66,21 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
     parse: (rest) => parseEmbeddingApiSpec(`${vendor}:${rest}`),
     requiredEnv: (parsed) => (VENDORS[parsed.vendor].keyRequired ? [info.keyVariable] : []),
     price: (parsed) => priceOfEmbeddingSpec(parsed),
-    async create(parsed, options) {
+    async create(parsed, options: EmbeddingApiBackboneOptions) {
       const m = await import("./create-encoder.js");
-      return m.createEmbeddingApiEncoder(specText(parsed), options);
+      const api: EmbeddingApiCreateOptions = {
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...options.api,
+      };
+      return m.createEmbeddingApiBackbone(specText(parsed), {
+        api,
+        ...(options.dryRun ? { dryRun: true } : {}),
+      });
     },
-  };
+  });
+  return plugin as EmbeddingApiBackbonePlugin;
 }
 
 export const jinaBackbone = entry("jina");

@@ -1,11 +1,12 @@
 export { CAPTIONS_POOL } from "./data/captions-pool.js";
-export { type ParamSpec, type ParamValue, type ResolvedParams, resolveParams } from "./params.js";
+export { COMMON, type LlmStepParams, type PoolThenLlmParams, poolFields } from "./params.js";
 export {
   MAX_TEMPLATE_WORDS,
   normalizePlaceholder,
   type ParseTemplatesOptions,
   parseTemplates,
 } from "./parse-templates.js";
+export { STRATEGIES, strategyPlugins } from "./plugins.js";
 export { PoolThenLlmStrategy, type StrategyContext } from "./pool-then-llm.js";
 export { findOfficialPoolsFile, getPool, OFFICIAL_POOLS_FILE, POOLS, type PoolInfo } from "./pools.js";
 export {
@@ -18,15 +19,31 @@ export {
 } from "./prompt-files.js";
 export {
   createStrategy,
+  findStrategy,
   listStrategies,
-  STRATEGIES,
-  type StrategyEntry,
   type StrategyListing,
 } from "./registry.js";
-export { ApeStrategy } from "./strategies/ape.js";
-export { ApeIterativeStrategy } from "./strategies/ape-iterative.js";
-export { HillClimbStrategy } from "./strategies/hill-climb.js";
-export { HillClimbCodeStrategy } from "./strategies/hill-climb-code.js";
-export { OproStrategy } from "./strategies/opro.js";
-export { RandomStrategy } from "./strategies/random.js";
+export { APE_PARAMS, type ApeParams, ApeStrategy, apePlugin } from "./strategies/ape.js";
+export {
+  APE_ITERATIVE_PARAMS,
+  type ApeIterativeParams,
+  ApeIterativeStrategy,
+  apeIterativePlugin,
+} from "./strategies/ape-iterative.js";
+export {
+  HILL_CLIMB_PARAMS,
+  type HillClimbParams,
+  HillClimbStrategy,
+  hillClimbPlugins,
+  hillClimbVariant,
+} from "./strategies/hill-climb.js";
+export {
+  HILL_CLIMB_CODE_PARAMS,
+  type HillClimbCodeParams,
+  HillClimbCodeStrategy,
+  hillClimbCodePlugin,
+} from "./strategies/hill-climb-code.js";
+export { OPRO_PARAMS, type OproParams, OproStrategy, oproPlugin } from "./strategies/opro.js";
+export { RANDOM_PARAMS, type RandomParams, RandomStrategy, randomPlugin } from "./strategies/random.js";
 export { bestAccuracy, InitialPool, percent, scoredLines, taskPhrase } from "./strategy-helpers.js";
+export { describeValid, type ParamValue, paramListing, parseStrategyParams } from "./strategy-params.js";

@@ -1,5 +1,5 @@
 import type { LlmMessage, LlmProposal } from "@vlmopt/core";
-import { num, type ResolvedParams } from "./params.js";
+import type { LlmStepParams } from "./params.js";
 import { parseTemplates } from "./parse-templates.js";
 
 /**
@@ -8,22 +8,22 @@ import { parseTemplates } from "./parse-templates.js";
  * at most `limit` new templates.
  */
 export function llmProposal(
-  params: ResolvedParams,
+  params: LlmStepParams,
   label: string,
   messages: readonly LlmMessage[],
   limit: number,
-  samples = num(params, "n"),
+  samples = params.n ?? 1,
 ): LlmProposal {
   return {
     kind: "llm",
     label,
     request: {
       messages,
-      temperature: num(params, "temperature"),
-      maxTokens: num(params, "maxTokens"),
+      temperature: params.temperature,
+      maxTokens: params.maxTokens,
       ...(samples > 1 ? { n: samples } : {}),
     },
-    maxAttempts: num(params, "maxAttempts"),
+    maxAttempts: params.maxAttempts,
     parse: (texts, alreadyScored) => texts.flatMap((t) => parseTemplates(t, { alreadyScored, limit })),
   };
 }

@@ -1,11 +1,8 @@
-import type { AskContext, Proposal, SearchStrategy, StepOutcome } from "@vlmopt/core";
-import { num, type ResolvedParams, strOrNull } from "./params.js";
+import type { AskContext, Proposal, SearchStrategy, StepOutcome, StrategyContext } from "@vlmopt/core";
+import type { PoolThenLlmParams, StrategyParamValue } from "./params.js";
 import { InitialPool } from "./strategy-helpers.js";
 
-export interface StrategyContext {
-  /** The dataset the run will use, if known when the strategy is created (validates per-dataset pools early). */
-  datasetName?: string;
-}
+export type { StrategyContext } from "@vlmopt/core";
 
 /**
  * The skeleton most strategies share: step 0 scores the initial pool (params `pool`, `poolSize`,
@@ -13,31 +10,26 @@ export interface StrategyContext {
  * Subclasses implement `next` (and optionally `told`); state changes only in `tell`, so a
  * strategy re-played with the same outcomes and rng asks the same things.
  */
-export abstract class PoolThenLlmStrategy implements SearchStrategy {
+export abstract class PoolThenLlmStrategy<
+  P extends PoolThenLlmParams & Record<string, StrategyParamValue> = PoolThenLlmParams,
+> implements SearchStrategy
+{
   readonly specificationVersion = "v1" as const;
   readonly name: string;
-  readonly params: ResolvedParams;
+  readonly params: Readonly<P>;
   protected readonly pool: InitialPool | null;
   /** LLM steps finished (told). */
   protected llmSteps = 0;
   private pending: "pool" | "llm" | null = null;
   protected poolDone: boolean;
 
-  constructor(name: string, params: ResolvedParams, context: StrategyContext = {}) {
+  constructor(name: string, params: P, context: StrategyContext = {}) {
     this.name = name;
     this.params = params;
-    const poolName = strOrNull(params, "pool");
-    this.pool =
-      poolName === null
-        ? null
-        : new InitialPool(
-            {
-              pool: poolName,
-              poolSize: (params.poolSize ?? null) as number | null,
-              poolPath: strOrNull(params, "poolPath"),
-            },
-            context.datasetName,
-          );
+    this.pool = new InitialPool(
+      { pool: params.pool, poolSize: params.poolSize, poolPath: params.poolPath },
+      context.datasetName,
+    );
     this.poolDone = this.pool === null;
   }
 
@@ -59,7 +51,7 @@ export abstract class PoolThenLlmStrategy implements SearchStrategy {
       }
       this.poolDone = true;
     }
-    if (this.llmSteps >= num(this.params, "iterations")) return null;
+    if (this.llmSteps >= this.params.iterations) return null;
     const p = this.next(ctx);
     this.pending = p ? "llm" : null;
     return p;

@@ -1,6 +1,7 @@
 import { ConfigError } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
-import { createStrategy, listStrategies, STRATEGIES } from "./registry.js";
+import { STRATEGIES } from "./plugins.js";
+import { createStrategy, listStrategies } from "./registry.js";
 
 describe("strategy registry", () => {
   it("registers every strategy and alias", () => {

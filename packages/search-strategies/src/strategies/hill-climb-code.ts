@@ -1,20 +1,21 @@
-import { type AskContext, bottomK, type LlmProposal, topK } from "@vlmopt/core";
+import { type AskContext, bottomK, defineStrategy, type LlmProposal, topK } from "@vlmopt/core";
+import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, num, type ParamSpec, type ResolvedParams } from "../params.js";
+import { COMMON, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 
-export const HILL_CLIMB_CODE_PARAMS: readonly ParamSpec[] = [
-  COMMON.iterations(10),
-  COMMON.k(3),
-  COMMON.templatesPerCall(1),
-  COMMON.temperature(1),
-  COMMON.maxTokens(256),
-  COMMON.maxAttempts(15),
-  COMMON.pool("captions"),
-  COMMON.poolSize(),
-  COMMON.poolPath(),
-];
+export const HILL_CLIMB_CODE_PARAMS = z.object({
+  iterations: COMMON.iterations(10),
+  k: COMMON.k(3),
+  templatesPerCall: COMMON.templatesPerCall(1),
+  temperature: COMMON.temperature(1),
+  maxTokens: COMMON.maxTokens(256),
+  maxAttempts: COMMON.maxAttempts(15),
+  ...poolFields("captions"),
+});
+
+export type HillClimbCodeParams = z.infer<typeof HILL_CLIMB_CODE_PARAMS>;
 
 /**
  * The hill-climb of the paper's released code (`auto_prompt_image_classification.py`, prompt
@@ -22,15 +23,15 @@ export const HILL_CLIMB_CODE_PARAMS: readonly ParamSpec[] = [
  * first) and the bottom-k "bad" ones (worst first) without scores, asking for one better template;
  * up to 15 calls until a reply yields a new template; templates scored before are skipped.
  */
-export class HillClimbCodeStrategy extends PoolThenLlmStrategy {
-  constructor(params: ResolvedParams, context: StrategyContext = {}) {
+export class HillClimbCodeStrategy extends PoolThenLlmStrategy<HillClimbCodeParams> {
+  constructor(params: HillClimbCodeParams, context: StrategyContext = {}) {
     super("hill-climb-code", params, context);
   }
 
   protected next(ctx: AskContext): LlmProposal | null {
     if (ctx.history.length === 0) return null;
-    const k = num(this.params, "k");
-    const count = num(this.params, "templatesPerCall");
+    const k = this.params.k;
+    const count = this.params.templatesPerCall;
     const lines = (items: { template: string }[]) => items.map((s) => s.template).join("\n");
     const content = prompt("hill-climb-code.txt", {
       count,
@@ -46,3 +47,14 @@ export class HillClimbCodeStrategy extends PoolThenLlmStrategy {
     );
   }
 }
+
+export const hillClimbCodePlugin = defineStrategy({
+  specificationVersion: "v1",
+  kind: "strategy",
+  name: "hill-climb-code",
+  description:
+    "the paper's released code: single-turn good/bad lists without scores, one better template, up to 15 attempts",
+  params: HILL_CLIMB_CODE_PARAMS,
+  promptFiles: ["hill-climb-code.txt"],
+  create: (params, context) => new HillClimbCodeStrategy(params, context),
+});

@@ -2,51 +2,53 @@ import {
   type AskContext,
   bottomK,
   ConfigError,
+  defineStrategy,
   type LlmMessage,
   type LlmProposal,
   type StepOutcome,
   topK,
 } from "@vlmopt/core";
+import { z } from "zod";
 import { llmProposal } from "../llm-proposal.js";
-import { COMMON, num, type ParamSpec, type ResolvedParams, str } from "../params.js";
+import { COMMON, poolFields } from "../params.js";
 import { PoolThenLlmStrategy, type StrategyContext } from "../pool-then-llm.js";
 import { prompt } from "../prompt-files.js";
 import { bestAccuracy, percent, plural, scoredLines, taskPhrase } from "../strategy-helpers.js";
 
-export const HILL_CLIMB_PARAMS: readonly ParamSpec[] = [
-  {
-    name: "variant",
-    default: "pn",
-    type: "string",
-    choices: ["pn", "p"],
-    description: 'what the opening message shows: "pn" top-k and bottom-k (P+N), "p" top-k only (P)',
-  },
-  COMMON.iterations(10),
-  COMMON.k(3),
-  COMMON.templatesPerCall(1),
-  COMMON.temperature(1),
-  COMMON.maxTokens(256),
-  COMMON.maxAttempts(3),
-  {
-    name: "restartAfter",
-    default: 3,
-    type: "int",
-    min: 0,
-    description:
+/** The opening message's variant: "pn" top-k and bottom-k (P+N), "p" top-k only (P). */
+export const hillClimbVariant = (d: "pn" | "p") =>
+  z
+    .enum(["pn", "p"])
+    .default(d)
+    .describe('what the opening message shows: "pn" top-k and bottom-k (P+N), "p" top-k only (P)');
+
+export const HILL_CLIMB_PARAMS = z.object({
+  variant: hillClimbVariant("pn"),
+  iterations: COMMON.iterations(10),
+  k: COMMON.k(3),
+  templatesPerCall: COMMON.templatesPerCall(1),
+  temperature: COMMON.temperature(1),
+  maxTokens: COMMON.maxTokens(256),
+  maxAttempts: COMMON.maxAttempts(3),
+  restartAfter: z
+    .number()
+    .int()
+    .min(0)
+    .default(3)
+    .describe(
       "turns without a new best after which a fresh conversation starts from the current top/bottom (0: never)",
-  },
-  {
-    name: "contextTurns",
-    default: 8,
-    type: "int",
-    min: 1,
-    description: "exchanges kept after the opening message when the conversation gets long",
-  },
-  COMMON.pool("captions"),
-  COMMON.poolSize(),
-  COMMON.poolPath(),
-  COMMON.n(1),
-];
+    ),
+  contextTurns: z
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .describe("exchanges kept after the opening message when the conversation gets long"),
+  ...poolFields("captions"),
+  n: COMMON.n(1),
+});
+
+export type HillClimbParams = z.infer<typeof HILL_CLIMB_PARAMS>;
 
 /**
  * The paper's conversational hill-climb. Step 0 scores the initial pool; every later step is one
@@ -57,7 +59,7 @@ export const HILL_CLIMB_PARAMS: readonly ParamSpec[] = [
  * After `restartAfter` turns without a new best the chat starts afresh from the current
  * top/bottom; the request keeps the opening message plus the last `contextTurns` exchanges.
  */
-export class HillClimbStrategy extends PoolThenLlmStrategy {
+export class HillClimbStrategy extends PoolThenLlmStrategy<HillClimbParams> {
   /** Opening message followed by (assistant, user) pairs; null: start a fresh conversation. */
   private conversation: LlmMessage[] | null = null;
   /** Score the last message reported (the opening's best template at first). */
@@ -67,9 +69,9 @@ export class HillClimbStrategy extends PoolThenLlmStrategy {
   /** Conversations started (1 + restarts). */
   private conversations = 0;
 
-  constructor(params: ResolvedParams, context: StrategyContext = {}, name = "hill-climb") {
+  constructor(params: HillClimbParams, context: StrategyContext = {}, name = "hill-climb") {
     super(name, params, context);
-    if (str(params, "pool") === "none") {
+    if (params.pool === "none") {
       throw new ConfigError(`strategy "${name}" needs an initial pool to climb from, but pool is "none"`, {
         hint: 'use pool "captions", "basic", "imagenet80", "hand-engineered" or "coop"',
       });
@@ -77,11 +79,11 @@ export class HillClimbStrategy extends PoolThenLlmStrategy {
   }
 
   private get count(): number {
-    return num(this.params, "templatesPerCall");
+    return this.params.templatesPerCall;
   }
 
   private opening(ctx: AskContext): LlmMessage {
-    const k = num(this.params, "k");
+    const k = this.params.k;
     const good = topK(ctx.history, k);
     const goodIds = new Set(good.map((s) => s.id));
     const bad = bottomK(ctx.history, k).filter((s) => !goodIds.has(s.id));
@@ -92,7 +94,7 @@ export class HillClimbStrategy extends PoolThenLlmStrategy {
       templates: plural(this.count),
     };
     const content =
-      str(this.params, "variant") === "p"
+      this.params.variant === "p"
         ? prompt("hill-climb-initial-p.txt", common)
         : prompt("hill-climb-initial.txt", {
             ...common,
@@ -103,7 +105,7 @@ export class HillClimbStrategy extends PoolThenLlmStrategy {
 
   /** Opening message plus the last `contextTurns` exchanges. */
   private window(conversation: readonly LlmMessage[]): LlmMessage[] {
-    const keep = 2 * num(this.params, "contextTurns");
+    const keep = 2 * this.params.contextTurns;
     const [first, ...rest] = conversation;
     if (!first) return [];
     return rest.length <= keep ? [first, ...rest] : [first, ...rest.slice(rest.length - keep)];
@@ -175,10 +177,48 @@ export class HillClimbStrategy extends PoolThenLlmStrategy {
         this.stale++;
       }
     }
-    const restartAfter = num(this.params, "restartAfter");
+    const restartAfter = this.params.restartAfter;
     if (restartAfter > 0 && this.stale >= restartAfter) {
       this.conversation = null;
       this.stale = 0;
     }
   }
 }
+
+const HILL_CLIMB_PROMPTS = [
+  "hill-climb-initial.txt",
+  "hill-climb-initial-p.txt",
+  "hill-climb-feedback.txt",
+  "hill-climb-no-template.txt",
+];
+
+/** hill-climb under `name`, its `variant` defaulting to `variant` (the -pn / -p aliases). */
+function hillClimbPlugin(name: string, variant: "pn" | "p", description: string) {
+  return defineStrategy({
+    specificationVersion: "v1",
+    kind: "strategy",
+    name,
+    description,
+    params: HILL_CLIMB_PARAMS.extend({ variant: hillClimbVariant(variant) }),
+    promptFiles: HILL_CLIMB_PROMPTS,
+    create: (params, context) => new HillClimbStrategy(params, context, name),
+  });
+}
+
+export const hillClimbPlugins = [
+  hillClimbPlugin(
+    "hill-climb",
+    "pn",
+    "the paper's conversational hill-climb: top-k/bottom-k with accuracies, then per-turn score feedback, restarts",
+  ),
+  hillClimbPlugin(
+    "hill-climb-pn",
+    "pn",
+    "hill-climb with positive and negative examples (P+N, the paper's default); alias of hill-climb",
+  ),
+  hillClimbPlugin(
+    "hill-climb-p",
+    "p",
+    "hill-climb with positive examples only (P, the paper's ablation); hill-climb with variant=p",
+  ),
+] as const;
