@@ -87,7 +87,7 @@ export const OPTIONS = {
     type: "string",
     placeholder: "<spec>",
     description:
-      "CLIP model: clip-rn50|clip-rn101|clip-vit-b32|clip-vit-b16|clip-vit-l14|siglip-b16|… (vlmopt models list), random:tiny, a local dir, an HF repo",
+      "CLIP model: clip-rn50|clip-rn101|clip-vit-b32|clip-vit-b16|clip-vit-l14|siglip-b16|… (vlmopt models list), random:tiny, a local dir, an HF repo, or an embedding API (jina:<model>, openai-compatible-embed:<model>@<url>)",
     setting: true,
     defaultValue: "clip-vit-b32",
   }),

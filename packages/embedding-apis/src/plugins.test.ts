@@ -36,6 +36,10 @@ describe("the plugin entries", () => {
     expect(openAiCompatibleEmbedBackbone.requiredEnv(o)).toEqual([]);
     expect(openAiCompatibleEmbedBackbone.price(o)).toEqual({ perImage: 0, perMTokText: 0 });
     expect(embeddingApiPlugins.flatMap((p) => p.prefixes)).toEqual(["jina", "openai-compatible-embed"]);
+    expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
+      "jina:<model>[?dimensions=N]",
+      "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
+    ]);
   });
 
   it("reject bad specs with a ConfigError that shows the form", () => {

@@ -63,6 +63,7 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
     kind: "backbone",
     prefixes: [vendor],
     help: [{ form: info.form, description: info.description }],
+    list: () => [{ name: info.form, description: info.description, layout: "embedding API", repo: "-" }],
     parse: (rest) => parseEmbeddingApiSpec(`${vendor}:${rest}`),
     requiredEnv: (parsed) => (VENDORS[parsed.vendor].keyRequired ? [info.keyVariable] : []),
     price: (parsed) => priceOfEmbeddingSpec(parsed),
