@@ -7,6 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  // Loaded lazily (image re-encoding only): never bundled.
-  external: ["sharp"],
+  // Loaded lazily (image re-encoding; the Cohere adapter): never bundled.
+  external: ["sharp", "cohere-ai"],
 });

@@ -22,6 +22,7 @@ const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, sleep: async () => {} };
 
 const cases: { protocol: StandInProtocol; spec: (url: string) => string; env: Record<string, string> }[] = [
   { protocol: "jina", spec: () => "jina:jina-clip-v2?dimensions=24", env: { JINA_API_KEY: KEY } },
+  { protocol: "cohere", spec: () => "cohere:embed-v4.0?dimensions=24", env: { CO_API_KEY: KEY } },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   { protocol: "infinity", spec: (u) => `openai-compatible-embed:stand-in-clip@${u}?api=infinity`, env: {} },
 ];
@@ -86,9 +87,12 @@ for (const c of cases) {
     it("a malformed body is a clear error, not retried", async () => {
       const e = await make();
       server.fail({ kind: "malformed" });
+      const before = server.requests.length;
       const err = await e.embedTexts(["malformed reply"]).catch((x: unknown) => x);
       expect(ProviderApiError.isInstance(err)).toBe(true);
-      expect((err as Error).message).toMatch(/not valid JSON/);
+      // The Cohere SDK hands a cut-off body on as a value: an unexpected shape, also not retried.
+      expect((err as Error).message).toMatch(/not valid JSON|unexpected response shape/);
+      expect(server.requests.length).toBe(before + 1);
     });
 
     it("a wrong-dimension vector is a clear error", async () => {
@@ -218,5 +222,43 @@ describe("limits, budget and keys", () => {
       const p = join(dir, f);
       if (statSync(p).isFile()) expect(readFileSync(p).includes(Buffer.from(KEY))).toBe(false);
     }
+  });
+});
+
+describe("cohere over the official SDK", () => {
+  let server: EmbeddingStandIn;
+  beforeAll(async () => {
+    server = await startEmbeddingStandIn({ protocol: "cohere" });
+  });
+  afterAll(async () => server.close());
+
+  it("sends the documented v2/embed body: input_type, float embeddings, images as data URIs", async () => {
+    const e = await createEmbeddingApiEncoder("cohere:embed-v4.0?dimensions=256", {
+      env: { CO_API_KEY: KEY },
+      baseURL: server.baseURL,
+    });
+    await e.embedImages([tinyPng(9, 4)]);
+    await e.embedTexts(["a photo of a lake."]);
+    const [img, txt] = server.requests;
+    expect(img?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(img?.body).toMatchObject({
+      model: "embed-v4.0",
+      input_type: "image",
+      embedding_types: ["float"],
+      output_dimension: 256,
+      images: [`data:image/png;base64,${tinyPng(9, 4).toString("base64")}`],
+    });
+    expect(txt?.body).toMatchObject({ input_type: "search_query", texts: ["a photo of a lake."] });
+    expect(e.dim).toBe(256);
+  });
+
+  it("an embed v3 model sends one image per request", async () => {
+    const e = await createEmbeddingApiEncoder("cohere:embed-english-v3.0", {
+      env: { CO_API_KEY: KEY },
+      baseURL: server.baseURL,
+    });
+    server.resetCounts();
+    await e.embedImages([tinyPng(1, 4), tinyPng(2, 4), tinyPng(3, 4)]);
+    expect(server.counts.imageRequests).toBe(3);
   });
 });

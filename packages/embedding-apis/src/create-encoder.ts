@@ -93,6 +93,15 @@ export async function createEmbeddingApiEncoder(
         hint: `give it: ${spec}?dimensions=N`,
       });
     }
+  } else if (parsed.vendor === "cohere") {
+    const m = await import("./vendors/cohere.js");
+    protocol = await m.createCohereProtocol({ ...common, apiKey: apiKey as string });
+    dim ??= m.COHERE_MODEL_DIMS[parsed.model];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: `give it: ${spec}?dimensions=N`,
+      });
+    }
   } else {
     const m = await import("./vendors/openai-compatible-embed.js");
     protocol = m.createOpenAiCompatibleProtocol({

@@ -7,5 +7,6 @@ export * from "./plugins.js";
 export * from "./prices.js";
 export * from "./spec.js";
 export { STAND_IN_HEADER } from "./stand-in-header.js";
+export * from "./vendors/cohere.js";
 export * from "./vendors/jina.js";
 export * from "./vendors/openai-compatible-embed.js";

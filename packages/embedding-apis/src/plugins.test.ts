@@ -35,9 +35,14 @@ describe("the plugin entries", () => {
     expect(specText(o)).toBe("openai-compatible-embed:org/model@http://h:8000/v1?api=infinity");
     expect(openAiCompatibleEmbedBackbone.requiredEnv(o)).toEqual([]);
     expect(openAiCompatibleEmbedBackbone.price(o)).toEqual({ perImage: 0, perMTokText: 0 });
-    expect(embeddingApiPlugins.flatMap((p) => p.prefixes)).toEqual(["jina", "openai-compatible-embed"]);
+    expect(embeddingApiPlugins.flatMap((p) => p.prefixes)).toEqual([
+      "jina",
+      "cohere",
+      "openai-compatible-embed",
+    ]);
     expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
       "jina:<model>[?dimensions=N]",
+      "cohere:<model>[?dimensions=N]",
       "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
     ]);
   });

@@ -85,11 +85,13 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
 }
 
 export const jinaBackbone = entry("jina");
+export const cohereBackbone = entry("cohere");
 export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
 
 /** Every backbone of this package; a new vendor = one adapter file + one line here. */
 export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
   jinaBackbone,
+  cohereBackbone,
   openAiCompatibleEmbedBackbone,
 ];
 

@@ -10,6 +10,8 @@ import type { EmbeddingApiSpec } from "./spec.js";
  * - jina: Jina bills tokens from a prepaid balance (images are counted as tokens), per
  *   https://jina.ai/embeddings and https://api.jina.ai/openapi.json ("New users receive 10M free
  *   tokens"); neither gives a USD amount per token or the tokens per image, so it is null.
+ * - cohere: the SDK documents billed units (`meta.billedUnits.inputTokens`, `.images`) but no USD
+ *   price, and cohere.com/pricing could not be read from here: null.
  * - openai-compatible-embed: a self-hosted server costs nothing per call: 0.
  */
 export const EMBEDDING_PRICES: {
@@ -19,6 +21,7 @@ export const EMBEDDING_PRICES: {
   version: "2026-12",
   models: {
     jina: { "jina-clip-v2": null, "jina-clip-v1": null },
+    cohere: { "embed-v4.0": null, "embed-english-v3.0": null, "embed-multilingual-v3.0": null },
   },
 };
 

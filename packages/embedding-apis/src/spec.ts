@@ -1,7 +1,7 @@
 import { ConfigError } from "@vlmopt/core";
 
 /** The vendors this package speaks to, by their --model prefix. */
-export type EmbeddingVendor = "jina" | "openai-compatible-embed";
+export type EmbeddingVendor = "jina" | "cohere" | "openai-compatible-embed";
 
 /** What a vendor needs from the environment, and where it lives by default. */
 export interface VendorInfo {
@@ -25,6 +25,16 @@ export const VENDORS: Record<EmbeddingVendor, VendorInfo> = {
     defaultBaseURL: "https://api.jina.ai/v1",
     form: "jina:<model>[?dimensions=N]",
     description: "Jina embeddings API, e.g. jina:jina-clip-v2 (needs JINA_API_KEY; JINA_BASE_URL)",
+  },
+  cohere: {
+    vendor: "cohere",
+    keyVariable: "CO_API_KEY",
+    keyRequired: true,
+    baseUrlVariable: "CO_API_URL",
+    defaultBaseURL: "https://api.cohere.com",
+    form: "cohere:<model>[?dimensions=N]",
+    description:
+      "Cohere embed (official cohere-ai SDK), e.g. cohere:embed-v4.0 (needs CO_API_KEY; CO_API_URL)",
   },
   "openai-compatible-embed": {
     vendor: "openai-compatible-embed",

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { STAND_IN_HEADER } from "../stand-in-header.js";
+import { COHERE_MODEL_DIMS } from "../vendors/cohere.js";
 import { JINA_MODEL_DIMS } from "../vendors/jina.js";
 
 /**
@@ -10,7 +11,7 @@ import { JINA_MODEL_DIMS } from "../vendors/jina.js";
  * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
  * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
  */
-export type StandInProtocol = "jina" | "vllm" | "infinity";
+export type StandInProtocol = "jina" | "cohere" | "vllm" | "infinity";
 
 /** One programmed failure, served to the next request (in order). */
 export type StandInFault =
@@ -37,7 +38,7 @@ export interface RecordedRequest {
 }
 
 export interface EmbeddingStandIn {
-  /** The base URL to give the adapter (…/v1). */
+  /** The base URL to give the adapter (…/v1; Cohere's SDK adds /v2/embed to the bare origin). */
   readonly baseURL: string;
   readonly counts: StandInCounts;
   readonly requests: RecordedRequest[];
@@ -98,6 +99,26 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
     }
     return { inputs, ...dims };
   }
+  if (protocol === "cohere") {
+    // The SDK's wire form (snake_case): { model, input_type, embedding_types, texts | images, output_dimension }.
+    const d = typeof body.output_dimension === "number" ? { dimensions: body.output_dimension } : {};
+    const own = COHERE_MODEL_DIMS[String(body.model)];
+    const dimensions = "dimensions" in d ? d : own !== undefined ? { dimensions: own } : {};
+    if (!Array.isArray(body.embedding_types) || !body.embedding_types.includes("float"))
+      return "embedding_types must include float";
+    if (Array.isArray(body.images)) {
+      if (body.input_type !== "image") return "input_type must be image for images";
+      return {
+        inputs: (body.images as string[]).map((x) => ({ kind: "image" as const, seed: imageSeed(x) })),
+        ...dimensions,
+      };
+    }
+    if (!Array.isArray(body.texts)) return "texts or images is required";
+    return {
+      inputs: (body.texts as string[]).map((x) => ({ kind: "text" as const, seed: `text:${x}` })),
+      ...dimensions,
+    };
+  }
   if (protocol === "vllm" && Array.isArray(body.messages)) {
     const content = (body.messages as { content?: unknown }[])[0]?.content;
     if (!Array.isArray(content)) return "messages[0].content must be an array of parts";
@@ -136,7 +157,7 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   const { protocol } = options;
   const baseDim = options.dim ?? 32;
   const maxBatch = options.maxBatch ?? 2048;
-  const requireAuth = options.requireAuth ?? protocol === "jina";
+  const requireAuth = options.requireAuth ?? (protocol === "jina" || protocol === "cohere");
   const faults: StandInFault[] = [];
   const counts: StandInCounts = { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 };
   const requests: RecordedRequest[] = [];
@@ -146,18 +167,26 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
     res.end(typeof body === "string" ? body : JSON.stringify(body));
   };
   const error = (res: ServerResponse, status: number, message: string) =>
-    send(res, status, protocol === "jina" ? { detail: message } : { object: "error", message, code: status });
+    send(
+      res,
+      status,
+      protocol === "jina"
+        ? { detail: message }
+        : protocol === "cohere"
+          ? { message }
+          : { object: "error", message, code: status },
+    );
 
   const server = createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0] as string;
-    if (req.method === "GET" && path === "/v1/models") {
+    if (req.method === "GET" && path.endsWith("/models")) {
       return send(res, 200, {
         object: "list",
         data: [{ id: "stand-in", object: "model", owned_by: "vlmopt-stand-in" }],
       });
     }
-    if (req.method !== "POST" || path !== "/v1/embeddings")
-      return error(res, 404, `no route ${req.method} ${path}`);
+    const route = protocol === "cohere" ? "/v2/embed" : "/v1/embeddings";
+    if (req.method !== "POST" || path !== route) return error(res, 404, `no route ${req.method} ${path}`);
     const text = await readBody(req);
     let body: Record<string, unknown>;
     try {
@@ -200,6 +229,14 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       tokens += input.kind === "image" ? 1000 : Math.ceil(input.seed.length / 4);
       return { object: "embedding", index, embedding: vectorOf(input.seed, dim) };
     });
+    if (protocol === "cohere") {
+      return send(res, 200, {
+        id: "stand-in",
+        response_type: "embeddings_by_type",
+        embeddings: { float: data.map((d) => d.embedding) },
+        meta: { billed_units: { input_tokens: tokens, images: counts.images } },
+      });
+    }
     // Answer out of order: clients must place rows by `index`.
     data.reverse();
     send(res, 200, {
@@ -212,7 +249,7 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: protocol === "cohere" ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/v1`,
     counts,
     requests,
     fail: (...f) => faults.push(...f),

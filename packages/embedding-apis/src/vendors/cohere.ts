@@ -1,0 +1,163 @@
+import { AbortError, ProviderApiError, parseRetryAfter } from "@vlmopt/core";
+import type { ApiLimits, EmbeddingProtocol, ProtocolCall, ProtocolResult } from "../api-encoder.js";
+import { badShape, redact } from "../http-json.js";
+
+/**
+ * Cohere's embed endpoint through the official `cohere-ai` SDK (8.x, `CohereClientV2.embed`,
+ * POST {base}/v2/embed, `Authorization: Bearer $CO_API_KEY`). Shapes and limits are from the SDK's
+ * own type documentation (cohere-ai 8.1.0, api/resources/v2/client/requests/V2EmbedRequest.d.ts and
+ * api/types/EmbedByTypeResponse*.d.ts): `{ model, inputType, embeddingTypes: ["float"], texts |
+ * images, outputDimension }`, images as data URIs (JPEG, PNG, WebP, GIF); at most 96 texts per
+ * call; Embed v3.x: 1 image per call, 5 MB each; Embed v4.0+: any number of images, 20 MB in all
+ * per request; `outputDimension` 256/512/1024/1536 (v4 only, default 1536); the answer is
+ * `{ embeddings: { float: number[][] }, meta: { billedUnits: { inputTokens, images } } }`.
+ * `inputType`: images "image" (the SDK's image example), texts "search_query" (texts look up
+ * images). The SDK's own retries are off (maxRetries 0): core's withRetries is the one loop.
+ * Not found in the SDK: a USD price (see prices.ts) and a concurrency limit (2 is used).
+ */
+export const COHERE_DEFAULT_BASE_URL = "https://api.cohere.com";
+
+export const COHERE_MODEL_DIMS: Record<string, number> = {
+  "embed-v4.0": 1536,
+  "embed-english-v3.0": 1024,
+  "embed-multilingual-v3.0": 1024,
+  "embed-english-light-v3.0": 384,
+  "embed-multilingual-light-v3.0": 384,
+};
+
+export function cohereLimits(model: string): ApiLimits {
+  const v3 = /-v3\.\d/.test(model);
+  return v3
+    ? { maxTextBatch: 96, maxImageBatch: 1, concurrency: 2, maxBytes: 5_000_000, maxPixels: 4096 * 4096 }
+    : // 16 images of at most 1.2 MB stay under the 20 MB request limit, base64 included.
+      { maxTextBatch: 96, maxImageBatch: 16, concurrency: 2, maxBytes: 1_200_000, maxPixels: 4096 * 4096 };
+}
+
+export interface CohereProtocolOptions {
+  model: string;
+  baseURL: string;
+  apiKey: string;
+  dimensions: number | null;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  limits?: Partial<ApiLimits>;
+}
+
+type CohereModule = typeof import("cohere-ai");
+
+/** Maps what the SDK throws to core's ProviderApiError (status, Retry-After) or AbortError. */
+function mapCohereError(
+  error: unknown,
+  sdk: CohereModule,
+  who: string,
+  o: CohereProtocolOptions,
+  signal?: AbortSignal,
+) {
+  if (signal?.aborted) return new AbortError(`${who} request aborted`, { cause: signal.reason });
+  const make = (message: string, extra: ConstructorParameters<typeof ProviderApiError>[1]) =>
+    new ProviderApiError(redact(message, [o.apiKey]), { provider: "cohere", ...extra });
+  // The SDK reports its own timeout as CohereTimeoutError, or (when Node's fetch rejects with a
+  // TimeoutError/AbortError of the SDK's timer) as a status-less CohereError: both are timeouts here.
+  const cause = (error as { cause?: { name?: string } } | null)?.cause;
+  const timedOut =
+    error instanceof sdk.CohereTimeoutError ||
+    (error instanceof sdk.CohereError &&
+      error.statusCode === undefined &&
+      (cause?.name === "TimeoutError" ||
+        cause?.name === "AbortError" ||
+        /abort|time(d)? ?out/i.test(error.message)));
+  if (timedOut) {
+    return make(`${who} request timed out after ${o.timeoutMs / 1000} s (${o.baseURL})`, {
+      isRetryable: true,
+    });
+  }
+  if (error instanceof sdk.CohereError) {
+    const status = error.statusCode;
+    const headers = error.rawResponse?.headers;
+    const retryAfterSeconds = parseRetryAfter(
+      headers?.get?.("retry-after"),
+      headers?.get?.("retry-after-ms"),
+    );
+    const body =
+      error.body === undefined
+        ? ""
+        : redact(typeof error.body === "string" ? error.body : JSON.stringify(error.body), [o.apiKey]).slice(
+            0,
+            500,
+          );
+    if (status === undefined) {
+      return make(`${who}: cannot reach ${o.baseURL}: ${error.message}`, {
+        isRetryable: true,
+        hint: "check the base URL (--model-base-url) and your network connection",
+        cause: error,
+      });
+    }
+    if (status >= 200 && status < 300) {
+      return make(
+        `${who}: the response body is not valid JSON; it starts ${JSON.stringify(body.slice(0, 80))}`,
+        {
+          isRetryable: false,
+          hint: `check that ${o.baseURL} is Cohere's API (--model-base-url)`,
+        },
+      );
+    }
+    const hint =
+      status === 401 || status === 403 || status === 498
+        ? "check the API key in CO_API_KEY and its permissions"
+        : status === 400 || status === 422
+          ? `the request was rejected; vlmopt sends at most ${cohereLimits(o.model).maxImageBatch} images / 96 texts per request — check the model name and dimensions`
+          : undefined;
+    return make(`${who} API error (HTTP ${status}): ${body || error.message}`, {
+      status,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      responseBody: body,
+      ...(hint ? { hint } : {}),
+      cause: error,
+    });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export async function createCohereProtocol(o: CohereProtocolOptions): Promise<EmbeddingProtocol> {
+  const sdk = await import("cohere-ai");
+  const who = `cohere:${o.model}`;
+  const client = new sdk.CohereClientV2({
+    token: o.apiKey,
+    baseUrl: o.baseURL,
+    maxRetries: 0,
+    timeoutInSeconds: o.timeoutMs / 1000,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  const embed = async (
+    input: { texts: string[] } | { images: string[] },
+    call: ProtocolCall,
+  ): Promise<ProtocolResult> => {
+    let response: Awaited<ReturnType<typeof client.embed>>;
+    try {
+      response = await client.embed(
+        {
+          model: o.model,
+          inputType: "texts" in input ? "search_query" : "image",
+          embeddingTypes: ["float"],
+          ...input,
+          ...(o.dimensions !== null ? { outputDimension: o.dimensions } : {}),
+        },
+        { maxRetries: 0, ...(call.signal ? { abortSignal: call.signal } : {}) },
+      );
+    } catch (error) {
+      throw mapCohereError(error, sdk, who, o, call.signal);
+    }
+    const vectors = response?.embeddings?.float;
+    if (!Array.isArray(vectors)) throw badShape(who, "cohere", "no `embeddings.float` array");
+    const tokens = response.meta?.billedUnits?.inputTokens;
+    return typeof tokens === "number" ? { vectors, tokens } : { vectors };
+  };
+  return {
+    provider: "cohere",
+    model: o.model,
+    baseURL: o.baseURL,
+    limits: { ...cohereLimits(o.model), ...o.limits },
+    embedTextBatch: (texts, call) => embed({ texts: [...texts] }, call),
+    embedImageBatch: (images, call) => embed({ images: images.map((i) => i.dataUri) }, call),
+  };
+}
