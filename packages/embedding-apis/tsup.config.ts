@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   target: "node20",
   // Loaded lazily (image re-encoding; the Cohere adapter): never bundled.
-  external: ["sharp", "cohere-ai"],
+  external: ["sharp", "cohere-ai", "voyageai"],
 });

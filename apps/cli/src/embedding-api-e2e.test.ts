@@ -77,6 +77,7 @@ function filesUnder(dir: string): string[] {
 const cases: { protocol: StandInProtocol; spec: (url: string) => string; env: Record<string, string> }[] = [
   { protocol: "jina", spec: () => "jina:jina-clip-v2", env: { JINA_API_KEY: KEY } },
   { protocol: "cohere", spec: () => "cohere:embed-v4.0?dimensions=32", env: { CO_API_KEY: KEY } },
+  { protocol: "voyage", spec: () => "voyage:voyage-multimodal-3", env: { VOYAGE_API_KEY: KEY } },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   {
     protocol: "infinity",

@@ -20,9 +20,16 @@ const firstImage = (body: unknown): string =>
   (body as { input?: { image?: string }[] } | undefined)?.input?.[0]?.image ?? "";
 const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, sleep: async () => {} };
 
-const cases: { protocol: StandInProtocol; spec: (url: string) => string; env: Record<string, string> }[] = [
+const cases: {
+  protocol: StandInProtocol;
+  spec: (url: string) => string;
+  env: Record<string, string>;
+  /** The model's fixed output size, where the spec cannot ask for 24. */
+  dim?: number;
+}[] = [
   { protocol: "jina", spec: () => "jina:jina-clip-v2?dimensions=24", env: { JINA_API_KEY: KEY } },
   { protocol: "cohere", spec: () => "cohere:embed-v4.0?dimensions=24", env: { CO_API_KEY: KEY } },
+  { protocol: "voyage", spec: () => "voyage:voyage-multimodal-3", env: { VOYAGE_API_KEY: KEY }, dim: 1024 },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   { protocol: "infinity", spec: (u) => `openai-compatible-embed:stand-in-clip@${u}?api=infinity`, env: {} },
 ];
@@ -47,7 +54,7 @@ for (const c of cases) {
     it("names the API model and labels the stand-in as meaningless", async () => {
       const e = await make();
       expect(e.id).toBe(c.spec(server.baseURL));
-      expect(e.dim).toBe(24);
+      expect(e.dim).toBe(c.dim ?? 24);
       expect(e.warning).toMatch(/stand-in server at http:\/\/127\.0\.0\.1:\d+.*meaningless/);
     });
 
@@ -98,7 +105,8 @@ for (const c of cases) {
     it("a wrong-dimension vector is a clear error", async () => {
       const e = await make();
       server.fail({ kind: "wrong-dimension" });
-      await expect(e.embedTexts(["wrong size"])).rejects.toThrow(/vector of 23 values; expected 24/);
+      const d = c.dim ?? 24;
+      await expect(e.embedTexts(["wrong size"])).rejects.toThrow(`vector of ${d - 1} values; expected ${d}`);
     });
 
     it("gives up with the count after maxRetries", async () => {
@@ -260,5 +268,42 @@ describe("cohere over the official SDK", () => {
     server.resetCounts();
     await e.embedImages([tinyPng(1, 4), tinyPng(2, 4), tinyPng(3, 4)]);
     expect(server.counts.imageRequests).toBe(3);
+  });
+});
+
+describe("voyage over the official SDK", () => {
+  let server: EmbeddingStandIn;
+  beforeAll(async () => {
+    server = await startEmbeddingStandIn({ protocol: "voyage" });
+  });
+  afterAll(async () => server.close());
+
+  it("sends the documented multimodalembeddings body: content pieces, images as data URLs", async () => {
+    const e = await createEmbeddingApiEncoder("voyage:voyage-multimodal-3", {
+      env: { VOYAGE_API_KEY: KEY },
+      baseURL: server.baseURL,
+    });
+    await e.embedImages([tinyPng(9, 4)]);
+    await e.embedTexts(["a photo of a lake."]);
+    const [img, txt] = server.requests;
+    expect(img?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(img?.body).toMatchObject({
+      model: "voyage-multimodal-3",
+      input_type: "document",
+      inputs: [
+        {
+          content: [
+            {
+              type: "image_base64",
+              image_base64: `data:image/png;base64,${tinyPng(9, 4).toString("base64")}`,
+            },
+          ],
+        },
+      ],
+    });
+    expect(txt?.body).toMatchObject({
+      input_type: "query",
+      inputs: [{ content: [{ type: "text", text: "a photo of a lake." }] }],
+    });
   });
 });

@@ -102,6 +102,15 @@ export async function createEmbeddingApiEncoder(
         hint: `give it: ${spec}?dimensions=N`,
       });
     }
+  } else if (parsed.vendor === "voyage") {
+    const m = await import("./vendors/voyage.js");
+    protocol = await m.createVoyageProtocol({ ...common, apiKey: apiKey as string });
+    dim ??= m.VOYAGE_MODEL_DIMS[parsed.model];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: `give it: ${spec}?dimensions=N`,
+      });
+    }
   } else {
     const m = await import("./vendors/openai-compatible-embed.js");
     protocol = m.createOpenAiCompatibleProtocol({

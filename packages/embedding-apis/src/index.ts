@@ -8,5 +8,7 @@ export * from "./prices.js";
 export * from "./spec.js";
 export { STAND_IN_HEADER } from "./stand-in-header.js";
 export * from "./vendors/cohere.js";
+export * from "./vendors/fern-errors.js";
 export * from "./vendors/jina.js";
 export * from "./vendors/openai-compatible-embed.js";
+export * from "./vendors/voyage.js";

@@ -38,11 +38,13 @@ describe("the plugin entries", () => {
     expect(embeddingApiPlugins.flatMap((p) => p.prefixes)).toEqual([
       "jina",
       "cohere",
+      "voyage",
       "openai-compatible-embed",
     ]);
     expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
       "jina:<model>[?dimensions=N]",
       "cohere:<model>[?dimensions=N]",
+      "voyage:<model>",
       "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
     ]);
   });

@@ -86,12 +86,14 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
 
 export const jinaBackbone = entry("jina");
 export const cohereBackbone = entry("cohere");
+export const voyageBackbone = entry("voyage");
 export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
 
 /** Every backbone of this package; a new vendor = one adapter file + one line here. */
 export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
   jinaBackbone,
   cohereBackbone,
+  voyageBackbone,
   openAiCompatibleEmbedBackbone,
 ];
 

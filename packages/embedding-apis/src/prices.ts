@@ -12,6 +12,8 @@ import type { EmbeddingApiSpec } from "./spec.js";
  *   tokens"); neither gives a USD amount per token or the tokens per image, so it is null.
  * - cohere: the SDK documents billed units (`meta.billedUnits.inputTokens`, `.images`) but no USD
  *   price, and cohere.com/pricing could not be read from here: null.
+ * - voyage: the SDK documents `usage.totalTokens`, not USD, and voyageai.com/pricing could not be
+ *   read from here: null.
  * - openai-compatible-embed: a self-hosted server costs nothing per call: 0.
  */
 export const EMBEDDING_PRICES: {
@@ -21,6 +23,7 @@ export const EMBEDDING_PRICES: {
   version: "2026-12",
   models: {
     jina: { "jina-clip-v2": null, "jina-clip-v1": null },
+    voyage: { "voyage-multimodal-3": null, "voyage-multimodal-3.5": null },
     cohere: { "embed-v4.0": null, "embed-english-v3.0": null, "embed-multilingual-v3.0": null },
   },
 };

@@ -1,7 +1,7 @@
 import { ConfigError } from "@vlmopt/core";
 
 /** The vendors this package speaks to, by their --model prefix. */
-export type EmbeddingVendor = "jina" | "cohere" | "openai-compatible-embed";
+export type EmbeddingVendor = "jina" | "cohere" | "voyage" | "openai-compatible-embed";
 
 /** What a vendor needs from the environment, and where it lives by default. */
 export interface VendorInfo {
@@ -35,6 +35,16 @@ export const VENDORS: Record<EmbeddingVendor, VendorInfo> = {
     form: "cohere:<model>[?dimensions=N]",
     description:
       "Cohere embed (official cohere-ai SDK), e.g. cohere:embed-v4.0 (needs CO_API_KEY; CO_API_URL)",
+  },
+  voyage: {
+    vendor: "voyage",
+    keyVariable: "VOYAGE_API_KEY",
+    keyRequired: true,
+    baseUrlVariable: "VOYAGE_BASE_URL",
+    defaultBaseURL: "https://api.voyageai.com/v1",
+    form: "voyage:<model>",
+    description:
+      "Voyage multimodal embeddings (official voyageai SDK), e.g. voyage:voyage-multimodal-3 (needs VOYAGE_API_KEY; VOYAGE_BASE_URL)",
   },
   "openai-compatible-embed": {
     vendor: "openai-compatible-embed",

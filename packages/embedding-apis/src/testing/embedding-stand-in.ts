@@ -11,7 +11,7 @@ import { JINA_MODEL_DIMS } from "../vendors/jina.js";
  * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
  * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
  */
-export type StandInProtocol = "jina" | "cohere" | "vllm" | "infinity";
+export type StandInProtocol = "jina" | "cohere" | "voyage" | "vllm" | "infinity";
 
 /** One programmed failure, served to the next request (in order). */
 export type StandInFault =
@@ -119,6 +119,22 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
       ...dimensions,
     };
   }
+  if (protocol === "voyage") {
+    // The SDK's wire form: { model, inputs: [{ content: [{ type, text | image_base64 }] }], input_type }.
+    if (!Array.isArray(body.inputs)) return "inputs must be a list";
+    const inputs: Parsed["inputs"] = [];
+    for (const item of body.inputs as {
+      content?: { type?: string; text?: string; image_base64?: string }[];
+    }[]) {
+      const part = item?.content?.[0];
+      if (part?.type === "text" && typeof part.text === "string")
+        inputs.push({ kind: "text", seed: `text:${part.text}` });
+      else if (part?.type === "image_base64" && typeof part.image_base64 === "string")
+        inputs.push({ kind: "image", seed: imageSeed(part.image_base64) });
+      else return "each input's content must be a text or image_base64 piece";
+    }
+    return { inputs, ...(String(body.model).startsWith("voyage-multimodal-3") ? { dimensions: 1024 } : {}) };
+  }
   if (protocol === "vllm" && Array.isArray(body.messages)) {
     const content = (body.messages as { content?: unknown }[])[0]?.content;
     if (!Array.isArray(content)) return "messages[0].content must be an array of parts";
@@ -157,7 +173,8 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   const { protocol } = options;
   const baseDim = options.dim ?? 32;
   const maxBatch = options.maxBatch ?? 2048;
-  const requireAuth = options.requireAuth ?? (protocol === "jina" || protocol === "cohere");
+  const requireAuth =
+    options.requireAuth ?? (protocol === "jina" || protocol === "cohere" || protocol === "voyage");
   const faults: StandInFault[] = [];
   const counts: StandInCounts = { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 };
   const requests: RecordedRequest[] = [];
@@ -185,7 +202,12 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
         data: [{ id: "stand-in", object: "model", owned_by: "vlmopt-stand-in" }],
       });
     }
-    const route = protocol === "cohere" ? "/v2/embed" : "/v1/embeddings";
+    const route =
+      protocol === "cohere"
+        ? "/v2/embed"
+        : protocol === "voyage"
+          ? "/v1/multimodalembeddings"
+          : "/v1/embeddings";
     if (req.method !== "POST" || path !== route) return error(res, 404, `no route ${req.method} ${path}`);
     const text = await readBody(req);
     let body: Record<string, unknown>;

@@ -1,6 +1,6 @@
-import { AbortError, ProviderApiError, parseRetryAfter } from "@vlmopt/core";
 import type { ApiLimits, EmbeddingProtocol, ProtocolCall, ProtocolResult } from "../api-encoder.js";
-import { badShape, redact } from "../http-json.js";
+import { badShape } from "../http-json.js";
+import { mapFernError } from "./fern-errors.js";
 
 /**
  * Cohere's embed endpoint through the official `cohere-ai` SDK (8.x, `CohereClientV2.embed`,
@@ -43,81 +43,6 @@ export interface CohereProtocolOptions {
   limits?: Partial<ApiLimits>;
 }
 
-type CohereModule = typeof import("cohere-ai");
-
-/** Maps what the SDK throws to core's ProviderApiError (status, Retry-After) or AbortError. */
-function mapCohereError(
-  error: unknown,
-  sdk: CohereModule,
-  who: string,
-  o: CohereProtocolOptions,
-  signal?: AbortSignal,
-) {
-  if (signal?.aborted) return new AbortError(`${who} request aborted`, { cause: signal.reason });
-  const make = (message: string, extra: ConstructorParameters<typeof ProviderApiError>[1]) =>
-    new ProviderApiError(redact(message, [o.apiKey]), { provider: "cohere", ...extra });
-  // The SDK reports its own timeout as CohereTimeoutError, or (when Node's fetch rejects with a
-  // TimeoutError/AbortError of the SDK's timer) as a status-less CohereError: both are timeouts here.
-  const cause = (error as { cause?: { name?: string } } | null)?.cause;
-  const timedOut =
-    error instanceof sdk.CohereTimeoutError ||
-    (error instanceof sdk.CohereError &&
-      error.statusCode === undefined &&
-      (cause?.name === "TimeoutError" ||
-        cause?.name === "AbortError" ||
-        /abort|time(d)? ?out/i.test(error.message)));
-  if (timedOut) {
-    return make(`${who} request timed out after ${o.timeoutMs / 1000} s (${o.baseURL})`, {
-      isRetryable: true,
-    });
-  }
-  if (error instanceof sdk.CohereError) {
-    const status = error.statusCode;
-    const headers = error.rawResponse?.headers;
-    const retryAfterSeconds = parseRetryAfter(
-      headers?.get?.("retry-after"),
-      headers?.get?.("retry-after-ms"),
-    );
-    const body =
-      error.body === undefined
-        ? ""
-        : redact(typeof error.body === "string" ? error.body : JSON.stringify(error.body), [o.apiKey]).slice(
-            0,
-            500,
-          );
-    if (status === undefined) {
-      return make(`${who}: cannot reach ${o.baseURL}: ${error.message}`, {
-        isRetryable: true,
-        hint: "check the base URL (--model-base-url) and your network connection",
-        cause: error,
-      });
-    }
-    if (status >= 200 && status < 300) {
-      return make(
-        `${who}: the response body is not valid JSON; it starts ${JSON.stringify(body.slice(0, 80))}`,
-        {
-          isRetryable: false,
-          hint: `check that ${o.baseURL} is Cohere's API (--model-base-url)`,
-        },
-      );
-    }
-    const hint =
-      status === 401 || status === 403 || status === 498
-        ? "check the API key in CO_API_KEY and its permissions"
-        : status === 400 || status === 422
-          ? `the request was rejected; vlmopt sends at most ${cohereLimits(o.model).maxImageBatch} images / 96 texts per request — check the model name and dimensions`
-          : undefined;
-    return make(`${who} API error (HTTP ${status}): ${body || error.message}`, {
-      status,
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-      responseBody: body,
-      ...(hint ? { hint } : {}),
-      cause: error,
-    });
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 export async function createCohereProtocol(o: CohereProtocolOptions): Promise<EmbeddingProtocol> {
   const sdk = await import("cohere-ai");
   const who = `cohere:${o.model}`;
@@ -145,7 +70,20 @@ export async function createCohereProtocol(o: CohereProtocolOptions): Promise<Em
         { maxRetries: 0, ...(call.signal ? { abortSignal: call.signal } : {}) },
       );
     } catch (error) {
-      throw mapCohereError(error, sdk, who, o, call.signal);
+      throw mapFernError(
+        error,
+        { ApiError: sdk.CohereError, TimeoutError: sdk.CohereTimeoutError },
+        {
+          who,
+          provider: "cohere",
+          baseURL: o.baseURL,
+          timeoutMs: o.timeoutMs,
+          apiKey: o.apiKey,
+          keyVariable: "CO_API_KEY",
+          rejectedHint: `the request was rejected; vlmopt sends at most ${cohereLimits(o.model).maxImageBatch} images / 96 texts per request — check the model name and dimensions`,
+          ...(call.signal ? { signal: call.signal } : {}),
+        },
+      );
     }
     const vectors = response?.embeddings?.float;
     if (!Array.isArray(vectors)) throw badShape(who, "cohere", "no `embeddings.float` array");
