@@ -10,6 +10,7 @@ const packages = [
   "store-postgres",
   "registry",
   "cli-kit",
+  "embedding-apis",
 ];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -24,6 +25,10 @@ const alias = [
   {
     find: /^@vlmopt\/clip-embedding\/(hub|testing)$/,
     replacement: here("./packages/clip-embedding/src/$1.ts"),
+  },
+  {
+    find: /^@vlmopt\/embedding-apis\/testing$/,
+    replacement: here("./packages/embedding-apis/src/testing/index.ts"),
   },
   // The light `./plugins` entry points of the plugin packages.
   ...packages.map((p) => ({

@@ -10,6 +10,7 @@ import { OPTIONS, type OptionSpec } from "./options.js";
 export const OVERRIDABLE = [
   OPTIONS.dataRoot,
   OPTIONS.llmBaseUrl,
+  OPTIONS.modelBaseUrl,
   OPTIONS.llmTimeout,
   OPTIONS.llmRetries,
   OPTIONS.cacheDir,
@@ -94,6 +95,9 @@ export const optimizeSpec = defineCommand({
     OPTIONS.priceIn,
     OPTIONS.priceOut,
     OPTIONS.llmBaseUrl,
+    OPTIONS.modelBaseUrl,
+    OPTIONS.modelPriceImage,
+    OPTIONS.modelPriceText,
     OPTIONS.llmTimeout,
     OPTIONS.llmRetries,
     OPTIONS.ensemble,

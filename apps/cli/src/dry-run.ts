@@ -18,6 +18,22 @@ import { int, usd } from "./format.js";
 import { createProgressObserver } from "./progress.js";
 import { budgetOf, checkBudgetPrice, prepareRun, priceOf } from "./run-setup.js";
 
+/** The counting stand-in of an embedding-API backbone under --dry-run (embedding-apis' DryRunEmbeddingEncoder). */
+interface DryEncoder {
+  spec: string;
+  usage: { images: number; texts: number; textTokens: number };
+  costUsd: number | null;
+  price: { perImage: number; perMTokText: number } | null;
+}
+
+function embeddingLine(e: NonNullable<DryRunEstimate["embedding"]>): string {
+  const cost =
+    e.costUsd === null
+      ? `cost unknown: the price of ${e.model} is not in vlmopt's table (give --model-price-image/--model-price-text)`
+      : `at most ${usd(e.costUsd)} at $${e.price?.perImage} per image and $${e.price?.perMTokText} per million text tokens`;
+  return `  embeddings (${e.model}): ${int(e.images)} images + ${int(e.texts)} prompts (≤ ${int(e.textTokensAtMost)} tokens), ${cost}; images and prompts already in the cache are not sent again`;
+}
+
 /** The simulated provider, charging what `price` would (so budgets stop where the real run would). */
 function priced(llm: LlmProvider, price: ModelPrice | null): LlmProvider {
   return {
@@ -44,6 +60,16 @@ export interface DryRunEstimate {
   evaluations: number;
   steps: number;
   stop: RunResult["stop"];
+  /** An embedding-API backbone: what the run would send and its cost at the model's prices. */
+  embedding?: {
+    model: string;
+    images: number;
+    texts: number;
+    textTokensAtMost: number;
+    /** null when the model's price is unknown. */
+    costUsd: number | null;
+    price: { perImage: number; perMTokText: number } | null;
+  };
 }
 
 /**
@@ -60,7 +86,13 @@ export async function dryRun(
   const price = target ? (priceOf(parsed.settings) ?? (await registry.priceOfLlm(target))) : null;
   checkBudgetPrice(budgetOf(parsed.settings), price, target ?? "--llm");
   const settings = { ...parsed.settings, llm: "simulated", noLlmCache: true, noTest: true };
-  const prepared = await prepareRun(settings, { io, registry, command: "optimize", quiet: parsed.json });
+  const prepared = await prepareRun(settings, {
+    io,
+    registry,
+    command: "optimize",
+    quiet: parsed.json,
+    dryRun: true,
+  });
   const dir = await mkdtemp(join(tmpdir(), "vlmopt-dry-run-"));
   const store = new JsonlRunStore(join(dir, "run"));
   const progress = createProgressObserver(io, { verbose: parsed.verbose, quiet: parsed.json });
@@ -88,6 +120,17 @@ export async function dryRun(
     steps: result.steps,
     stop: result.stop,
   };
+  const dry = prepared.encoder.id.startsWith("dry-run:") ? (prepared.encoder as unknown as DryEncoder) : null;
+  if (dry) {
+    estimate.embedding = {
+      model: dry.spec,
+      images: dry.usage.images,
+      texts: dry.usage.texts,
+      textTokensAtMost: dry.usage.textTokens,
+      costUsd: dry.costUsd,
+      price: dry.price,
+    };
+  }
   if (parsed.json) {
     printJson(io, estimate);
     return EXIT.ok;
@@ -108,6 +151,7 @@ export async function dryRun(
       `  ${int(u.llmCalls)} LLM calls, ${int(u.inputTokens + u.outputTokens)} tokens (in ${int(u.inputTokens)} / out ${int(u.outputTokens)}), ${int(u.evaluations)} templates scored`,
       `  ${cost}`,
       `  ${stop}`,
+      ...(estimate.embedding ? [embeddingLine(estimate.embedding)] : []),
       "A real LLM's replies are longer or shorter than the simulated ones, so treat this as an estimate. No run directory was written.",
       "",
     ].join("\n"),

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   type BudgetLimit,
+  type EmbeddingUsage,
   JsonlRunStore,
   MANIFEST_FILE,
   modelWarningLine,
@@ -14,7 +15,7 @@ import {
 import { printJson } from "./command-context.js";
 import { printError } from "./error-output.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
-import { pct, shownPath, table, usageLine } from "./format.js";
+import { pct, shownPath, table, usageLine, usd } from "./format.js";
 import type { CliIo } from "./io.js";
 import { createProgressObserver } from "./progress.js";
 import { writeReport } from "./report/write-report.js";
@@ -49,6 +50,7 @@ export function loopOptions(
     ...(io.signal ? { signal: io.signal } : {}),
     imageCache: prepared.imageCache,
     verifyImages: prepared.verifyImages,
+    ...(prepared.spend ? { spend: prepared.spend } : {}),
   };
 }
 
@@ -129,6 +131,12 @@ export function budgetNote(limit: BudgetLimit): string | null {
   return `note: vlmopt does not start an LLM call whose worst case could exceed the budget (${worst}), so ${flag} must leave room for one full call on top of what was used`;
 }
 
+/** An embedding API's usage, apart from the LLM's: requests sent, inputs, cache hits, cost. */
+export function embeddingUsageLine(e: EmbeddingUsage): string {
+  const cost = e.costUsd === null ? "cost unknown (the model's price is not known)" : usd(e.costUsd);
+  return `${e.requests} API requests (${e.images} images, ${e.texts} texts sent; ${e.cachedImages} images and ${e.cachedTexts} texts from the cache), ${cost}`;
+}
+
 export function summaryText(result: RunResult, runDir: string, testCount: number): string {
   const lines: string[] = [];
   lines.push("", `Top templates (of ${result.history.length} scored):`);
@@ -158,6 +166,7 @@ export function summaryText(result: RunResult, runDir: string, testCount: number
     "",
     `Usage: ${usageLine(result.usage)}${result.replayedCalls ? ` (${result.replayedCalls} replayed from the log)` : ""}`,
   );
+  if (result.embeddingUsage) lines.push(`Embeddings: ${embeddingUsageLine(result.embeddingUsage)}`);
   lines.push(
     `Stop: ${result.stop.kind}${result.stop.kind === "budget" ? ` (${result.stop.limit})` : ""} · run directory: ${runDir}`,
   );

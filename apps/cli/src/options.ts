@@ -97,7 +97,7 @@ export const OPTIONS = {
     type: "string",
     placeholder: "<spec>",
     description:
-      "CLIP model: clip-rn50|clip-rn101|clip-vit-b32|clip-vit-b16|clip-vit-l14|siglip-b16|… (vlmopt models list), random:tiny, a local dir, an HF repo",
+      "CLIP model: clip-rn50|clip-rn101|clip-vit-b32|clip-vit-b16|clip-vit-l14|siglip-b16|… (vlmopt models list), random:tiny, a local dir, an HF repo, or an embedding API (jina:<model>, openai-compatible-embed:<model>@<url>)",
     setting: true,
     defaultValue: "clip-vit-b32",
   }),
@@ -133,6 +133,31 @@ export const OPTIONS = {
     placeholder: "<n>",
     description:
       "retries of a failed LLM call (default 4; for HTTP 408/409/429/5xx, timeouts and network errors, with exponential backoff from 0.5s, or the server's Retry-After up to 120s); each retry is shown and logged to events.jsonl",
+    setting: true,
+  }),
+  modelBaseUrl: o({
+    flag: "model-base-url",
+    key: "modelBaseUrl",
+    type: "string",
+    placeholder: "<url>",
+    description:
+      "base URL of an embedding-API backbone (jina:…, openai-compatible-embed:…); overrides JINA_BASE_URL etc. (proxies, gateways, stand-ins)",
+    setting: true,
+  }),
+  modelPriceImage: o({
+    flag: "model-price-image",
+    key: "modelPriceImage",
+    type: "number",
+    placeholder: "<usd>",
+    description: "embedding-API price per image, USD (when the model's is unknown; with --model-price-text)",
+    setting: true,
+  }),
+  modelPriceText: o({
+    flag: "model-price-text",
+    key: "modelPriceText",
+    type: "number",
+    placeholder: "<usd>",
+    description: "embedding-API text price, USD per million tokens",
     setting: true,
   }),
   priceIn: o({

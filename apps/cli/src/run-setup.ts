@@ -9,8 +9,10 @@ import {
   type LlmProvider,
   type ModelPrice,
   type SearchStrategy,
+  SpendLedger,
   validateBudget,
 } from "@vlmopt/core";
+import { embeddingVendorOf } from "@vlmopt/embedding-apis/plugins";
 import { llmPrefixOf, type Registry, type ResolveModelOptions } from "@vlmopt/registry";
 import type { Settings } from "./config.js";
 import { datasetArgOf } from "./dataset-arg.js";
@@ -157,6 +159,7 @@ export async function loadModel(
   settings: Settings,
   io: CliIo,
   quiet: boolean,
+  api: { ledger?: SpendLedger; cache?: EmbeddingCache; dryRun?: boolean } = {},
 ): Promise<ClipEncoder> {
   let lastLog = 0;
   const options: ResolveModelOptions = {
@@ -181,7 +184,52 @@ export async function loadModel(
   if (device) options.device = device;
   if (settings.offline === true) options.offline = true;
   if (io.signal) options.signal = io.signal;
+  if (embeddingVendorOf(spec)) Object.assign(options, embeddingApiOptions(settings, io, quiet, api));
   return registry.resolveModel(spec, options);
+}
+
+/** An embedding-API --model's price from --model-price-image/--model-price-text (both or neither). */
+export function embeddingPriceOf(settings: Settings): { perImage: number; perMTokText: number } | undefined {
+  const image = settings.modelPriceImage;
+  const text = settings.modelPriceText;
+  if (image === undefined && text === undefined) return undefined;
+  if (image === undefined || text === undefined) {
+    throw new ConfigError("only one of --model-price-image / --model-price-text was given", {
+      hint: "give both: USD per image and USD per million text tokens",
+    });
+  }
+  return { perImage: image, perMTokText: text };
+}
+
+/**
+ * What an embedding-API backbone is created with: the environment (keys are read there, never
+ * stored), --model-base-url, the shared feature cache (vectors by provider, model, dimensions and
+ * image content / text), the run's USD ledger, a price override, and retries shown on stderr.
+ */
+function embeddingApiOptions(
+  settings: Settings,
+  io: CliIo,
+  quiet: boolean,
+  api: { ledger?: SpendLedger; cache?: EmbeddingCache; dryRun?: boolean },
+): Pick<ResolveModelOptions, "api" | "dryRun"> {
+  const baseURL = settings.modelBaseUrl;
+  const price = embeddingPriceOf(settings);
+  return {
+    ...(api.dryRun ? { dryRun: true } : {}),
+    api: {
+      env: io.env,
+      ...(baseURL ? { baseURL } : {}),
+      ...(price ? { price } : {}),
+      ...(api.cache ? { cache: api.cache } : {}),
+      ...(api.ledger ? { ledger: api.ledger } : {}),
+      onRetry: (r) => {
+        if (!quiet)
+          io.stderr(
+            `retrying ${r.what}: ${r.reason}; retry ${r.retry}/${r.maxRetries} in ${(r.delayMs / 1000).toFixed(1)} s\n`,
+          );
+      },
+    },
+  };
 }
 
 /**
@@ -266,6 +314,8 @@ export interface PreparedRun {
   strategy: SearchStrategy;
   budget: Budget;
   imageCache: EmbeddingCache;
+  /** The run's USD ledger when the backbone is a paid embedding API (its spend counts toward --budget-usd). */
+  spend?: SpendLedger;
   /** --verify-images: re-hash every image file. */
   verifyImages: boolean;
   seed: number;
@@ -282,7 +332,7 @@ export interface PreparedRun {
  */
 export async function prepareRun(
   settings: Settings,
-  ctx: { io: CliIo; registry: Registry; command: string; quiet: boolean },
+  ctx: { io: CliIo; registry: Registry; command: string; quiet: boolean; dryRun?: boolean },
 ): Promise<PreparedRun> {
   const { io, registry, command } = ctx;
   const datasetName = required(settings, "dataset", "dataset", "eurosat", command);
@@ -328,8 +378,13 @@ export async function prepareRun(
   const llmCacheDir = await llmCacheDirOf(registry, llmSpec, settings, io.cwd);
   const llm = await loadLlm(registry, llmSpec, settings, io, llmCacheDir);
   checkBudgetPrice(budget, llm.price ?? price, llmSpec);
-  const encoder = await loadModel(registry, modelSpec, settings, io, ctx.quiet);
   const imageCache = await imageCacheOf(registry, settings, io.cwd);
+  const spend = embeddingVendorOf(modelSpec) ? new SpendLedger(budget.maxUsd) : undefined;
+  const encoder = await loadModel(registry, modelSpec, settings, io, ctx.quiet, {
+    ...(spend ? { ledger: spend } : {}),
+    cache: imageCache,
+    ...(ctx.dryRun ? { dryRun: true } : {}),
+  });
 
   const manifestOptions: Record<string, unknown> = { command };
   for (const spec of SETTINGS) {
@@ -358,6 +413,7 @@ export async function prepareRun(
     strategy,
     budget,
     imageCache,
+    ...(spend ? { spend } : {}),
     verifyImages: settings.verifyImages === true,
     seed,
     evaluateTest: settings.noTest !== true,

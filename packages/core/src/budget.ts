@@ -2,6 +2,7 @@ import { BudgetExceededError, type BudgetLimit, ConfigError } from "./errors.js"
 import { imageTokenBound } from "./llm-image-tokens.js";
 import type { LlmRequest, ModelPrice } from "./llm-provider.js";
 import { costOf } from "./llm-provider.js";
+import type { SpendLedger } from "./spend-ledger.js";
 
 /** Limits for one run. Absent means unlimited. None is ever exceeded. */
 export interface Budget {
@@ -79,6 +80,8 @@ export class BudgetTracker {
   constructor(
     readonly budget: Budget,
     private readonly price: ModelPrice | null | undefined,
+    /** The run's USD ledger shared with a paid embedding API: its spending counts toward maxUsd. */
+    private readonly ledger?: SpendLedger,
   ) {
     validateBudget(budget);
     if (budget.maxUsd !== undefined && !price) {
@@ -98,7 +101,8 @@ export class BudgetTracker {
       return "maxTokens";
     if (budget.maxUsd !== undefined && this.price) {
       const worst = costOf({ inputTokens: bound.input, outputTokens: bound.output }, this.price);
-      if ((usage.costUsd ?? 0) + worst > budget.maxUsd) return "maxUsd";
+      const embeddings = this.ledger?.embeddingUsd ?? 0;
+      if ((usage.costUsd ?? 0) + embeddings + worst > budget.maxUsd) return "maxUsd";
     }
     return null;
   }
@@ -121,6 +125,7 @@ export class BudgetTracker {
     u.inputTokens += result.inputTokens;
     u.outputTokens += result.outputTokens;
     u.costUsd = u.costUsd === null || result.costUsd === null ? null : u.costUsd + result.costUsd;
+    if (this.ledger) this.ledger.llmUsd = u.costUsd ?? 0;
   }
 
   /** How many more templates may be scored (Infinity without an evaluation limit). */

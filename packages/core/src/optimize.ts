@@ -2,7 +2,7 @@ import { type Budget, BudgetTracker, type BudgetUsage } from "./budget.js";
 import type { ClipEncoder } from "./clip-encoder.js";
 import type { Dataset, SplitName } from "./dataset.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
-import { AbortError, displayMessage } from "./errors.js";
+import { AbortError, BudgetExceededError, displayMessage } from "./errors.js";
 import type { LlmProvider } from "./llm-provider.js";
 import { modelWarningLine } from "./model-warning.js";
 import { type Choice, choose, scoreChoice } from "./phase-choose.js";
@@ -19,12 +19,19 @@ import type { RunStore } from "./run-store.js";
 import { type AccuracyResult, type ConfusedPair, type SplitFeatures, TemplateScorer } from "./scoring.js";
 import type { ScoredTemplate, SearchStrategy, StepOutcome, TaskInfo } from "./search-strategy.js";
 import { bottomK, selectBest, topK } from "./selection.js";
+import type { EmbeddingUsage, SpendLedger } from "./spend-ledger.js";
 
 export { requestHash } from "./phase-propose.js";
 export { type BaselineResult, DEFAULT_BASELINE_TEMPLATE } from "./phase-test.js";
 
 export interface OptimizeOptions {
   strategy: SearchStrategy;
+  /**
+   * The run's USD ledger, shared with a paid embedding API (the encoder was created with it): its
+   * spending counts toward budget.maxUsd with the LLM's, and a request it refuses stops the run
+   * with a budget stop. Its embedding usage is reported in RunResult.embeddingUsage.
+   */
+  spend?: SpendLedger;
   llm: LlmProvider;
   encoder: ClipEncoder;
   dataset: Dataset;
@@ -91,6 +98,8 @@ export interface RunResult {
   replayedCalls: number;
   /** The baselines scored at the end (absent in runs made before they existed, or when turned off). */
   baselines?: BaselineResult[];
+  /** What the embedding API's calls used and cost, apart from the LLM's `usage` (runs with `spend`). */
+  embeddingUsage?: EmbeddingUsage;
 }
 
 const now = () => new Date().toISOString();
@@ -143,7 +152,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const observers = o.observers ?? [];
   const { encoder, llm, dataset, store, strategy, signal } = o;
   const seed = o.seed ?? 1;
-  const tracker = new BudgetTracker(o.budget ?? {}, llm.price);
+  const tracker = new BudgetTracker(o.budget ?? {}, llm.price, o.spend);
   const runId = o.runId ?? store.location.split(/[\\/]/).filter(Boolean).pop() ?? "run";
   const warnings: string[] = [];
   if (encoder.warning) warnings.push(modelWarningLine(encoder.id, encoder.warning));
@@ -279,6 +288,10 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   } catch (error) {
     if (error instanceof AbortError || AbortError.isInstance(error) || signal?.aborted) {
       finishWith({ kind: "aborted" });
+    } else if (BudgetExceededError.isInstance(error)) {
+      // A paid embedding request the budget refused (it was not sent).
+      warn(error.message);
+      finishWith({ kind: "budget", limit: error.limit });
     } else {
       finishWith({ kind: "error", message: displayMessage(error) });
       await store.append({ type: "run-end", time: now(), stop });
@@ -313,6 +326,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       warnings,
       replayedCalls: calls.replayed,
       ...(baselines.length ? { baselines } : {}),
+      ...(o.spend ? { embeddingUsage: { ...o.spend.embedding } } : {}),
     };
   }
 
@@ -334,8 +348,13 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       if (o.scoreBaselines ?? true)
         await scoreBaselines({ history, scorer, featuresOf, hasVal, scoreTest }, baselines);
     } catch (error) {
-      if (!(AbortError.isInstance(error) || signal?.aborted)) throw error;
-      finishWith({ kind: "aborted" });
+      if (BudgetExceededError.isInstance(error)) {
+        warn(error.message);
+        finishWith({ kind: "budget", limit: error.limit });
+      } else {
+        if (!(AbortError.isInstance(error) || signal?.aborted)) throw error;
+        finishWith({ kind: "aborted" });
+      }
     }
     chosen = {
       templates: choice.templates,

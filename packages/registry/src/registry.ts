@@ -18,6 +18,7 @@ import {
 } from "@vlmopt/core";
 import type { CheckReport, DownloadDatasetOptions, DownloadReport } from "@vlmopt/dataset-loaders";
 import { datasetSourcePlugins } from "@vlmopt/dataset-loaders/plugins";
+import { type EmbeddingApiCreateOptions, embeddingApiPlugins } from "@vlmopt/embedding-apis/plugins";
 import {
   checkLlmSpec,
   createFromLlmSpec,
@@ -34,8 +35,16 @@ import { type PluginSet, pluginSetOf, registeredPlugins } from "./plugin-set.js"
 
 export type { CatalogEntry, DownloadProgress };
 
-/** What a backbone's factory gets (core's BackboneCreateOptions: cache dir, dtype, device, download progress, ...). */
-export type ResolveModelOptions = BackboneCreateOptions;
+/**
+ * What a backbone's factory gets (core's BackboneCreateOptions: cache dir, dtype, device, download
+ * progress, ...), plus what the embedding-API backbones take.
+ */
+export type ResolveModelOptions = BackboneCreateOptions & {
+  /** Embedding-API backbones (jina:…, openai-compatible-embed:…): env, base URL, cache, ledger, price, retries. */
+  api?: EmbeddingApiCreateOptions;
+  /** `--dry-run`: an embedding-API backbone counts what it would send instead of sending it. */
+  dryRun?: boolean;
+};
 
 /** What an LLM provider's factory gets (core's LlmCreateOptions: env, base URL, timeout, retries, price, cache dir). */
 export type ResolveLlmOptions = LlmCreateOptions;
@@ -119,7 +128,13 @@ function strip<T extends object>(value: T): T {
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const builtins: readonly VlmoptPlugin[] = options.noBuiltins
     ? []
-    : [...llmProviderPlugins, ...backbonePlugins, ...strategyPlugins, ...datasetSourcePlugins];
+    : [
+        ...llmProviderPlugins,
+        ...backbonePlugins,
+        ...embeddingApiPlugins,
+        ...strategyPlugins,
+        ...datasetSourcePlugins,
+      ];
   const set = pluginSetOf([...(options.plugins ?? []), ...registeredPlugins(), ...builtins]);
   const llms = set.llmProviders;
   // For the lenient lookups (normalizeLlm, llmCacheable): a bad spec is reported by checkLlm.

@@ -272,6 +272,22 @@ function wallTime(events: readonly RunEvent[]): { ms: number | null; sessions: n
   return { ms: sessions ? ms : null, sessions };
 }
 
+/** An embedding API's cost from results.json (LLM cost is apart); a local CLIP has no per-call price. */
+function embeddingCostOf(input: RunInput): Pick<CostView, "embeddingUsd" | "embeddingNote"> {
+  const e = input.result?.embeddingUsage;
+  if (!e) {
+    return {
+      embeddingUsd: 0,
+      embeddingNote: `CLIP (${input.manifest.model.id}) runs locally: no per-call price`,
+    };
+  }
+  const note = `${input.manifest.model.id}: ${e.requests} API requests, ${e.images} images and ${e.texts} texts sent, ${e.cachedImages} images and ${e.cachedTexts} texts from the cache`;
+  return {
+    embeddingUsd: e.costUsd,
+    embeddingNote: e.costUsd === null ? `${note}; price unknown` : note,
+  };
+}
+
 function costOf(input: RunInput, status: RunStatus): CostView {
   const u = input.result?.usage;
   const replies = input.events.filter((e): e is Ev<"llm-reply"> => e.type === "llm-reply");
@@ -293,8 +309,7 @@ function costOf(input: RunInput, status: RunStatus): CostView {
     inputTokens: u?.inputTokens ?? fromLog.inputTokens,
     outputTokens: u?.outputTokens ?? fromLog.outputTokens,
     llmUsd: u ? u.costUsd : fromLog.costUsd,
-    embeddingUsd: 0,
-    embeddingNote: `CLIP (${input.manifest.model.id}) runs locally: no per-call price`,
+    ...embeddingCostOf(input),
     evaluations: u?.evaluations ?? input.events.filter((e) => e.type === "candidate-scored").length,
     wallMs: wall.ms,
     sessions: wall.sessions,

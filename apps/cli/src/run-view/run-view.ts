@@ -110,8 +110,8 @@ export interface CostView {
   inputTokens: number;
   outputTokens: number;
   llmUsd: number | null;
-  /** CLIP runs locally: no per-call price. */
-  embeddingUsd: number;
+  /** 0 for a local CLIP (no per-call price); an embedding API's cost, null when its price is unknown. */
+  embeddingUsd: number | null;
   embeddingNote: string;
   evaluations: number;
   /** Time spent running, summed over sessions (a resumed run has several). */

@@ -1,0 +1,14 @@
+export * from "./api-encoder.js";
+export * from "./create-encoder.js";
+export * from "./dry-run-encoder.js";
+export * from "./http-json.js";
+export * from "./image-fit.js";
+export * from "./plugins.js";
+export * from "./prices.js";
+export * from "./spec.js";
+export { STAND_IN_HEADER } from "./stand-in-header.js";
+export * from "./vendors/cohere.js";
+export * from "./vendors/fern-errors.js";
+export * from "./vendors/jina.js";
+export * from "./vendors/openai-compatible-embed.js";
+export * from "./vendors/voyage.js";

@@ -1,0 +1,101 @@
+/**
+ * The backbone plugin entries of this package (the plugin contract's BackbonePlugin shape, typed
+ * here until @vlmopt/core exports it). A LIGHT module: it imports no vendor code, no sharp, no SDK;
+ * `create()` imports the adapter on first use, so `vlmopt --help` and runs with other backbones
+ * never load it.
+ */
+import {
+  type BackboneCreateOptions,
+  type BackbonePlugin,
+  defineBackbone,
+  type EmbeddingCache,
+  type EmbeddingPrice,
+  type SpendLedger,
+} from "@vlmopt/core";
+import { priceOfEmbeddingSpec } from "./prices.js";
+import { type EmbeddingApiSpec, type EmbeddingVendor, parseEmbeddingApiSpec, VENDORS } from "./spec.js";
+
+/** What create() reads besides core's BackboneCreateOptions (env, baseURL, fetch). */
+export interface EmbeddingApiCreateOptions {
+  env?: Record<string, string | undefined>;
+  baseURL?: string;
+  fetch?: typeof fetch;
+  cache?: EmbeddingCache;
+  ledger?: SpendLedger;
+  price?: EmbeddingPrice;
+  timeoutMs?: number;
+  maxRetries?: number;
+  onRetry?: (info: {
+    what: string;
+    retry: number;
+    maxRetries: number;
+    delayMs: number;
+    reason: string;
+  }) => void;
+}
+
+/** BackboneCreateOptions as the apps pass them to an embedding-API backbone. */
+export type EmbeddingApiBackboneOptions = BackboneCreateOptions & {
+  api?: EmbeddingApiCreateOptions;
+  /** `--dry-run`: count what would be sent, send nothing. */
+  dryRun?: boolean;
+};
+
+export type EmbeddingApiBackbonePlugin = BackbonePlugin<EmbeddingApiSpec> & {
+  readonly prefixes: readonly string[];
+  requiredEnv(parsed: EmbeddingApiSpec): readonly string[];
+  price(parsed: EmbeddingApiSpec): EmbeddingPrice | null;
+};
+
+/** The spec text of a parsed spec (the encoder's id). */
+export function specText(p: EmbeddingApiSpec): string {
+  const params: string[] = [];
+  if (p.dimensions !== null) params.push(`dimensions=${p.dimensions}`);
+  if (p.vendor === "openai-compatible-embed" && p.dialect !== "vllm") params.push(`api=${p.dialect}`);
+  const base = p.vendor === "openai-compatible-embed" ? `${p.model}@${p.url}` : p.model;
+  return `${p.vendor}:${base}${params.length ? `?${params.join("&")}` : ""}`;
+}
+
+function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
+  const info = VENDORS[vendor];
+  const plugin = defineBackbone<EmbeddingApiSpec>({
+    specificationVersion: "v1",
+    kind: "backbone",
+    prefixes: [vendor],
+    help: [{ form: info.form, description: info.description }],
+    list: () => [{ name: info.form, description: info.description, layout: "embedding API", repo: "-" }],
+    parse: (rest) => parseEmbeddingApiSpec(`${vendor}:${rest}`),
+    requiredEnv: (parsed) => (VENDORS[parsed.vendor].keyRequired ? [info.keyVariable] : []),
+    price: (parsed) => priceOfEmbeddingSpec(parsed),
+    async create(parsed, options: EmbeddingApiBackboneOptions) {
+      const m = await import("./create-encoder.js");
+      const api: EmbeddingApiCreateOptions = {
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...options.api,
+      };
+      return m.createEmbeddingApiBackbone(specText(parsed), {
+        api,
+        ...(options.dryRun ? { dryRun: true } : {}),
+      });
+    },
+  });
+  return plugin as EmbeddingApiBackbonePlugin;
+}
+
+export const jinaBackbone = entry("jina");
+export const cohereBackbone = entry("cohere");
+export const voyageBackbone = entry("voyage");
+export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
+
+/** Every backbone of this package; a new vendor = one adapter file + one line here. */
+export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
+  jinaBackbone,
+  cohereBackbone,
+  voyageBackbone,
+  openAiCompatibleEmbedBackbone,
+];
+
+export { priceOfEmbeddingSpec } from "./prices.js";
+export { embeddingVendorOf, parseEmbeddingApiSpec, VENDORS } from "./spec.js";

@@ -1,0 +1,37 @@
+import type { EmbeddingPrice } from "@vlmopt/core";
+import type { EmbeddingApiSpec } from "./spec.js";
+
+/**
+ * List prices of hosted embedding models, USD per image and per million text tokens, by vendor and
+ * model. `null` = not found in the vendor's documentation from here: the cost is then reported as
+ * unknown (never 0), and a --budget-usd run needs the price given (--model-price-image /
+ * --model-price-text, or `price` in the API).
+ *
+ * - jina: Jina bills tokens from a prepaid balance (images are counted as tokens), per
+ *   https://jina.ai/embeddings and https://api.jina.ai/openapi.json ("New users receive 10M free
+ *   tokens"); neither gives a USD amount per token or the tokens per image, so it is null.
+ * - cohere: the SDK documents billed units (`meta.billedUnits.inputTokens`, `.images`) but no USD
+ *   price, and cohere.com/pricing could not be read from here: null.
+ * - voyage: the SDK documents `usage.totalTokens`, not USD, and voyageai.com/pricing could not be
+ *   read from here: null.
+ * - openai-compatible-embed: a self-hosted server costs nothing per call: 0.
+ */
+export const EMBEDDING_PRICES: {
+  version: string;
+  models: Record<string, Record<string, EmbeddingPrice | null>>;
+} = {
+  version: "2026-12",
+  models: {
+    jina: { "jina-clip-v2": null, "jina-clip-v1": null },
+    voyage: { "voyage-multimodal-3": null, "voyage-multimodal-3.5": null },
+    cohere: { "embed-v4.0": null, "embed-english-v3.0": null, "embed-multilingual-v3.0": null },
+  },
+};
+
+const FREE: EmbeddingPrice = { perImage: 0, perMTokText: 0 };
+
+/** The price of the model a spec names: the table's, 0 for self-hosted, null when unknown. */
+export function priceOfEmbeddingSpec(spec: EmbeddingApiSpec): EmbeddingPrice | null {
+  if (spec.vendor === "openai-compatible-embed") return FREE;
+  return EMBEDDING_PRICES.models[spec.vendor]?.[spec.model] ?? null;
+}

@@ -1,0 +1,288 @@
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { STAND_IN_HEADER } from "../stand-in-header.js";
+import { COHERE_MODEL_DIMS } from "../vendors/cohere.js";
+import { JINA_MODEL_DIMS } from "../vendors/jina.js";
+
+/**
+ * Local stand-ins on 127.0.0.1 for the embedding APIs, answering in each vendor's documented shape
+ * (see the adapters in ../vendors for the documentation they follow). Vectors are deterministic
+ * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
+ * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
+ */
+export type StandInProtocol = "jina" | "cohere" | "voyage" | "vllm" | "infinity";
+
+/** One programmed failure, served to the next request (in order). */
+export type StandInFault =
+  | { kind: "status"; status: number; retryAfter?: string; body?: string }
+  | { kind: "malformed" }
+  | { kind: "wrong-dimension" }
+  | { kind: "hang"; ms: number };
+
+export interface StandInCounts {
+  /** Embedding requests (faults included). */
+  requests: number;
+  /** Requests that carried at least one image / text. */
+  imageRequests: number;
+  textRequests: number;
+  /** Inputs embedded and answered. */
+  images: number;
+  texts: number;
+}
+
+export interface RecordedRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface EmbeddingStandIn {
+  /** The base URL to give the adapter (…/v1; Cohere's SDK adds /v2/embed to the bare origin). */
+  readonly baseURL: string;
+  readonly counts: StandInCounts;
+  readonly requests: RecordedRequest[];
+  /** Queues faults for the next requests. */
+  fail(...faults: StandInFault[]): void;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+export interface StandInOptions {
+  protocol: StandInProtocol;
+  /** Output size (default 32). Jina's `dimensions` in a request wins. */
+  dim?: number;
+  /** Inputs per request the server accepts; more gets the vendor's 400 (default 2048). */
+  maxBatch?: number;
+  /** Require `Authorization: Bearer <something>` (default: true for jina). */
+  requireAuth?: boolean;
+}
+
+function vectorOf(seed: string, dim: number): number[] {
+  const out: number[] = [];
+  let block = createHash("sha256").update(seed).digest();
+  for (let i = 0; out.length < dim; i++) {
+    if (i > 0 && i % 8 === 0) block = createHash("sha256").update(block).digest();
+    const v = block.readInt32LE((i % 8) * 4) / 2 ** 31;
+    out.push(v);
+  }
+  return out;
+}
+
+/** The content of an image input (base64, data URI or URL), for the vector's seed. */
+function imageSeed(value: string): string {
+  const data = value.startsWith("data:") ? value.slice(value.indexOf(",") + 1) : value;
+  return `image:${createHash("sha256").update(Buffer.from(data, "base64")).digest("hex")}`;
+}
+
+interface Parsed {
+  inputs: { kind: "text" | "image"; seed: string }[];
+  dimensions?: number;
+}
+
+function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>): Parsed | string {
+  const dims: { dimensions?: number } =
+    typeof body.dimensions === "number" ? { dimensions: body.dimensions } : {};
+  if (protocol === "jina") {
+    if (!Array.isArray(body.input)) return "input must be an array";
+    // Without `dimensions`, the model's own output size, as the real API answers.
+    const own = JINA_MODEL_DIMS[String(body.model)];
+    if (dims.dimensions === undefined && own !== undefined) Object.assign(dims, { dimensions: own });
+    const inputs: Parsed["inputs"] = [];
+    for (const item of body.input as unknown[]) {
+      if (typeof item === "string") inputs.push({ kind: "text", seed: `text:${item}` });
+      else if (item && typeof (item as { text?: unknown }).text === "string")
+        inputs.push({ kind: "text", seed: `text:${(item as { text: string }).text}` });
+      else if (item && typeof (item as { image?: unknown }).image === "string")
+        inputs.push({ kind: "image", seed: imageSeed((item as { image: string }).image) });
+      else return "each input must be a string, {text} or {image}";
+    }
+    return { inputs, ...dims };
+  }
+  if (protocol === "cohere") {
+    // The SDK's wire form (snake_case): { model, input_type, embedding_types, texts | images, output_dimension }.
+    const d = typeof body.output_dimension === "number" ? { dimensions: body.output_dimension } : {};
+    const own = COHERE_MODEL_DIMS[String(body.model)];
+    const dimensions = "dimensions" in d ? d : own !== undefined ? { dimensions: own } : {};
+    if (!Array.isArray(body.embedding_types) || !body.embedding_types.includes("float"))
+      return "embedding_types must include float";
+    if (Array.isArray(body.images)) {
+      if (body.input_type !== "image") return "input_type must be image for images";
+      return {
+        inputs: (body.images as string[]).map((x) => ({ kind: "image" as const, seed: imageSeed(x) })),
+        ...dimensions,
+      };
+    }
+    if (!Array.isArray(body.texts)) return "texts or images is required";
+    return {
+      inputs: (body.texts as string[]).map((x) => ({ kind: "text" as const, seed: `text:${x}` })),
+      ...dimensions,
+    };
+  }
+  if (protocol === "voyage") {
+    // The SDK's wire form: { model, inputs: [{ content: [{ type, text | image_base64 }] }], input_type }.
+    if (!Array.isArray(body.inputs)) return "inputs must be a list";
+    const inputs: Parsed["inputs"] = [];
+    for (const item of body.inputs as {
+      content?: { type?: string; text?: string; image_base64?: string }[];
+    }[]) {
+      const part = item?.content?.[0];
+      if (part?.type === "text" && typeof part.text === "string")
+        inputs.push({ kind: "text", seed: `text:${part.text}` });
+      else if (part?.type === "image_base64" && typeof part.image_base64 === "string")
+        inputs.push({ kind: "image", seed: imageSeed(part.image_base64) });
+      else return "each input's content must be a text or image_base64 piece";
+    }
+    return { inputs, ...(String(body.model).startsWith("voyage-multimodal-3") ? { dimensions: 1024 } : {}) };
+  }
+  if (protocol === "vllm" && Array.isArray(body.messages)) {
+    const content = (body.messages as { content?: unknown }[])[0]?.content;
+    if (!Array.isArray(content)) return "messages[0].content must be an array of parts";
+    const part = (content as { type?: string; image_url?: { url?: string } }[]).find(
+      (p) => p.type === "image_url",
+    );
+    if (!part?.image_url?.url) return "no image_url part";
+    return { inputs: [{ kind: "image", seed: imageSeed(part.image_url.url) }], ...dims };
+  }
+  const input = typeof body.input === "string" ? [body.input] : body.input;
+  if (!Array.isArray(input) || !input.every((x) => typeof x === "string"))
+    return "input must be a list of strings";
+  const modality = protocol === "infinity" ? (body.modality ?? "text") : "text";
+  if (modality !== "text" && modality !== "image") return `modality ${String(modality)} is not supported`;
+  return {
+    inputs: (input as string[]).map((x) =>
+      modality === "image"
+        ? { kind: "image" as const, seed: imageSeed(x) }
+        : { kind: "text" as const, seed: `text:${x}` },
+    ),
+    ...dims,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Starts a stand-in for one protocol on 127.0.0.1 (a free port). */
+export async function startEmbeddingStandIn(options: StandInOptions): Promise<EmbeddingStandIn> {
+  const { protocol } = options;
+  const baseDim = options.dim ?? 32;
+  const maxBatch = options.maxBatch ?? 2048;
+  const requireAuth =
+    options.requireAuth ?? (protocol === "jina" || protocol === "cohere" || protocol === "voyage");
+  const faults: StandInFault[] = [];
+  const counts: StandInCounts = { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 };
+  const requests: RecordedRequest[] = [];
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": "application/json", [STAND_IN_HEADER]: "1", ...headers });
+    res.end(typeof body === "string" ? body : JSON.stringify(body));
+  };
+  const error = (res: ServerResponse, status: number, message: string) =>
+    send(
+      res,
+      status,
+      protocol === "jina"
+        ? { detail: message }
+        : protocol === "cohere"
+          ? { message }
+          : { object: "error", message, code: status },
+    );
+
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? "/").split("?")[0] as string;
+    if (req.method === "GET" && path.endsWith("/models")) {
+      return send(res, 200, {
+        object: "list",
+        data: [{ id: "stand-in", object: "model", owned_by: "vlmopt-stand-in" }],
+      });
+    }
+    const route =
+      protocol === "cohere"
+        ? "/v2/embed"
+        : protocol === "voyage"
+          ? "/v1/multimodalembeddings"
+          : "/v1/embeddings";
+    if (req.method !== "POST" || path !== route) return error(res, 404, `no route ${req.method} ${path}`);
+    const text = await readBody(req);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return error(res, 400, "body is not JSON");
+    }
+    requests.push({ path, headers: { ...req.headers }, body });
+    counts.requests++;
+    const parsed = parseRequest(protocol, body);
+    if (typeof parsed === "string") return error(res, 422, parsed);
+    if (parsed.inputs.some((i) => i.kind === "image")) counts.imageRequests++;
+    if (parsed.inputs.some((i) => i.kind === "text")) counts.textRequests++;
+    if (requireAuth && !/^Bearer \S+/.test(String(req.headers.authorization ?? ""))) {
+      return error(res, 401, "missing or invalid API key");
+    }
+    const fault = faults.shift();
+    if (fault?.kind === "status") {
+      return send(res, fault.status, fault.body ?? { detail: `stand-in fault ${fault.status}` }, {
+        ...(fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {}),
+      });
+    }
+    if (fault?.kind === "malformed") return send(res, 200, '{"data": [ {"index": 0, "embedd');
+    if (fault?.kind === "hang") {
+      await new Promise((r) => setTimeout(r, fault.ms));
+      if (res.destroyed) return;
+    }
+    if (parsed.inputs.length > maxBatch) {
+      return error(
+        res,
+        400,
+        `too many inputs: ${parsed.inputs.length} given, at most ${maxBatch} allowed per request`,
+      );
+    }
+    const dim = (parsed.dimensions ?? baseDim) - (fault?.kind === "wrong-dimension" ? 1 : 0);
+    let tokens = 0;
+    const data = parsed.inputs.map((input, index) => {
+      if (input.kind === "image") counts.images++;
+      else counts.texts++;
+      tokens += input.kind === "image" ? 1000 : Math.ceil(input.seed.length / 4);
+      return { object: "embedding", index, embedding: vectorOf(input.seed, dim) };
+    });
+    if (protocol === "cohere") {
+      return send(res, 200, {
+        id: "stand-in",
+        response_type: "embeddings_by_type",
+        embeddings: { float: data.map((d) => d.embedding) },
+        meta: { billed_units: { input_tokens: tokens, images: counts.images } },
+      });
+    }
+    // Answer out of order: clients must place rows by `index`.
+    data.reverse();
+    send(res, 200, {
+      object: "list",
+      model: String(body.model ?? "stand-in"),
+      data,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: protocol === "cohere" ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/v1`,
+    counts,
+    requests,
+    fail: (...f) => faults.push(...f),
+    resetCounts() {
+      Object.assign(counts, { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 });
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
