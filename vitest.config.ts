@@ -14,7 +14,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Tests import workspace packages from source, so they run without a build.
 const alias = [
-  { find: /^@vlmopt\/core\/testing$/, replacement: here("./packages/core/src/testing.ts") },
+  ...packages.map((p) => ({
+    find: new RegExp(`^@vlmopt/${p}/testing$`),
+    replacement: here(`./packages/${p}/src/testing.ts`),
+  })),
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}$`),
     replacement: here(`./packages/${p}/src/index.ts`),

@@ -2,6 +2,8 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   entry: ["src/index.ts", "src/testing.ts"],
+  // The contract suites in ./testing import vitest (an optional peer dependency): never bundle it.
+  external: ["vitest"],
   format: ["esm"],
   dts: true,
   sourcemap: true,

@@ -2,9 +2,15 @@ import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "bench/bench-strategies": "bench/bench-strategies.ts" },
+  entry: {
+    index: "src/index.ts",
+    testing: "src/testing.ts",
+    "bench/bench-strategies": "bench/bench-strategies.ts",
+  },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts" } },
+  dts: { entry: { index: "src/index.ts", testing: "src/testing.ts" } },
+  // The contract suites in ./testing import vitest (an optional peer dependency): never bundle it.
+  external: ["vitest"],
   sourcemap: true,
   clean: true,
   target: "node20",

@@ -39,12 +39,3 @@ export {
   SimulatedProvider,
   type SimulatedProviderOptions,
 } from "./simulated-provider.js";
-export {
-  defaultFakeReply,
-  type FakeLlmRequest,
-  type FakeLlmServer,
-  type FakeLlmServerOptions,
-  type FakeReply,
-  type FakeReplyFunction,
-  startFakeLlmServer,
-} from "./testing/fake-llm-server.js";
