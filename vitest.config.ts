@@ -17,19 +17,22 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Tests import workspace packages from source, so they run without a build.
 const alias = [
-  { find: /^@vlmopt\/core\/testing$/, replacement: here("./packages/core/src/testing.ts") },
   {
     find: /^@vlmopt\/core\/manifest-schema$/,
     replacement: here("./packages/core/src/run-manifest-schema.ts"),
   },
   {
-    find: /^@vlmopt\/clip-embedding\/(hub|testing)$/,
-    replacement: here("./packages/clip-embedding/src/$1.ts"),
+    find: /^@vlmopt\/clip-embedding\/hub$/,
+    replacement: here("./packages/clip-embedding/src/hub.ts"),
   },
   {
     find: /^@vlmopt\/embedding-apis\/testing$/,
     replacement: here("./packages/embedding-apis/src/testing/index.ts"),
   },
+  ...packages.map((p) => ({
+    find: new RegExp(`^@vlmopt/${p}/testing$`),
+    replacement: here(`./packages/${p}/src/testing.ts`),
+  })),
   // The light `./plugins` entry points of the plugin packages.
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}/plugins$`),

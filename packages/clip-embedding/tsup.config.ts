@@ -15,5 +15,5 @@ export default defineConfig({
   clean: true,
   target: "node20",
   // A dev dependency, loaded only by the benchmark.
-  external: ["@huggingface/transformers"],
+  external: ["@huggingface/transformers", "vitest"],
 });

@@ -5,10 +5,13 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     plugins: "src/plugins.ts",
+    testing: "src/testing.ts",
     "bench/bench-strategies": "bench/bench-strategies.ts",
   },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts", plugins: "src/plugins.ts" } },
+  dts: { entry: { index: "src/index.ts", plugins: "src/plugins.ts", testing: "src/testing.ts" } },
+  // The contract suites in ./testing import vitest (an optional peer dependency): never bundle it.
+  external: ["vitest"],
   sourcemap: true,
   clean: true,
   target: "node20",

@@ -1,7 +1,9 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/testing.ts"],
+  // ./testing may import vitest (an optional peer dependency): never bundle it.
+  external: ["vitest"],
   format: ["esm"],
   dts: true,
   sourcemap: true,

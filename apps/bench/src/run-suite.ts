@@ -25,7 +25,9 @@ import { writeSuiteOutputs } from "./outputs.js";
 import type { PublishedTable } from "./published.js";
 import { curveFromEvents, type RunState, readRunState, runFinished, spentInLog } from "./run-state.js";
 import { skipReason } from "./skip-reason.js";
+import { suiteResultsOf } from "./suite-aggregate.js";
 import { SuiteBudget } from "./suite-budget.js";
+import { type PlannedRun, planSuite, runDirOf } from "./suite-plan.js";
 import { balancedSubset } from "./test-subset.js";
 import type {
   BenchRecord,
@@ -98,12 +100,13 @@ export const nothingMeasured = () =>
     curve: [],
   }) satisfies Partial<BenchRecord>;
 
-/** Where one run of the grid keeps its manifest, events and results. */
-export function runDirOf(outDir: string, dataset: string, method: string, seed: number): string {
-  return join(outDir, "runs", dataset, method, `seed-${seed}`);
-}
+export { runDirOf } from "./suite-plan.js";
 
-/** Runs a suite (resuming an interrupted one) and writes its outputs; returns what results.json holds. */
+/**
+ * Runs a suite (resuming an interrupted one) and writes its outputs; returns what results.json
+ * holds. Its phases: plan (planSuite: the grid as data), execute (each dataset's runs, at most
+ * `parallel` at once: executeRuns) and aggregate (suiteResultsOf).
+ */
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
   const { suite, wiring, log } = o;
   const outDir = resolve(o.outDir);
@@ -151,32 +154,29 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
       `test accuracy is measured on at most ${suite.maxTestImages} class-balanced test images per dataset`,
     );
   const records: BenchRecord[] = [];
-  const results = (): SuiteResults => ({
-    formatVersion: 1,
-    createdAt: new Date().toISOString(),
-    identity,
-    records,
-    skippedDatasets,
-    budget: {
-      perRunUsd: o.budget.perRunUsd,
-      suiteUsd: o.budget.suiteUsd,
-      maxCallsPerRun: o.budget.maxCallsPerRun,
+  const results = (): SuiteResults =>
+    suiteResultsOf({
+      identity,
+      records,
+      skippedDatasets,
+      budget: {
+        perRunUsd: o.budget.perRunUsd,
+        suiteUsd: o.budget.suiteUsd,
+        maxCallsPerRun: o.budget.maxCallsPerRun,
+      },
       spentUsd: llm.price ? budget.spentUsd : null,
-    },
-    notes,
-  });
+      notes,
+    });
 
-  // Money already spent by earlier invocations counts against the suite cap before anything starts.
+  // Plan. Money already spent by earlier invocations counts against the suite cap before anything starts.
+  const plan = planSuite(suite, outDir);
   const states = new Map<string, RunState>();
-  for (const dataset of suite.datasets)
-    for (const seed of suite.seeds)
-      for (const s of suite.strategies) {
-        const dir = runDirOf(outDir, dataset, s.method, seed);
-        const state = await readRunState(dir);
-        states.set(dir, state);
-        if (state.kind === "finished") budget.addSpent(state.result.usage.costUsd ?? 0);
-        if (state.kind === "partial") budget.addSpent(state.spentUsd);
-      }
+  for (const { runDir } of plan) {
+    const state = await readRunState(runDir);
+    states.set(runDir, state);
+    if (state.kind === "finished") budget.addSpent(state.result.usage.costUsd ?? 0);
+    if (state.kind === "partial") budget.addSpent(state.spentUsd);
+  }
 
   const imageCache = await wiring.imageCache(join(o.cacheDir ?? join(outDir, "cache"), "features"));
   const textCache = new MemoryEmbeddingCache(200_000);
@@ -195,8 +195,6 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
     for (const b of suite.baselines)
       records.push(await scoreBaseline(o, b, first, encoder, testFeatures, textCache));
 
-    const tasks: { seed: number; strategy: SuiteStrategy }[] = [];
-    for (const seed of suite.seeds) for (const strategy of suite.strategies) tasks.push({ seed, strategy });
     const features = new Map<
       number,
       { train: SplitFeatures; val: SplitFeatures | null; test: SplitFeatures }
@@ -212,36 +210,48 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResults> {
         test: sameTest ? testFeatures : await extractFeatures(encoder, seedTest, opts),
       });
     }
-    const runRecords = await mapBounded(tasks, o.parallel, async ({ seed, strategy }) => {
-      const ds = bySeed.get(seed) as Dataset;
+    // Execute (bounded).
+    const planned = plan.filter((r) => r.dataset === datasetName);
+    const runRecords = await executeRuns(o, planned, (run) => {
+      const ds = bySeed.get(run.seed) as Dataset;
       const dataset: Dataset = {
         ...ds,
         splits: { ...ds.splits, test: balancedSubset(ds.splits.test, suite.maxTestImages) },
       };
-      return runOne(o, {
+      return {
         outDir,
         dataset,
-        seed,
-        strategy,
+        seed: run.seed,
+        strategy: run.strategy,
         encoder,
         llm,
         budget,
-        state: states.get(runDirOf(outDir, datasetName, strategy.method, seed)) ?? { kind: "fresh" },
-        features: features.get(seed) as {
+        state: states.get(run.runDir) ?? { kind: "fresh" },
+        features: features.get(run.seed) as {
           train: SplitFeatures;
           val: SplitFeatures | null;
           test: SplitFeatures;
         },
         imageCache,
         textCache,
-      });
+      };
     });
+    // Aggregate.
     records.push(...runRecords);
     await writeSuiteOutputs(outDir, results(), o.published);
   }
   const final = results();
   await writeSuiteOutputs(outDir, final, o.published);
   return final;
+}
+
+/** The execute phase of one dataset: its planned runs, at most `o.parallel` at once, in plan order. */
+export function executeRuns(
+  o: RunSuiteOptions,
+  planned: readonly PlannedRun[],
+  inputOf: (run: PlannedRun) => RunOneInput,
+): Promise<BenchRecord[]> {
+  return mapBounded(planned, o.parallel, (run) => runOne(o, inputOf(run)));
 }
 
 export function identityOf(

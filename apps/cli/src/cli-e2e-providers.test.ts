@@ -17,7 +17,7 @@ import {
   startBedrockStandIn,
   startFakeLlmServer,
   startGeminiStandIn,
-} from "@vlmopt/llm-providers";
+} from "@vlmopt/llm-providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));

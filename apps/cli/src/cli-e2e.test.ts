@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FakeLlmRequest, type FakeReply, startFakeLlmServer } from "@vlmopt/llm-providers";
+import { type FakeLlmRequest, type FakeReply, startFakeLlmServer } from "@vlmopt/llm-providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));

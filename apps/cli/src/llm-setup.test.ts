@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlmServer, startFakeLlmServer } from "@vlmopt/llm-providers";
+import { type FakeLlmServer, startFakeLlmServer } from "@vlmopt/llm-providers/testing";
 import { createRegistry } from "@vlmopt/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeRegistry, writeToyDataset } from "./fake-registry.js";

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { chromiumSkipReason, launchChromium, makeToyRun } from "./browser-fixtures.js";
 import { writeToyDataset } from "./fake-registry.js";
-import { decodePng, distinctColors } from "./png-decode.js";
+import { decodePng, distinctColors } from "./png-decode.test-helper.js";
 
 const skip = chromiumSkipReason("the HTML report browser test");
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlmServer, startFakeLlmServer } from "@vlmopt/llm-providers";
+import { type FakeLlmServer, startFakeLlmServer } from "@vlmopt/llm-providers/testing";
 import { createRegistry } from "@vlmopt/registry";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeRegistry, writeToyDataset } from "./fake-registry.js";

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, openPostgresStore, postgresTestSkipReason } from "@vlmopt/store-postgres";
+import { openPostgresStore } from "@vlmopt/store-postgres";
+import { createTestDatabase, postgresTestSkipReason } from "@vlmopt/store-postgres/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeRegistry, writeToyDataset } from "./fake-registry.js";
 import { memoryIo } from "./io.js";

@@ -6,7 +6,7 @@ import { build } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumSkipReason, launchChromium, makeToyRun } from "./browser-fixtures.js";
 import { writeToyDataset } from "./fake-registry.js";
-import { decodePng, distinctColors } from "./png-decode.js";
+import { decodePng, distinctColors } from "./png-decode.test-helper.js";
 import { clientBuildOptions } from "./ui/client-build.js";
 import { DirectoryRunSource } from "./ui/directory-source.js";
 import { startUiServer, type UiServer } from "./ui/server.js";

@@ -5,6 +5,13 @@ export const PLACEHOLDER = "{}";
 /** Longest template accepted, in characters (CLIP reads at most 77 tokens anyway). */
 export const MAX_TEMPLATE_LENGTH = 300;
 
+/**
+ * Most words a template may have, for every reader of templates in text (an LLM's reply, the
+ * templates a meta-prompt shows). CLIP reads at most 77 tokens; a longer "template" is almost
+ * surely a paragraph of explanation that happens to contain `{}`.
+ */
+export const MAX_TEMPLATE_WORDS = 40;
+
 export type TemplateProblem = "not-a-string" | "empty" | "no-placeholder" | "too-long" | "control-characters";
 
 /** Why a template is invalid, or null when it is fine. */

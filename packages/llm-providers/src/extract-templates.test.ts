@@ -1,3 +1,4 @@
+import { MAX_TEMPLATE_WORDS } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
 import { extractTemplates, isInstruction, stripScores } from "./extract-templates.js";
 import { OPENING_PROMPTS } from "./testing/meta-prompts.js";
@@ -49,6 +50,14 @@ describe("extractTemplates", () => {
     expect(isInstruction("Write 5 different prompt templates that would help CLIP")).toBe(true);
     expect(isInstruction("cropped Keep {} where the name goes.")).toBe(true);
     expect(isInstruction("a cropped photo of a {}.")).toBe(false);
+  });
+
+  it("reads templates up to core's MAX_TEMPLATE_WORDS (the reply parser's cap), not beyond", () => {
+    const long = (words: number) => `a {} ${Array.from({ length: words - 2 }, (_, i) => `w${i}`).join(" ")}`;
+    expect(long(30).split(" ")).toHaveLength(30);
+    expect(
+      extractTemplates(`- ${long(30)}\n- ${long(MAX_TEMPLATE_WORDS)}\n- ${long(MAX_TEMPLATE_WORDS + 1)}`),
+    ).toEqual([long(30), long(MAX_TEMPLATE_WORDS)]);
   });
 
   it("stripScores removes every trailing annotation, repeatedly", () => {

@@ -1,4 +1,4 @@
-import { dedupeTemplates, PLACEHOLDER, templateProblem } from "@vlmopt/core";
+import { dedupeTemplates, MAX_TEMPLATE_WORDS, PLACEHOLDER, templateProblem } from "@vlmopt/core";
 
 const LIST_ITEM = /^\s*(?:[-*•]|\(?\d+[.):]|#\d+:?)\s+(.*)$/;
 /** "text: <template>", "Input: <template>" — or the label alone, with the template on the next line. */
@@ -13,8 +13,13 @@ const QUOTED = /"([^"\n]*\{\}[^"\n]*)"|“([^”\n]*\{\}[^”\n]*)”|`([^`\n]*\
 const INSTRUCTION =
   /\b(?:templates?|prompts?|repl(?:y|ies)|clip|must|each|keep|class names?|write|please|requirements?|words)\b/i;
 
-/** Longer candidates are prose, not templates (the strategies ask for fewer than 15 words). */
-const MAX_WORDS = 20;
+/**
+ * Longer candidates are prose, not templates: core's MAX_TEMPLATE_WORDS (40), the cap the reply
+ * parser uses too. It was 20 here; one cap means every template the loop accepted and shows back
+ * in a meta-prompt is read back by the simulated provider (a 21-40-word template the parser took
+ * was invisible to it), and the instruction-word filter, not the length, is what drops prose.
+ */
+const MAX_WORDS = MAX_TEMPLATE_WORDS;
 
 const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
 const LABEL = String.raw`(?:score|accuracy|acc|train|val|test)(?:\s+accuracy)?`;
@@ -52,7 +57,7 @@ export function isInstruction(text: string): boolean {
  * ("- ", "* ", "1. ", "1) "); OPRO's `text:` blocks and `Input:` lines; and bare lines (the
  * hill-climb-code prompt lists templates unmarked). Score annotations are stripped; candidates
  * that read as instructions (words such as "template", "prompt", "reply", "CLIP", "must",
- * "each", "keep", "class name"), still hold a "%", lack "{}" or exceed 20 words are dropped.
+ * "each", "keep", "class name"), still hold a "%", lack "{}" or exceed MAX_TEMPLATE_WORDS (40) words are dropped.
  * Returns [] when nothing is left (the caller falls back to defaults).
  */
 export function extractTemplates(text: string): string[] {

@@ -65,16 +65,3 @@ export {
   SimulatedProvider,
   type SimulatedProviderOptions,
 } from "./simulated-provider.js";
-export { startAzureOpenAIStandIn } from "./testing/azure-openai-stand-in.js";
-export { startBedrockStandIn } from "./testing/bedrock-stand-in.js";
-export {
-  defaultFakeReply,
-  type FakeLlmRequest,
-  type FakeLlmServer,
-  type FakeLlmServerOptions,
-  type FakeReply,
-  type FakeReplyFunction,
-  type StandInProtocol,
-  startFakeLlmServer,
-} from "./testing/fake-llm-server.js";
-export { startGeminiStandIn } from "./testing/gemini-stand-in.js";

@@ -1,13 +1,16 @@
-import { MAX_TEMPLATE_LENGTH, normalizeTemplate, PLACEHOLDER, templateProblem } from "@vlmopt/core";
+import {
+  MAX_TEMPLATE_LENGTH,
+  MAX_TEMPLATE_WORDS,
+  normalizeTemplate,
+  PLACEHOLDER,
+  templateProblem,
+} from "@vlmopt/core";
 import { BULLET, templateFromLine } from "./template-line.js";
 
 export { normalizePlaceholder } from "./template-line.js";
 
-/**
- * Most words a template may have. CLIP reads at most 77 tokens; a longer "template" is almost
- * surely a paragraph of explanation that happens to contain `{}`.
- */
-export const MAX_TEMPLATE_WORDS = 40;
+/** Most words a template may have (core's, shared with every reader of templates). */
+export { MAX_TEMPLATE_WORDS };
 
 export interface ParseTemplatesOptions {
   /** True for templates scored earlier in the run (they are dropped). */

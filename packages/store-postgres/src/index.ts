@@ -9,4 +9,3 @@ export * from "./postgres-embedding-cache.js";
 export * from "./postgres-run-store.js";
 export * from "./run-queue.js";
 export * from "./suite-items.js";
-export * from "./test-database.js";

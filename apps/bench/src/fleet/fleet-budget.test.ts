@@ -8,12 +8,8 @@ import { join } from "node:path";
 import type { RunEvent } from "@vlmopt/core";
 import { tinyPng } from "@vlmopt/core/testing";
 import { checkRunImages } from "@vlmopt/dataset-loaders";
-import {
-  createTestDatabase,
-  FleetBudget,
-  openPostgresStore,
-  postgresTestSkipReason,
-} from "@vlmopt/store-postgres";
+import { FleetBudget, openPostgresStore } from "@vlmopt/store-postgres";
+import { createTestDatabase, postgresTestSkipReason } from "@vlmopt/store-postgres/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../io.js";
 import { run } from "../main.js";

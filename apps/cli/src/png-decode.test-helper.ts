@@ -7,7 +7,7 @@ export interface DecodedPng {
   rgba: Uint8Array;
 }
 
-/** Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium's screenshots are). For tests. */
+/** Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium's screenshots are). Tests only (a test helper, in no entry). */
 export function decodePng(png: Uint8Array): DecodedPng {
   const buf = Buffer.from(png);
   if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error("not a PNG");

@@ -1,0 +1,7 @@
+import { createStrategy, STRATEGIES } from "./registry.js";
+import { searchStrategyContract } from "./testing/strategy-contract.js";
+
+// Every registered strategy, with its default parameters.
+for (const name of Object.keys(STRATEGIES)) {
+  searchStrategyContract({ name, create: () => createStrategy(name, {}, { datasetName: "contract" }) });
+}
