@@ -1,4 +1,5 @@
 export * from "./budget.js";
+export * from "./candidate-scorer.js";
 export * from "./clip-encoder.js";
 export * from "./content-hash-memo.js";
 export * from "./dataset.js";
@@ -10,6 +11,7 @@ export * from "./hashing.js";
 export * from "./jsonl-run-store.js";
 export * from "./llm-provider.js";
 export * from "./optimize.js";
+export * from "./prompt-set.js";
 export * from "./rng.js";
 export * from "./run-events.js";
 export * from "./run-manifest.js";
@@ -19,3 +21,4 @@ export * from "./scoring.js";
 export * from "./search-strategy.js";
 export * from "./selection.js";
 export * from "./template.js";
+export * from "./text-embeddings.js";

@@ -1,4 +1,5 @@
 import type { LlmRequest } from "./llm-provider.js";
+import type { ClassPrompts } from "./prompt-set.js";
 import type { Rng } from "./rng.js";
 
 /** A template with its scores. Accuracies are fractions in [0, 1]. */
@@ -12,6 +13,12 @@ export interface ScoredTemplate {
   step: number;
   /** Where it came from: "pool", "llm", "user". */
   source: string;
+  /**
+   * Set when the candidate is a per-class prompt set: its texts by class name. `template` then
+   * holds the set's key (`promptSetKey`). Absent for templates and in logs written before prompt
+   * sets existed.
+   */
+  prompts?: ClassPrompts;
 }
 
 /** Read-only view of the task given to a strategy. */
