@@ -2,26 +2,26 @@ import { type Budget, BudgetTracker, type BudgetUsage } from "./budget.js";
 import type { ClipEncoder } from "./clip-encoder.js";
 import type { Dataset, SplitName } from "./dataset.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
-import { AbortError, type BudgetLimit, displayMessage, RunStoreError } from "./errors.js";
-import { extractFeatures } from "./features.js";
-import { canonicalJson, sha256Hex } from "./hashing.js";
-import type { LlmProvider, LlmRequest, LlmRetryInfo } from "./llm-provider.js";
+import { AbortError, displayMessage } from "./errors.js";
+import type { LlmProvider } from "./llm-provider.js";
+import { modelWarningLine } from "./model-warning.js";
+import { type Choice, choose, scoreChoice } from "./phase-choose.js";
+import { type LlmCallCounter, propose } from "./phase-propose.js";
+import { openReplay } from "./phase-replay.js";
+import { ScoredHistory, scoreCandidates } from "./phase-score.js";
+import { type BaselineResult, scoreBaselines, testChoice } from "./phase-test.js";
 import { createRng } from "./rng.js";
-import type { RunEvent, StopReason } from "./run-events.js";
+import type { StopReason } from "./run-events.js";
+import { splitFeatureReader } from "./run-features.js";
 import type { RunManifest } from "./run-manifest.js";
 import { notify, type RunObserver } from "./run-observer.js";
 import type { RunStore } from "./run-store.js";
-import {
-  type AccuracyResult,
-  accuracyOf,
-  type ConfusedPair,
-  confusedPairs,
-  type SplitFeatures,
-  TemplateScorer,
-} from "./scoring.js";
+import { type AccuracyResult, type ConfusedPair, type SplitFeatures, TemplateScorer } from "./scoring.js";
 import type { ScoredTemplate, SearchStrategy, StepOutcome, TaskInfo } from "./search-strategy.js";
 import { bottomK, selectBest, topK } from "./selection.js";
-import { normalizeTemplate, templateProblem } from "./template.js";
+
+export { requestHash } from "./phase-propose.js";
+export { type BaselineResult, DEFAULT_BASELINE_TEMPLATE } from "./phase-test.js";
 
 export interface OptimizeOptions {
   strategy: SearchStrategy;
@@ -70,19 +70,6 @@ export interface ChosenResult {
   confusedPairs?: ConfusedPair[];
 }
 
-/** A reference template scored like the chosen one, to measure the chosen template's gain. */
-export interface BaselineResult {
-  /** What it stands for: "a photo of a {}." or "best pool template". */
-  label: string;
-  template: string;
-  trainAccuracy: number;
-  valAccuracy: number | null;
-  testAccuracy: number | null;
-}
-
-/** The template CLIP's paper uses as the zero-shot default. */
-export const DEFAULT_BASELINE_TEMPLATE = "a photo of a {}.";
-
 export interface RunResult {
   runId: string;
   stop: StopReason;
@@ -107,31 +94,6 @@ export interface RunResult {
 }
 
 const now = () => new Date().toISOString();
-
-/**
- * The first `max` candidates that would be scored: valid, not scored yet, not recorded in the
- * log being replayed, and not a duplicate of an earlier one (after normalisation).
- */
-function toBeScored(
-  candidates: readonly string[],
-  o: { alreadyScored: (t: string) => boolean; recorded: (t: string) => boolean; max: number },
-): string[] {
-  const out: string[] = [];
-  const keys = new Set<string>();
-  for (const t of candidates) {
-    if (out.length >= o.max) break;
-    if (templateProblem(t) || o.alreadyScored(t) || o.recorded(t)) continue;
-    const key = normalizeTemplate(t);
-    if (keys.has(key)) continue;
-    keys.add(key);
-    out.push(t);
-  }
-  return out;
-}
-
-export function requestHash(request: LlmRequest): string {
-  return sha256Hex(canonicalJson(request));
-}
 
 function manifestOf(o: OptimizeOptions, runId: string): RunManifest {
   const { dataset, encoder, llm, strategy } = o;
@@ -165,72 +127,36 @@ function manifestOf(o: OptimizeOptions, runId: string): RunManifest {
   };
 }
 
-/** Fields that must agree between a run's manifest and the options resuming it. */
-function checkResumable(saved: RunManifest, fresh: RunManifest, where: string): void {
-  const pairs: [string, unknown, unknown][] = [
-    ["strategy", saved.strategy, fresh.strategy],
-    ["model", saved.model.id, fresh.model.id],
-    ["model hash", saved.model.hash, fresh.model.hash],
-    ["llm", `${saved.llm.provider}:${saved.llm.modelId}`, `${fresh.llm.provider}:${fresh.llm.modelId}`],
-    ["dataset", saved.dataset.name, fresh.dataset.name],
-    ["dataset splits", saved.dataset.counts, fresh.dataset.counts],
-    ["seed", saved.seed, fresh.seed],
-  ];
-  for (const [what, a, b] of pairs) {
-    if (canonicalJson(a) !== canonicalJson(b)) {
-      throw new RunStoreError(
-        `cannot resume ${where}: its ${what} was ${canonicalJson(a)} but is now ${canonicalJson(b)}`,
-        { hint: "resume with the run's original settings, or start a new run in another directory" },
-      );
-    }
-  }
-}
-
 /**
  * The optimization loop both apps call: asks the strategy for steps, performs LLM calls and
  * template evaluations within the budget, appends every event to the run store before acting
  * on it, and chooses the final template(s). If the store already holds events, the run resumes:
  * the strategy is re-played against the recorded replies and scores, so no finished LLM call or
  * evaluation is repeated and the result equals an uninterrupted run's.
+ *
+ * Its phases, each in its own file: replay (phase-replay.ts: what the log already holds),
+ * propose (phase-propose.ts: a step's candidates, from the strategy's pool or an LLM call),
+ * score (phase-score.ts: train/val accuracy of new candidates), choose (phase-choose.ts: the
+ * top template(s)) and test (phase-test.ts: the choice and the baselines on the test split).
  */
 export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const observers = o.observers ?? [];
   const { encoder, llm, dataset, store, strategy, signal } = o;
-  const budget = o.budget ?? {};
-  const tracker = new BudgetTracker(budget, llm.price);
+  const seed = o.seed ?? 1;
+  const tracker = new BudgetTracker(o.budget ?? {}, llm.price);
   const runId = o.runId ?? store.location.split(/[\\/]/).filter(Boolean).pop() ?? "run";
   const warnings: string[] = [];
-  if (encoder.warning) warnings.push(`model ${encoder.id}: ${encoder.warning}`);
+  if (encoder.warning) warnings.push(modelWarningLine(encoder.id, encoder.warning));
   if (llm.warning) warnings.push(`llm ${llm.provider}:${llm.modelId}: ${llm.warning}`);
-
-  // Resume state from the log.
-  const log = await store.readLog();
-  const fresh = manifestOf(o, runId);
-  const saved = await store.readManifest();
-  const resumed = log.events.length > 0 || saved !== null;
-  if (saved) checkResumable(saved, fresh, store.location);
-  else await store.writeManifest(fresh);
-  if (log.tornTail) {
-    const msg = `event log line ${log.tornTail.line} was cut off by a crash (${log.tornTail.bytes} bytes); it was ignored`;
+  const warn = (msg: string) => {
     warnings.push(msg);
     notify(observers, "onWarning", msg);
-  }
-  const recordedRequests = new Map<number, string>();
-  const recordedReplies = new Map<number, Extract<RunEvent, { type: "llm-reply" }>>();
-  const recordedScores = new Map<string, ScoredTemplate>();
-  const loggedStepStarts = new Set<number>();
-  const loggedStepEnds = new Set<number>();
-  const loggedParses = new Set<number>();
-  for (const e of log.events) {
-    if (e.type === "llm-request") recordedRequests.set(e.seq, e.requestHash);
-    else if (e.type === "llm-reply") recordedReplies.set(e.seq, e);
-    else if (e.type === "candidate-scored")
-      recordedScores.set(normalizeTemplate(e.candidate.template), e.candidate);
-    else if (e.type === "step-start") loggedStepStarts.add(e.step);
-    else if (e.type === "step-end") loggedStepEnds.add(e.step);
-    else if (e.type === "llm-parsed") loggedParses.add(e.seq);
-  }
-  let replayedCalls = 0;
+  };
+
+  // Replay: what the log of a resumed run already holds.
+  const fresh = manifestOf(o, runId);
+  const { replay, resumed, tornTailWarning } = await openReplay(store, fresh);
+  if (tornTailWarning) warn(tornTailWarning);
 
   await store.append({ type: "run-start", time: now(), resumed });
   notify(observers, "onRunStart", { runId, resumed });
@@ -247,36 +173,25 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
     ...(o.textCache ? { textCache: o.textCache } : {}),
     ...(signal ? { signal } : {}),
   });
+  const featuresOf = splitFeatureReader({
+    encoder,
+    dataset,
+    observers,
+    ...(o.imageCache ? { imageCache: o.imageCache } : {}),
+    ...(o.verifyImages ? { verifyImages: true } : {}),
+    ...(signal ? { signal } : {}),
+    ...(o.features ? { features: o.features } : {}),
+  });
+  const hasVal = dataset.splits.val.length > 0;
+  const scoreTest = (o.evaluateTest ?? true) && dataset.splits.test.length > 0;
 
-  // Each split is extracted at most once per run (the chosen template, the baselines and the
-  // test score all read the same features).
-  const extracted = new Map<SplitName, Promise<SplitFeatures>>();
-  const featuresOf = (split: SplitName): Promise<SplitFeatures> => {
-    const given = o.features?.[split];
-    if (given) return Promise.resolve(given);
-    let features = extracted.get(split);
-    if (!features) {
-      features = extractFeatures(encoder, dataset.splits[split], {
-        ...(o.imageCache ? { cache: o.imageCache } : {}),
-        ...(o.verifyImages ? { verifyImages: true } : {}),
-        ...(signal ? { signal } : {}),
-        onProgress: (p) => notify(observers, "onFeatureProgress", { split, ...p }),
-      });
-      extracted.set(split, features);
-    }
-    return features;
-  };
-
-  const history: ScoredTemplate[] = [];
-  const scoredKeys = new Set<string>();
-  const alreadyScored = (t: string) => scoredKeys.has(normalizeTemplate(t));
-  /** Scored in the log being replayed (its score is taken from there, not recomputed). */
-  const isRecorded = (t: string) => recordedScores.has(normalizeTemplate(t));
+  const scoredHistory = new ScoredHistory();
+  const history = scoredHistory.items;
+  const calls: LlmCallCounter = { next: 0, replayed: 0 };
   let stop = { kind: "completed" } as StopReason;
   let steps = 0;
-  let seq = 0;
   const baselines: BaselineResult[] = [];
-  const rng = createRng(o.seed ?? 1);
+  const rng = createRng(seed);
 
   const finishWith = (reason: StopReason) => {
     stop = reason;
@@ -284,42 +199,25 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
 
   try {
     const train = await featuresOf("train");
-    const val = dataset.splits.val.length > 0 ? await featuresOf("val") : null;
-
-    const evaluate = async (
-      template: string,
-      step: number,
-      source: string,
-    ): Promise<ScoredTemplate | BudgetLimit> => {
-      const key = normalizeTemplate(template);
-      const recorded = recordedScores.get(key);
-      if (recorded) {
-        tracker.recordEvaluation();
-        return { ...recorded, id: history.length, step };
-      }
-      const blocked = tracker.blockingLimitForEvaluation();
-      if (blocked) return blocked;
-      const classes = await scorer.classEmbeddings(template);
-      const trainAcc = scorer.score(classes, train);
-      const valAcc = val ? scorer.score(classes, val) : null;
-      const candidate: ScoredTemplate = {
-        id: history.length,
-        template,
-        trainAccuracy: trainAcc.accuracy,
-        valAccuracy: valAcc ? valAcc.accuracy : null,
-        step,
-        source,
-      };
-      await store.append({ type: "candidate-scored", time: now(), step, candidate });
-      tracker.recordEvaluation();
-      return candidate;
+    const val = hasVal ? await featuresOf("val") : null;
+    const proposeContext = {
+      llm,
+      store,
+      observers,
+      tracker,
+      replay,
+      calls,
+      seed,
+      ...(signal ? { signal } : {}),
+      alreadyScored: (t: string) => scoredHistory.has(t),
     };
+    const scoreContext = { store, observers, tracker, replay, scorer, train, val, history: scoredHistory };
 
     for (let step = 0; ; step++) {
       if (signal?.aborted) throw new AbortError("aborted");
       const proposal = strategy.ask({ step, task, history, rng });
       if (proposal === null) break;
-      const replayedStep = loggedStepStarts.has(step);
+      const replayedStep = replay.hasStepStart(step);
       if (!replayedStep) {
         await store.append({
           type: "step-start",
@@ -334,187 +232,30 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
         ...(proposal.label ? { label: proposal.label } : {}),
       });
 
-      let candidates: string[] = [];
-      let replies: string[] = [];
-      let lastRequest: LlmRequest | undefined;
-      let source = "pool";
-      let budgetStop: BudgetLimit | null = null;
+      // Propose, then score.
+      const proposed = await propose(proposeContext, step, proposal);
+      let budgetStop = proposed.budgetStop;
+      const { scored, budgetStop: scoreStop } = await scoreCandidates(
+        scoreContext,
+        step,
+        proposed.source,
+        proposed.candidates,
+      );
+      budgetStop = scoreStop ?? budgetStop;
 
-      if (proposal.kind === "templates") {
-        source = proposal.source ?? "pool";
-        candidates = proposal.templates.slice();
-      } else {
-        source = "llm";
-        const maxAttempts = Math.max(1, proposal.maxAttempts ?? 1);
-        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-          if (signal?.aborted) throw new AbortError("aborted");
-          const request = proposal.request;
-          const hash = requestHash(request);
-          const callSeq = seq++;
-          const reply = recordedReplies.get(callSeq);
-          let texts: string[];
-          if (reply) {
-            const recordedHash = recordedRequests.get(callSeq);
-            if (recordedHash !== undefined && recordedHash !== hash) {
-              throw new RunStoreError(
-                `cannot resume ${store.location}: LLM call ${callSeq} differs from the recorded one`,
-                { hint: "the strategy or its parameters changed since the run started; start a new run" },
-              );
-            }
-            replayedCalls++;
-            tracker.recordCall(reply.usage, reply.cached);
-            texts = reply.texts;
-            notify(observers, "onLlmRequest", { step, seq: callSeq, attempt, request, replayed: true });
-            notify(observers, "onLlmReply", {
-              step,
-              seq: callSeq,
-              texts,
-              usage: reply.usage,
-              cached: reply.cached,
-              replayed: true,
-            });
-          } else {
-            const blocked = tracker.blockingLimitForCall(request);
-            if (blocked) {
-              seq--;
-              budgetStop = blocked;
-              break;
-            }
-            await store.append({
-              type: "llm-request",
-              time: now(),
-              step,
-              seq: callSeq,
-              attempt,
-              requestHash: hash,
-              request,
-            });
-            notify(observers, "onLlmRequest", { step, seq: callSeq, attempt, request, replayed: false });
-            const started = Date.now();
-            let result: Awaited<ReturnType<LlmProvider["generate"]>>;
-            try {
-              const callId = `seed=${o.seed ?? 1};seq=${callSeq}`;
-              const onRetry = async (info: LlmRetryInfo) => {
-                await store.append({
-                  type: "llm-retry",
-                  time: now(),
-                  step,
-                  seq: callSeq,
-                  retry: info.retry,
-                  maxRetries: info.maxRetries,
-                  delayMs: Math.round(info.delayMs),
-                  reason: info.reason,
-                  ...(info.status !== undefined ? { status: info.status } : {}),
-                });
-                notify(observers, "onLlmRetry", { ...info, step, seq: callSeq });
-              };
-              result = await llm.generate(request, { callId, onRetry, ...(signal ? { signal } : {}) });
-            } catch (error) {
-              const retryable = (error as { isRetryable?: boolean }).isRetryable === true;
-              await store.append({
-                type: "llm-error",
-                time: now(),
-                step,
-                seq: callSeq,
-                message: error instanceof Error ? error.message : String(error),
-                retryable,
-              });
-              throw error;
-            }
-            const cached = result.cached === true;
-            await store.append({
-              type: "llm-reply",
-              time: now(),
-              step,
-              seq: callSeq,
-              texts: result.texts,
-              usage: result.usage,
-              cached,
-              durationMs: Date.now() - started,
-            });
-            tracker.recordCall(result.usage, cached);
-            texts = result.texts;
-            notify(observers, "onLlmReply", {
-              step,
-              seq: callSeq,
-              texts,
-              usage: result.usage,
-              cached,
-              replayed: false,
-            });
-          }
-          replies = texts;
-          lastRequest = request;
-          candidates = proposal.parse(texts, alreadyScored);
-          const anyNew = candidates.some((c) => !alreadyScored(c));
-          if (!loggedParses.has(callSeq)) {
-            const why =
-              candidates.length === 0
-                ? "no template could be parsed from the reply"
-                : `all ${candidates.length} parsed templates were scored before`;
-            await store.append({
-              type: "llm-parsed",
-              time: now(),
-              step,
-              seq: callSeq,
-              templates: candidates.map(String),
-              ...(!anyNew && attempt < maxAttempts ? { retry: why } : {}),
-            });
-          }
-          if (anyNew) break;
-        }
-      }
-
-      const scored: ScoredTemplate[] = [];
-      for (let index = 0; index < candidates.length; index++) {
-        const template = candidates[index] as string;
-        const problem = templateProblem(template);
-        if (problem) {
-          notify(observers, "onCandidateRejected", { step, template: String(template), reason: problem });
-          continue;
-        }
-        if (alreadyScored(template)) continue;
-        if (!isRecorded(template) && !scorer.hasPrefetched(template)) {
-          // Embed this and the next few candidates in one encoder call (it batches prompts of
-          // similar length); each is still scored and logged one by one below.
-          await scorer.prefetch(
-            toBeScored(candidates.slice(index), {
-              alreadyScored,
-              recorded: isRecorded,
-              max: Math.min(scorer.templatesPerCall, tracker.evaluationsLeft()),
-            }),
-          );
-        }
-        const result = await evaluate(template, step, source);
-        if (typeof result === "string") {
-          budgetStop = result;
-          break;
-        }
-        const replayed = isRecorded(template);
-        history.push(result);
-        scoredKeys.add(normalizeTemplate(template));
-        scored.push(result);
-        notify(observers, "onCandidateScored", {
-          candidate: result,
-          best: selectBest(history) as ScoredTemplate,
-          replayed,
-        });
-      }
-
-      scorer.clearPrefetched();
       const failed = scored.length === 0 && budgetStop === null;
       const outcome: StepOutcome = {
         step,
         scored,
-        replies,
-        ...(lastRequest ? { request: lastRequest } : {}),
+        replies: proposed.replies,
+        ...(proposed.request ? { request: proposed.request } : {}),
         failed,
         history,
       };
       strategy.tell(outcome);
       steps = step + 1;
       const best = selectBest(history);
-      if (!loggedStepEnds.has(step)) {
+      if (!replay.hasStepEnd(step)) {
         await store.append({
           type: "step-end",
           time: now(),
@@ -528,7 +269,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
         failed,
         best,
         usage: { ...tracker.usage },
-        replayed: loggedStepEnds.has(step),
+        replayed: replay.hasStepEnd(step),
       });
       if (budgetStop) {
         finishWith({ kind: "budget", limit: budgetStop });
@@ -550,9 +291,9 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const llmCalls = tracker.usage.llmCalls;
   if (stop.kind === "completed" && llmCalls > 0 && !history.some((h) => h.source === "llm")) {
     finishWith({ kind: "no-usable-template", llmCalls });
-    const msg = `the LLM never produced a usable template in ${llmCalls} call${llmCalls === 1 ? "" : "s"} (every reply was unparsable, invalid or a repeat); ${history.length > 0 ? "the chosen template is the best of the strategy's own pool, not the LLM's" : "nothing was scored or chosen"}`;
-    warnings.push(msg);
-    notify(observers, "onWarning", msg);
+    warn(
+      `the LLM never produced a usable template in ${llmCalls} call${llmCalls === 1 ? "" : "s"} (every reply was unparsable, invalid or a repeat); ${history.length > 0 ? "the chosen template is the best of the strategy's own pool, not the LLM's" : "nothing was scored or chosen"}`,
+    );
   }
 
   function resultOf(chosen: ChosenResult | null): RunResult {
@@ -570,72 +311,37 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       model: fresh.model,
       llm: fresh.llm,
       warnings,
-      replayedCalls,
+      replayedCalls: calls.replayed,
       ...(baselines.length ? { baselines } : {}),
     };
   }
 
-  /** Scores "a photo of a {}." and the best pool template (scores already in the history are reused). */
-  async function scoreBaselinesInto(out: BaselineResult[]): Promise<void> {
-    const pool = topK(
-      history.filter((h) => h.source === "pool"),
-      1,
-    )[0];
-    const wanted = [{ label: DEFAULT_BASELINE_TEMPLATE, template: DEFAULT_BASELINE_TEMPLATE }];
-    if (pool) wanted.push({ label: "best pool template", template: pool.template });
-    for (const { label, template } of wanted) {
-      const known = history.find((h) => normalizeTemplate(h.template) === normalizeTemplate(template));
-      const classes = await scorer.classEmbeddings(template);
-      const valSplit = dataset.splits.val.length > 0 ? await featuresOf("val") : null;
-      out.push({
-        label,
-        template,
-        trainAccuracy: known?.trainAccuracy ?? scorer.score(classes, await featuresOf("train")).accuracy,
-        valAccuracy: known ? known.valAccuracy : valSplit ? scorer.score(classes, valSplit).accuracy : null,
-        testAccuracy:
-          (o.evaluateTest ?? true) && dataset.splits.test.length > 0
-            ? scorer.score(classes, await featuresOf("test")).accuracy
-            : null,
-      });
-    }
-  }
-
+  // Choose, then test.
   let chosen: ChosenResult | null = null;
-  if (history.length > 0 && stop.kind !== "aborted") {
-    const k = Math.max(1, o.ensembleTopK ?? 1);
-    const picked = topK(history, k);
-    const templates = picked.map((p) => p.template);
-    const ensemble = templates.length > 1;
+  const choice: Choice | null = stop.kind !== "aborted" ? choose(history, o.ensembleTopK ?? 1) : null;
+  if (choice) {
     let test: AccuracyResult | null = null;
     let confused: ConfusedPair[] | null = null;
-    const top = picked[0] as ScoredTemplate;
-    let trainAccuracy = top.trainAccuracy;
-    let valAccuracy = top.valAccuracy;
     try {
-      const classes = ensemble
-        ? await scorer.ensembleEmbeddings(templates)
-        : await scorer.classEmbeddings(top.template);
-      if (ensemble) {
-        trainAccuracy = scorer.score(classes, await featuresOf("train")).accuracy;
-        valAccuracy =
-          dataset.splits.val.length > 0 ? scorer.score(classes, await featuresOf("val")).accuracy : null;
-      }
-      if ((o.evaluateTest ?? true) && dataset.splits.test.length > 0) {
-        const testSplit = await featuresOf("test");
-        const predictions = scorer.predict(classes, testSplit);
-        test = accuracyOf(predictions, testSplit.labels, dataset.classNames.length);
-        confused = confusedPairs(predictions, testSplit.labels, 10);
-      }
-      if (o.scoreBaselines ?? true) await scoreBaselinesInto(baselines);
+      const classes = await scoreChoice(choice, scorer, featuresOf, hasVal);
+      if (scoreTest)
+        ({ test, confused } = testChoice(
+          classes,
+          scorer,
+          await featuresOf("test"),
+          dataset.classNames.length,
+        ));
+      if (o.scoreBaselines ?? true)
+        await scoreBaselines({ history, scorer, featuresOf, hasVal, scoreTest }, baselines);
     } catch (error) {
       if (!(AbortError.isInstance(error) || signal?.aborted)) throw error;
       finishWith({ kind: "aborted" });
     }
     chosen = {
-      templates,
-      ensemble,
-      trainAccuracy,
-      valAccuracy,
+      templates: choice.templates,
+      ensemble: choice.ensemble,
+      trainAccuracy: choice.trainAccuracy,
+      valAccuracy: choice.valAccuracy,
       testAccuracy: test ? test.accuracy : null,
       perClassTest: test ? test.perClass : null,
       ...(confused ? { confusedPairs: confused } : {}),

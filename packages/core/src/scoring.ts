@@ -310,6 +310,17 @@ export class TemplateScorer {
     return normalizeRows(sum);
   }
 
+  /**
+   * The class embeddings a chosen set of templates stands for: CLIP's ensemble of several, or
+   * the single template's own.
+   */
+  async chosenEmbeddings(templates: readonly string[]): Promise<Embeddings> {
+    if (templates.length > 1) return this.ensembleEmbeddings(templates);
+    const [only] = templates;
+    if (only === undefined) throw new RangeError("choose at least one template");
+    return this.classEmbeddings(only);
+  }
+
   /** Predicted class of every image of a split. */
   predict(classes: Embeddings, split: SplitFeatures): Int32Array {
     return classify(split.features, classes);

@@ -145,4 +145,5 @@ export class ScriptedLlm implements LlmProvider {
     return { texts, usage };
   }
 }
+export { MemoryRunStore } from "./memory-run-store.js";
 export { tinyPng } from "./tiny-png.js";

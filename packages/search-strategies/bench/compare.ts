@@ -1,7 +1,7 @@
 import { optimize } from "@vlmopt/core";
+import { MemoryRunStore } from "@vlmopt/core/testing";
 import { createStrategy } from "../src/registry.js";
 import { EditLlm } from "./edit-llm.js";
-import { MemoryRunStore } from "./memory-run-store.js";
 import { createSyntheticTask } from "./synthetic-task.js";
 
 export interface CompareOptions {

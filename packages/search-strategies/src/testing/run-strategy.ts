@@ -1,6 +1,5 @@
 import { type Budget, type LlmProvider, optimize, type RunResult, type RunStore } from "@vlmopt/core";
-import { ScriptedLlm, type ScriptedReply } from "@vlmopt/core/testing";
-import { MemoryRunStore } from "../../bench/memory-run-store.js";
+import { MemoryRunStore, ScriptedLlm, type ScriptedReply } from "@vlmopt/core/testing";
 import { createSyntheticTask } from "../../bench/synthetic-task.js";
 import { createStrategy } from "../registry.js";
 

@@ -1,4 +1,6 @@
-import type { RunEvent, RunLog, RunManifest, RunStore } from "@vlmopt/core";
+import type { RunEvent } from "./run-events.js";
+import type { RunManifest } from "./run-manifest.js";
+import type { RunLog, RunStore } from "./run-store.js";
 
 /** A RunStore in memory, for benchmarks and tests that need no files (nothing is durable). */
 export class MemoryRunStore implements RunStore {
