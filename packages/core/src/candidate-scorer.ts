@@ -1,5 +1,11 @@
 import { createEmbeddings, type Embeddings, normalizeRows } from "./embeddings.js";
-import { type Candidate, type PromptSet, validateClassPrompts } from "./prompt-set.js";
+import {
+  type Candidate,
+  candidateProblem,
+  classNameMismatch,
+  type PromptSet,
+  validateClassPrompts,
+} from "./prompt-set.js";
 import {
   type AccuracyResult,
   type SplitFeatures,
@@ -71,6 +77,27 @@ export async function promptSetClassEmbeddings(
 export class CandidateScorer extends TemplateScorer {
   constructor(private readonly candidateOptions: TemplateScorerOptions) {
     super(candidateOptions);
+  }
+
+  /** The dataset's class names, in label order. */
+  get classNames(): readonly string[] {
+    return this.candidateOptions.classNames;
+  }
+
+  /**
+   * Why a candidate cannot be scored with this dataset, or null: `candidateProblem`, or for a
+   * prompt set whose classes differ from the dataset's, which are missing, extra or misspelt.
+   */
+  problemOf(candidate: Candidate): string | null {
+    const problem = candidateProblem(candidate);
+    if (problem || typeof candidate === "string") return problem;
+    const m = classNameMismatch(Object.keys(candidate.prompts), this.candidateOptions.classNames);
+    const parts = [
+      ...m.misspelt.map(([g, c]) => `misspelt ${JSON.stringify(g)} (${JSON.stringify(c)})`),
+      ...m.missing.map((c) => `missing ${JSON.stringify(c)}`),
+      ...m.extra.map((c) => `extra ${JSON.stringify(c)}`),
+    ];
+    return parts.length > 0 ? `classes do not match the dataset: ${parts.join(", ")}` : null;
   }
 
   /** Texts per encoder call when embedding a prompt set (default 8 × the encoder's maxTextBatch). */
