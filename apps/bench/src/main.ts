@@ -11,7 +11,7 @@ import { runWorker } from "./fleet/worker.js";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
 import { measureLoop } from "./perf-loop.js";
-import { measureScore, type ScorePerfRow } from "./perf-score.js";
+import { measureDescriptionScore, measureScore, type ScorePerfRow } from "./perf-score.js";
 import { hasPublishedNumbers, type PublishedTable } from "./published.js";
 import { readPublishedTable } from "./published-file.js";
 import { transferMeaningless, writeTransferOutputs } from "./render-transfer.js";
@@ -463,12 +463,17 @@ async function perfCommand(argv: readonly string[], io: BenchIo, wiring: BenchWi
       io.stderr(`scoring with C = ${c} ...\n`);
       rows.push(await measureScore(encoder, c, reps));
     }
+    // A per-class description set (CuPL/DCLIP/WaffleCLIP size: 8 texts per class) on the smallest C.
+    const descClasses = Math.min(...classes);
+    io.stderr(`scoring a description set with C = ${descClasses}, 8 texts per class ...\n`);
+    rows.push(await measureDescriptionScore(encoder, descClasses, 8, reps));
     const target = 1.05;
     io.stdout(
       `perf score — model ${encoder.id} (spec ${modelSpec}, dim ${encoder.dim}); median of ${reps} reps\n${textTable(
-        ["C", "images", "text encode ms", "score ms", "ratio"],
+        ["C", "texts/class", "images", "text encode ms", "score ms", "ratio"],
         rows.map((r) => [
           String(r.classes),
+          String(r.textsPerClass),
           String(r.images),
           r.textEncodeMs.toFixed(1),
           r.scoreMs.toFixed(1),

@@ -412,6 +412,7 @@ export function recordOf(
     costUsd: result.usage.costUsd,
     evaluations: result.usage.evaluations,
     templates: chosen?.templates ?? [],
+    ...(chosen?.prompts ? { prompts: chosen.prompts } : {}),
     curve: curveFromEvents(events),
     runDir: dir,
   };

@@ -1,13 +1,15 @@
 import { join, resolve } from "node:path";
 import {
+  type Candidate,
+  CandidateScorer,
   ConfigError,
+  chosenCandidates,
   type Dataset,
   displayMessage,
   extractFeatures,
   MemoryEmbeddingCache,
   type SplitFeatures,
   sha256Hex,
-  TemplateScorer,
 } from "@vlmopt/core";
 import { meaninglessReason } from "./labels.js";
 import { writeTransferOutputs } from "./render-transfer.js";
@@ -142,7 +144,7 @@ export async function runTransferSuite(o: RunTransferOptions): Promise<TransferR
         const r = await scoreBaseline(o, b, first, encoder, firstTest, textCache);
         records.push({ ...r, sourceModel: encoder.id, targetModel: encoder.id });
       }
-      const scorer = new TemplateScorer({
+      const scorer = new CandidateScorer({
         encoder,
         classNames: first.classNames,
         textCache,
@@ -162,10 +164,11 @@ export async function runTransferSuite(o: RunTransferOptions): Promise<TransferR
         };
         try {
           const ds = loaded.bySeed.get(run.seed as number) ?? first;
+          const candidates = chosenCandidates(run);
           const classes =
-            run.templates.length > 1
-              ? await scorer.ensembleEmbeddings(run.templates)
-              : await scorer.classEmbeddings(run.templates[0] as string);
+            candidates.length > 1
+              ? await scorer.candidateEnsembleEmbeddings(candidates)
+              : await scorer.candidateEmbeddings(candidates[0] as Candidate);
           const acc = scorer.score(classes, await testOf(ds));
           records.push({
             ...base,

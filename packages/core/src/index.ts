@@ -24,6 +24,7 @@ export * from "./run-features.js";
 export * from "./run-manifest.js";
 export * from "./run-observer.js";
 export * from "./run-store.js";
+export * from "./score-details.js";
 export * from "./scoring.js";
 export * from "./search-strategy.js";
 export * from "./selection.js";

@@ -1,13 +1,16 @@
 import {
+  type Candidate,
+  CandidateScorer,
   type ChosenResult,
   ConfigError,
+  candidateOf,
+  chosenCandidates,
   extractFeatures,
   JsonlRunStore,
   type RunResult,
   type ScoredTemplate,
   type SplitFeatures,
   type SplitName,
-  TemplateScorer,
 } from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
 import type { Settings } from "../config.js";
@@ -109,14 +112,14 @@ export const transferCommand: Command = {
       });
     const train = await featuresOf("train");
     const val = dataset.splits.val.length > 0 ? await featuresOf("val") : null;
-    const scorer = new TemplateScorer({
+    const scorer = new CandidateScorer({
       encoder,
       classNames: dataset.classNames,
       ...(io.signal ? { signal: io.signal } : {}),
     });
     const rows: TransferRow[] = [];
     for (const t of data.history as ScoredTemplate[]) {
-      const classes = await scorer.classEmbeddings(t.template);
+      const classes = await scorer.candidateEmbeddings(candidateOf(t));
       rows.push({
         template: t.template,
         source: { trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy },
@@ -127,9 +130,10 @@ export const transferCommand: Command = {
     let chosen: TransferResult["chosen"] = null;
     const runChosen = (data.result as RunResult | null)?.chosen;
     if (runChosen) {
+      const candidates = chosenCandidates(runChosen);
       const classes = runChosen.ensemble
-        ? await scorer.ensembleEmbeddings(runChosen.templates)
-        : await scorer.classEmbeddings(runChosen.templates[0] as string);
+        ? await scorer.candidateEnsembleEmbeddings(candidates)
+        : await scorer.candidateEmbeddings(candidates[0] as Candidate);
       const test =
         settings.noTest === true || dataset.splits.test.length === 0
           ? null
