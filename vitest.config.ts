@@ -8,6 +8,7 @@ const packages = [
   "search-strategies",
   "dataset-loaders",
   "store-postgres",
+  "registry",
 ];
 const apps = ["cli", "bench"];
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -15,6 +16,11 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Tests import workspace packages from source, so they run without a build.
 const alias = [
   { find: /^@vlmopt\/core\/testing$/, replacement: here("./packages/core/src/testing.ts") },
+  // The light `./plugins` entry points of the plugin packages.
+  ...packages.map((p) => ({
+    find: new RegExp(`^@vlmopt/${p}/plugins$`),
+    replacement: here(`./packages/${p}/src/plugins.ts`),
+  })),
   ...packages.map((p) => ({
     find: new RegExp(`^@vlmopt/${p}$`),
     replacement: here(`./packages/${p}/src/index.ts`),

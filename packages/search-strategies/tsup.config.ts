@@ -2,9 +2,13 @@ import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "bench/bench-strategies": "bench/bench-strategies.ts" },
+  entry: {
+    index: "src/index.ts",
+    plugins: "src/plugins.ts",
+    "bench/bench-strategies": "bench/bench-strategies.ts",
+  },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts" } },
+  dts: { entry: { index: "src/index.ts", plugins: "src/plugins.ts" } },
   sourcemap: true,
   clean: true,
   target: "node20",

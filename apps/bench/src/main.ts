@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { inCliForm } from "@vlmopt/cli";
-import { ConfigError, VlmoptError } from "@vlmopt/core";
+import { ConfigError, inCliForm, VlmoptError } from "@vlmopt/core";
 import { isPostgresUrl, maskUrlsIn, STORE_ENV, storeUrlFrom } from "@vlmopt/store-postgres";
 import { enqueueCommand, statusCommand, storeReportCommand, workerCommand } from "./fleet/fleet-commands.js";
 import { DEFAULT_LEASE_SECONDS, type FleetSpec, suiteKeyOf } from "./fleet/fleet-spec.js";

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { inReadmeForm } from "@vlmopt/cli";
 import {
   type Budget,
   type ClipEncoder,
@@ -10,6 +9,7 @@ import {
   displayMessage,
   type EmbeddingCache,
   extractFeatures,
+  inReadmeForm,
   JsonlRunStore,
   type LlmProvider,
   MemoryEmbeddingCache,

@@ -1,5 +1,4 @@
-import { inReadmeForm } from "@vlmopt/cli";
-import { displayMessage, VlmoptError } from "@vlmopt/core";
+import { displayMessage, inReadmeForm, VlmoptError } from "@vlmopt/core";
 
 interface Problem {
   message: string;

@@ -1,6 +1,6 @@
+import type { Registry } from "@vlmopt/registry";
 import type { CommandSpec, ParsedCommand } from "./command.js";
 import type { CliIo } from "./io.js";
-import type { Registry } from "./registry.js";
 
 export interface CommandContext {
   io: CliIo;

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "@vlmopt/core";
+import type { Registry } from "@vlmopt/registry";
 import type { Settings } from "./config.js";
-import type { Registry } from "./registry.js";
 import { invalidValue, UsageError } from "./usage-error.js";
 
 /** A --dataset as the loader gets it. */

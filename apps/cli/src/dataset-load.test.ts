@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatasetFormatError } from "@vlmopt/core";
+import { createRegistry } from "@vlmopt/registry";
 import { describe, expect, it } from "vitest";
 import { cliWording, readableDatasetError, selectionFlags } from "./dataset-load.js";
 import { fakeRegistry } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
-import { createRegistry } from "./registry.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const DATA = resolve(repoRoot, "../shared/datasets");

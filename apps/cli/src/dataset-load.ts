@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Dataset } from "@vlmopt/core";
 import { VlmoptError } from "@vlmopt/core";
+import type { Registry, ResolveDatasetOptions } from "@vlmopt/registry";
 import type { Settings } from "./config.js";
 import type { DatasetArg } from "./dataset-arg.js";
 import type { CliIo } from "./io.js";
 import { ListedError } from "./listed-error.js";
-import type { Registry, ResolveDatasetOptions } from "./registry.js";
 
 /** `--fewshot-source` and `--fewshot-file` as loadDataset options. */
 export function fewshotOptions(

@@ -6,10 +6,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DatasetPlan, DEMO_DIR } from "@vlmopt/dataset-loaders";
+import { createRegistry } from "@vlmopt/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
-import { createRegistry } from "./registry.js";
 
 // A stand-in host on 127.0.0.1 serving EuroSAT.tar.gz, generated with the system `tar` from the
 // demo's real EuroSAT images in EuroSAT's layout (2750/<Class>/<file>.jpg) plus a CoOp split file.
@@ -71,7 +71,9 @@ const catalog = (sum: string): DatasetPlan[] => [
 function registryWith(sum: string) {
   const real = createRegistry();
   return createRegistry({
-    downloadDataset: (name, options) => real.downloadDataset(name, { ...options, catalog: catalog(sum) }),
+    overrides: {
+      downloadDataset: (name, options) => real.downloadDataset(name, { ...options, catalog: catalog(sum) }),
+    },
   });
 }
 
@@ -162,7 +164,9 @@ describe("vlmopt datasets download", () => {
     ];
     const real = createRegistry();
     const registry = createRegistry({
-      downloadDataset: (name, options) => real.downloadDataset(name, { ...options, catalog: plans }),
+      overrides: {
+        downloadDataset: (name, options) => real.downloadDataset(name, { ...options, catalog: plans }),
+      },
     });
     const dry = memoryIo({ cwd });
     expect(await run(["datasets", "download", "eurosat", "--dry-run"], dry, registry)).toBe(0);

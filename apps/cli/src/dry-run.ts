@@ -9,13 +9,13 @@ import {
   optimize,
   type RunResult,
 } from "@vlmopt/core";
+import type { Registry } from "@vlmopt/registry";
 import type { ParsedCommand } from "./command.js";
 import { type CommandContext, printJson } from "./command-context.js";
 import { loopOptions } from "./execute-run.js";
 import { EXIT } from "./exit-codes.js";
 import { int, usd } from "./format.js";
 import { createProgressObserver } from "./progress.js";
-import type { Registry } from "./registry.js";
 import { budgetOf, checkBudgetPrice, prepareRun, priceOf, str } from "./run-setup.js";
 
 /** The simulated provider, charging what `price` would (so budgets stop where the real run would). */

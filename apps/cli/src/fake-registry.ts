@@ -13,7 +13,7 @@ import {
   type SearchStrategy,
 } from "@vlmopt/core";
 import { HashEncoder, ScriptedLlm } from "@vlmopt/core/testing";
-import { createRegistry, type Registry } from "./registry.js";
+import { createRegistry, type Registry } from "@vlmopt/registry";
 
 /** Writes a tiny dataset (2 classes; train 4, val 2, test 6 "images") under root/toy. */
 export function writeToyDataset(root: string): void {
@@ -59,49 +59,54 @@ export function toyStrategy(iterations: number): SearchStrategy {
 export function fakeRegistry(overrides: Partial<Registry> = {}): Registry & { llmCalls: () => number } {
   let llm: ScriptedLlm | null = null;
   const registry = createRegistry({
-    async resolveModel(spec) {
-      if (spec !== "test:hash" && spec !== "random:tiny")
-        throw new ConfigError(`unknown model ${spec}`, { hint: "use test:hash" });
-      const e = new HashEncoder({ id: spec });
-      return Object.assign(e, {
-        warning: spec === "random:tiny" ? "random weights — accuracy is meaningless" : e.warning,
-      });
+    overrides: {
+      async resolveModel(spec) {
+        if (spec !== "test:hash" && spec !== "random:tiny")
+          throw new ConfigError(`unknown model ${spec}`, { hint: "use test:hash" });
+        const e = new HashEncoder({ id: spec });
+        return Object.assign(e, {
+          warning: spec === "random:tiny" ? "random weights — accuracy is meaningless" : e.warning,
+        });
+      },
+      async checkLlm(spec, env) {
+        if (spec.startsWith("anthropic:") && !env.ANTHROPIC_API_KEY)
+          throw new ConfigError("ANTHROPIC_API_KEY is not set — set it, or use --llm simulated");
+      },
+      async resolveLlm() {
+        llm = new ScriptedLlm({
+          replies: [(req, i) => `a ${i} photo of {}.\na blurry ${req.messages.length} photo of a {}.`],
+          whenExhausted: "repeat-last",
+        });
+        return llm;
+      },
+      async resolveStrategy(name, params) {
+        if (name !== "toy") throw new ConfigError(`unknown strategy ${name}`, { hint: "use toy" });
+        return toyStrategy(Number(params.iterations ?? 3));
+      },
+      async resolveDataset(name, options) {
+        if (name !== "toy") throw new ConfigError(`unknown dataset ${name}`);
+        return toyDataset(options.root);
+      },
+      async listDatasets() {
+        return [{ name: "toy", description: "two classes" }];
+      },
+      async listStrategies() {
+        return [{ name: "toy", description: "pool, then one LLM step per iteration" }];
+      },
+      listLlms() {
+        return [
+          { name: "scripted", description: "core's ScriptedLlm", prefix: "scripted" },
+          ...createRegistry().listLlms(),
+        ];
+      },
+      async imageCache() {
+        return new MemoryEmbeddingCache();
+      },
+      // The toy dataset's files are not images (HashEncoder reads any bytes); tests of the image
+      // check pass the real one.
+      async checkImages() {},
+      ...overrides,
     },
-    async checkLlm(spec, env) {
-      if (spec.startsWith("anthropic:") && !env.ANTHROPIC_API_KEY)
-        throw new ConfigError("ANTHROPIC_API_KEY is not set — set it, or use --llm simulated");
-    },
-    async resolveLlm() {
-      llm = new ScriptedLlm({
-        replies: [(req, i) => `a ${i} photo of {}.\na blurry ${req.messages.length} photo of a {}.`],
-        whenExhausted: "repeat-last",
-      });
-      return llm;
-    },
-    async resolveStrategy(name, params) {
-      if (name !== "toy") throw new ConfigError(`unknown strategy ${name}`, { hint: "use toy" });
-      return toyStrategy(Number(params.iterations ?? 3));
-    },
-    async resolveDataset(name, options) {
-      if (name !== "toy") throw new ConfigError(`unknown dataset ${name}`);
-      return toyDataset(options.root);
-    },
-    async listDatasets() {
-      return [{ name: "toy", description: "two classes" }];
-    },
-    async listStrategies() {
-      return [{ name: "toy", description: "pool, then one LLM step per iteration" }];
-    },
-    listLlms() {
-      return [{ name: "scripted", description: "core's ScriptedLlm" }, ...createRegistry().listLlms()];
-    },
-    async imageCache() {
-      return new MemoryEmbeddingCache();
-    },
-    // The toy dataset's files are not images (HashEncoder reads any bytes); tests of the image
-    // check pass the real one.
-    async checkImages() {},
-    ...overrides,
   });
   return Object.assign(registry, { llmCalls: () => llm?.calls.length ?? 0 });
 }

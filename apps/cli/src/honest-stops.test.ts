@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScriptedLlm, tinyPng } from "@vlmopt/core/testing";
+import { createRegistry } from "@vlmopt/registry";
 import { describe, expect, it } from "vitest";
 import { fakeRegistry, writeToyDataset } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
-import { createRegistry } from "./registry.js";
 
 function setup() {
   const cwd = mkdtempSync(join(tmpdir(), "vlmopt-cli-stops-"));

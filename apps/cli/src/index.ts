@@ -6,16 +6,6 @@ export { EXIT, exitCodeOf } from "./exit-codes.js";
 export { type CliIo, memoryIo, processIo } from "./io.js";
 export { COMMANDS, mainHelp, run } from "./main.js";
 export { createProgressObserver, featureLine } from "./progress.js";
-export {
-  type CatalogEntry,
-  createRegistry,
-  type DatasetCheck,
-  type DownloadProgress,
-  type Registry,
-  type ResolveDatasetOptions,
-  type ResolveLlmOptions,
-  type ResolveModelOptions,
-} from "./registry.js";
 export { renderHtml } from "./report/html.js";
 export { renderMarkdown } from "./report/markdown.js";
 export { type ChartPoint, loadReportData, type ReportData } from "./report/report-data.js";

@@ -1,4 +1,5 @@
 import { VlmoptError } from "@vlmopt/core";
+import { createRegistry, type Registry } from "@vlmopt/registry";
 import { inCliForm, withCliForm } from "./cli-name.js";
 import { helpText, parseCommand } from "./command.js";
 import type { Command } from "./command-context.js";
@@ -15,7 +16,6 @@ import { uiCommand } from "./commands/ui.js";
 import { printError } from "./error-output.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
-import { createRegistry, type Registry } from "./registry.js";
 import { UsageError } from "./usage-error.js";
 import { VERSION } from "./version.js";
 

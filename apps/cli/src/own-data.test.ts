@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
+import { createRegistry } from "@vlmopt/registry";
 import { describe, expect, it } from "vitest";
 import { fakeRegistry } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
-import { createRegistry } from "./registry.js";
 
 /** A valid 2×2 RGB PNG whose pixels (and so bytes) depend on `shade`. */
 function png(shade: number): Buffer {

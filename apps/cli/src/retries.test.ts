@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlmServer, startFakeLlmServer } from "@vlmopt/llm-providers";
+import { createRegistry } from "@vlmopt/registry";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeRegistry, writeToyDataset } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
-import { createRegistry } from "./registry.js";
 
 const real = createRegistry();
 /** Test doubles for model, dataset and strategy; the real LLM check and providers. */

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tinyPng } from "@vlmopt/core/testing";
+import { createRegistry } from "@vlmopt/registry";
 import { describe, expect, it } from "vitest";
 import { fakeRegistry } from "./fake-registry.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
-import { createRegistry } from "./registry.js";
 
 const real = createRegistry();
 /** Test doubles for the model, strategy and LLM; the real dataset loader and image check. */

@@ -11,12 +11,12 @@ import {
   type SearchStrategy,
   validateBudget,
 } from "@vlmopt/core";
+import { llmPrefixOf, type Registry, type ResolveModelOptions } from "@vlmopt/registry";
 import type { Settings } from "./config.js";
 import { datasetArgOf } from "./dataset-arg.js";
 import { fewshotOptions, loadDatasetFor, readableDatasetError } from "./dataset-load.js";
 import type { CliIo } from "./io.js";
 import { SETTINGS } from "./options.js";
-import type { Registry, ResolveModelOptions } from "./registry.js";
 import { invalidValue, UsageError } from "./usage-error.js";
 
 export function str(settings: Settings, key: string): string | undefined {
@@ -56,15 +56,12 @@ export async function checkStrategyName(registry: Registry, name: string): Promi
   }
 }
 
-/** The provider of an LLM spec ("anthropic" of "anthropic:claude-x"). */
-const providerOf = (spec: string): string => spec.trim().split(/[:[@]/)[0] as string;
-
-/** An --llm with an unknown provider is a usage error (exit 2) listing the spec forms. */
+/** An --llm whose prefix no provider entry owns is a usage error (exit 2) listing the spec forms. */
 export function checkLlmProvider(registry: Registry, spec: string): void {
-  const forms = registry.listLlms().map((e) => e.name);
-  const kinds = new Set(forms.map(providerOf));
-  if (!kinds.has(providerOf(spec))) {
-    throw invalidValue("--llm", spec, `one of: ${forms.join(", ")}`);
+  const forms = registry.listLlms();
+  const prefix = llmPrefixOf(spec);
+  if (!forms.some((e) => e.prefix === prefix)) {
+    throw invalidValue("--llm", spec, `one of: ${forms.map((e) => e.name).join(", ")}`);
   }
 }
 
@@ -197,22 +194,6 @@ export async function loadModel(
 }
 
 /**
- * `replay:<run-dir>` and `llama-cpp:<file>` with their path made absolute (relative to the working
- * directory), so that the check, the provider and a later `vlmopt resume` agree on it.
- */
-export function llmSpecIn(spec: string, cwd: string): string {
-  const m = /^\s*(replay|llama-cpp):(.+)$/.exec(spec);
-  if (!m) return spec;
-  const path = (m[2] as string).trim();
-  return `${m[1]}:${absolutePath(cwd, path)}`;
-}
-
-/** Providers whose replies the disk cache could save (not the free, offline simulated or replay). */
-export function replyCacheApplies(spec: string): boolean {
-  return !/^\s*(simulated|replay)(:|\s*$)/.test(spec);
-}
-
-/**
  * The LLM-reply cache directory of a run: `<cache-dir>/llm` (the default cache dir when none is
  * given), or null with `--no-llm-cache` or a provider that costs nothing to ask again.
  */
@@ -222,7 +203,7 @@ export async function llmCacheDirOf(
   settings: Settings,
   cwd: string,
 ): Promise<string | null> {
-  if (settings.noLlmCache === true || !replyCacheApplies(spec)) return null;
+  if (settings.noLlmCache === true || !registry.llmCacheable(spec)) return null;
   const dir = str(settings, "cacheDir");
   return join(dir ? absolutePath(cwd, dir) : await registry.defaultCacheDir(), "llm");
 }
@@ -325,8 +306,10 @@ export async function prepareRun(
   const strategyName = required(settings, "strategy", "strategy", "hill-climb", command);
   const params = strategyParams(settings);
   checkIterations(params, command);
-  const llmSpec = llmSpecIn(givenLlm, io.cwd);
-  checkLlmProvider(registry, llmSpec);
+  checkLlmProvider(registry, givenLlm);
+  // replay:<run-dir> and llama-cpp:<file> with their path made absolute, so that the check, the
+  // provider and a later `vlmopt resume` agree on it.
+  const llmSpec = registry.normalizeLlm(givenLlm, io.cwd);
   await checkStrategyName(registry, strategyName);
   await registry.checkLlm(llmSpec, io.env);
   const data = await datasetArgOf(registry, datasetName, settings, { cwd: io.cwd, command });

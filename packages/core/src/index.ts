@@ -1,5 +1,6 @@
 export * from "./budget.js";
 export * from "./candidate-scorer.js";
+export * from "./cli-name.js";
 export * from "./clip-encoder.js";
 export * from "./content-hash-memo.js";
 export * from "./dataset.js";
@@ -17,6 +18,7 @@ export * from "./phase-propose.js";
 export * from "./phase-replay.js";
 export * from "./phase-score.js";
 export * from "./phase-test.js";
+export * from "./plugins.js";
 export * from "./prompt-set.js";
 export * from "./rng.js";
 export * from "./run-events.js";

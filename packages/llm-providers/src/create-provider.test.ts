@@ -78,31 +78,33 @@ describe("credentials", () => {
     expect(() => checkCredentials("simulated", {})).not.toThrow();
   });
 
-  it("createProvider throws the same ConfigError when the key is missing", () => {
-    expect(() => createProvider("anthropic:m", { env: {} })).toThrow(/ANTHROPIC_API_KEY is not set/);
+  it("createProvider throws the same ConfigError when the key is missing", async () => {
+    await expect(createProvider("anthropic:m", { env: {} })).rejects.toThrow(/ANTHROPIC_API_KEY is not set/);
   });
 });
 
 describe("createProvider", () => {
   const env = { ANTHROPIC_API_KEY: "a-key", OPENAI_API_KEY: "o-key" };
-  it("builds the provider each spec names", () => {
-    const a = createProvider("anthropic:claude-sonnet-4-5", { env });
+  it("builds the provider each spec names", async () => {
+    const a = await createProvider("anthropic:claude-sonnet-4-5", { env });
     expect(a).toBeInstanceOf(AnthropicProvider);
     expect(a.price).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
-    const o = createProvider("openai:gpt-4o", { env, baseURL: "http://127.0.0.1:9/v1" });
+    const o = await createProvider("openai:gpt-4o", { env, baseURL: "http://127.0.0.1:9/v1" });
     expect(o).toBeInstanceOf(OpenAIProvider);
     expect((o as OpenAIProvider).baseURL).toBe("http://127.0.0.1:9/v1");
-    const local = createProvider("ollama:llama3", { env });
+    const local = await createProvider("ollama:llama3", { env });
     expect(local.provider).toBe("openai-compatible");
     expect(local.price).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
-    expect(createProvider("openai-compatible:m@https://example.invalid/v1", { env }).price).toBeNull();
-    expect(createProvider("llama-cpp:x.gguf")).toBeInstanceOf(LlamaCppProvider);
-    expect(createProvider("simulated:7")).toBeInstanceOf(SimulatedProvider);
-    expect(createProvider("replay:/tmp/none")).toBeInstanceOf(ReplayProvider);
+    expect(
+      (await createProvider("openai-compatible:m@https://example.invalid/v1", { env })).price,
+    ).toBeNull();
+    expect(await createProvider("llama-cpp:x.gguf")).toBeInstanceOf(LlamaCppProvider);
+    expect(await createProvider("simulated:7")).toBeInstanceOf(SimulatedProvider);
+    expect(await createProvider("replay:/tmp/none")).toBeInstanceOf(ReplayProvider);
   });
 
-  it("takes a price override and reads OPENAI_BASE_URL", () => {
-    const p = createProvider("openai:custom", {
+  it("takes a price override and reads OPENAI_BASE_URL", async () => {
+    const p = await createProvider("openai:custom", {
       env: { ...env, OPENAI_BASE_URL: "http://127.0.0.1:1/v1" },
       price: { inputPerMTok: 1, outputPerMTok: 2 },
     });
@@ -110,8 +112,8 @@ describe("createProvider", () => {
     expect((p as OpenAIProvider).baseURL).toBe("http://127.0.0.1:1/v1");
   });
 
-  it("wraps the provider in the reply cache when cacheDir is given", () => {
-    const p = createProvider("openai:gpt-4o", { env, cacheDir: "/tmp/vlmopt-never-written" });
+  it("wraps the provider in the reply cache when cacheDir is given", async () => {
+    const p = await createProvider("openai:gpt-4o", { env, cacheDir: "/tmp/vlmopt-never-written" });
     expect(p).not.toBeInstanceOf(OpenAIProvider);
     expect(p.provider).toBe("openai");
     expect(p.modelId).toBe("gpt-4o");
@@ -183,12 +185,12 @@ describe("checkProviderSpec: local paths are checked before any work", () => {
 });
 
 describe("priceOfSpec", () => {
-  it("is the price the created provider would use, without a key", () => {
+  it("is the price the created provider would use, without a key", async () => {
     expect(priceOfSpec("anthropic:claude-haiku-4-5")).toEqual(
-      createProvider("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: "x" } }).price,
+      (await createProvider("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: "x" } })).price,
     );
     expect(priceOfSpec("openai:gpt-4o-mini")).toEqual(
-      createProvider("openai:gpt-4o-mini", { env: { OPENAI_API_KEY: "x" } }).price,
+      (await createProvider("openai:gpt-4o-mini", { env: { OPENAI_API_KEY: "x" } })).price,
     );
     expect(priceOfSpec("openai:gpt-4o-mini")?.inputPerMTok).toBeGreaterThan(0);
     expect(priceOfSpec("ollama:qwen2.5")).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });

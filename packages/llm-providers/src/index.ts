@@ -20,6 +20,19 @@ export { extractTemplates } from "./extract-templates.js";
 export type { HttpProviderOptions } from "./http-provider-options.js";
 export { LlamaCppProvider, type LlamaCppProviderOptions, templateListGrammar } from "./llama-cpp-provider.js";
 export { OPENAI_DEFAULT_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
+export {
+  checkLlmSpec,
+  createFromLlmSpec,
+  invalidLlmSpec,
+  llmPrefixOf,
+  llmProviderPlugins,
+  llmSpecForms,
+  type MatchedLlmSpec,
+  matchLlmSpec,
+  type OpenAICompatibleSpec,
+  openaiCompatiblePreset,
+  requireRest,
+} from "./plugins.js";
 export { PRICES, type PriceTable, priceFor } from "./prices.js";
 export { checkProviderPaths } from "./provider-paths.js";
 export { ReplayProvider } from "./replay-provider.js";

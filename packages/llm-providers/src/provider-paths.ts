@@ -24,7 +24,8 @@ function readable(path: string): string | null {
   }
 }
 
-function checkReplayDir(runDir: string): void {
+/** `replay:<dir>` needs a readable `<dir>/events.jsonl` (ConfigError naming the path otherwise). */
+export function checkReplayDir(runDir: string): void {
   const spec = `--llm replay:${runDir}`;
   const hint =
     "give the directory of a finished run (it holds events.jsonl), e.g. --llm replay:runs/<run-id>";
@@ -51,7 +52,8 @@ function checkReplayDir(runDir: string): void {
   }
 }
 
-function checkGgufFile(modelPath: string): void {
+/** `llama-cpp:<file>` needs a file that starts with the GGUF magic bytes (only 4 bytes are read). */
+export function checkGgufFile(modelPath: string): void {
   const spec = `--llm llama-cpp:${modelPath}`;
   const hint =
     "give the path of a local .gguf model file, e.g. --llm llama-cpp:models/qwen2.5-0.5b-q4_k_m.gguf";

@@ -19,7 +19,7 @@ for (const { key, spec } of cases) {
   if (missing) console.warn(`skipping ${spec}: ${key} is not set`);
   describe.skipIf(missing)(`${spec} (real API)`, () => {
     it("answers a meta-prompt with templates, token usage and a cost", { timeout: 120_000 }, async () => {
-      const llm = createProvider(spec);
+      const llm = await createProvider(spec);
       const result = await llm.generate({
         messages: [
           {

@@ -1,9 +1,9 @@
-import { inReadmeForm } from "@vlmopt/cli";
 import {
   type Budget,
   type Dataset,
   DatasetFormatError,
   displayMessage,
+  inReadmeForm,
   optimize,
   type RunEvent,
   type RunResult,

@@ -1,10 +1,10 @@
-import { type DownloadReport, splitFileNeeded } from "@vlmopt/dataset-loaders";
+import type { DownloadReport } from "@vlmopt/dataset-loaders";
+import type { Registry } from "@vlmopt/registry";
 import { type Command, printJson } from "../command-context.js";
 import { downloadProgress, mb } from "../download-progress.js";
 import { table } from "../format.js";
 import type { CliIo } from "../io.js";
 import type { OptionSpec } from "../options.js";
-import type { Registry } from "../registry.js";
 import { absolutePath, str } from "../run-setup.js";
 import { invalidValue } from "../usage-error.js";
 
@@ -65,7 +65,7 @@ function printCheck(io: CliIo, r: DownloadReport): void {
   }
 }
 
-function printReport(io: CliIo, r: DownloadReport): void {
+async function printReport(io: CliIo, r: DownloadReport): Promise<void> {
   if (r.status === "manual") {
     io.stdout(`${r.name} cannot be downloaded by vlmopt: ${r.reason}\n`);
     io.stdout(`terms: ${r.terms}\n`);
@@ -91,7 +91,11 @@ function printReport(io: CliIo, r: DownloadReport): void {
     for (const f of r.files) if (f.checksumSource) io.stdout(`checksum of ${f.name}: ${f.checksumSource}\n`);
     const { splits } = r;
     if (splits.splitFilePath) io.stdout(`split file: ${splits.splitFilePath}\n`);
-    else if (splits.splitFile) io.stdout(`split file: ${splitFileNeeded(splits.splitFile, splits.from)}\n`);
+    else if (splits.splitFile) {
+      // Loaded here, so that `vlmopt --help` does not load dataset-loaders (and sharp).
+      const { splitFileNeeded } = await import("@vlmopt/dataset-loaders");
+      io.stdout(`split file: ${splitFileNeeded(splits.splitFile, splits.from)}\n`);
+    }
     if (splits.fewshot) io.stdout(`few-shot lists: ${splits.fewshot}\n`);
     io.stdout(`terms: ${r.terms}\n`);
     if (r.note) io.stdout(`note: ${r.note}\n`);
@@ -164,7 +168,7 @@ export const datasetsDownloadCommand: Command = {
       progress.end();
     }
     if (parsed.json) printJson(io, report);
-    else printReport(io, report);
+    else await printReport(io, report);
     return report.check && !report.check.ok ? 1 : 0;
   },
 };

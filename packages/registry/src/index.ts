@@ -1,0 +1,22 @@
+export { llmPrefixOf } from "@vlmopt/llm-providers/plugins";
+export { matchSpec, type SpecMatch, type SpecOwner } from "./match-spec.js";
+export {
+  assertPlugin,
+  clearRegisteredPlugins,
+  type PluginSet,
+  pluginSetOf,
+  registeredPlugins,
+  registerPlugin,
+} from "./plugin-set.js";
+export {
+  type CatalogEntry,
+  createRegistry,
+  type DatasetCheck,
+  type DownloadProgress,
+  type RawParams,
+  type Registry,
+  type RegistryOptions,
+  type ResolveDatasetOptions,
+  type ResolveLlmOptions,
+  type ResolveModelOptions,
+} from "./registry.js";
