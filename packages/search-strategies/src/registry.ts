@@ -1,4 +1,5 @@
 import { ConfigError, type SearchStrategy } from "@vlmopt/core";
+import { DESCRIPTION_STRATEGIES } from "./description-strategies.js";
 import { type ParamSpec, type ParamValue, type ResolvedParams, resolveParams } from "./params.js";
 import type { StrategyContext } from "./pool-then-llm.js";
 import { APE_PARAMS, ApeStrategy } from "./strategies/ape.js";
@@ -7,6 +8,7 @@ import { HILL_CLIMB_PARAMS, HillClimbStrategy } from "./strategies/hill-climb.js
 import { HILL_CLIMB_CODE_PARAMS, HillClimbCodeStrategy } from "./strategies/hill-climb-code.js";
 import { OPRO_PARAMS, OproStrategy } from "./strategies/opro.js";
 import { RANDOM_PARAMS, RandomStrategy } from "./strategies/random.js";
+import { paramListing, parseStrategyParams } from "./strategy-params.js";
 
 /** One registered strategy: its parameters and how to build it from resolved parameters. */
 export interface StrategyEntry {
@@ -89,10 +91,12 @@ export function createStrategy(
   params: Record<string, unknown> = {},
   context: StrategyContext = {},
 ): SearchStrategy {
+  const plugin = DESCRIPTION_STRATEGIES.find((s) => s.name === name);
+  if (plugin) return plugin.create(parseStrategyParams(plugin, params), context);
   const entry = Object.hasOwn(STRATEGIES, name) ? STRATEGIES[name] : undefined;
   if (!entry) {
     throw new ConfigError(
-      `unknown strategy ${JSON.stringify(name)}; valid strategies: ${Object.keys(STRATEGIES).join(", ")}`,
+      `unknown strategy ${JSON.stringify(name)}; valid strategies: ${[...Object.keys(STRATEGIES), ...DESCRIPTION_STRATEGIES.map((s) => s.name)].join(", ")}`,
       { hint: 'e.g. "hill-climb" (the paper\'s method) or "random" (the no-feedback baseline)' },
     );
   }
@@ -107,13 +111,21 @@ export interface StrategyListing {
 
 /** Every strategy with its parameters, defaults and descriptions (for `--help`-style listings). */
 export function listStrategies(): StrategyListing[] {
-  return Object.values(STRATEGIES).map((e) => ({
-    name: e.name,
-    description: e.description,
-    params: e.params.map((p) => ({
-      name: p.name,
-      default: p.default,
-      description: p.choices ? `${p.description} (one of: ${p.choices.join(", ")})` : p.description,
-    })),
-  }));
+  return Object.values(STRATEGIES)
+    .map((e) => ({
+      name: e.name,
+      description: e.description,
+      params: e.params.map((p) => ({
+        name: p.name,
+        default: p.default,
+        description: p.choices ? `${p.description} (one of: ${p.choices.join(", ")})` : p.description,
+      })),
+    }))
+    .concat(
+      DESCRIPTION_STRATEGIES.map((s) => ({
+        name: s.name,
+        description: s.description,
+        params: paramListing(s.params),
+      })),
+    );
 }
