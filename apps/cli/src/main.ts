@@ -6,6 +6,7 @@ import type { Command } from "./command-context.js";
 import { datasetsCheckCommand, datasetsListCommand } from "./commands/datasets.js";
 import { datasetsDownloadCommand } from "./commands/datasets-download.js";
 import { evalCommand } from "./commands/eval.js";
+import { exportCommand } from "./commands/export.js";
 import { modelsDownloadCommand, modelsListCommand } from "./commands/models.js";
 import { optimizeCommand } from "./commands/optimize.js";
 import { reportCommand } from "./commands/report.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   resumeCommand,
   transferCommand,
+  exportCommand,
   reportCommand,
   uiCommand,
   modelsListCommand,

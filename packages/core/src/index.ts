@@ -19,6 +19,7 @@ export * from "./phase-replay.js";
 export * from "./phase-score.js";
 export * from "./phase-test.js";
 export * from "./plugins.js";
+export * from "./prompt-pack.js";
 export * from "./prompt-set.js";
 export * from "./rng.js";
 export * from "./run-events.js";

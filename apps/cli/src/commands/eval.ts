@@ -1,5 +1,15 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, extractFeatures, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
+import {
+  type Candidate,
+  CandidateScorer,
+  ConfigError,
+  candidateText,
+  extractFeatures,
+  type PromptPack,
+  readPromptPack,
+  type SplitName,
+  validateTemplate,
+} from "@vlmopt/core";
 import { type Command, printJson } from "../command-context.js";
 import { datasetArgOf } from "../dataset-arg.js";
 import { loadDatasetFor } from "../dataset-load.js";
@@ -50,6 +60,7 @@ export const evalCommand: Command = {
     options: [
       OPTIONS.template,
       OPTIONS.templatesFile,
+      OPTIONS.prompts,
       OPTIONS.dataset,
       OPTIONS.dataRoot,
       OPTIONS.split,
@@ -78,9 +89,10 @@ export const evalCommand: Command = {
     const templates = [...((s.template as string[] | undefined) ?? [])];
     const file = str(s, "templatesFile");
     if (file) templates.push(...readTemplatesFile(absolutePath(io.cwd, file)));
-    if (templates.length === 0) {
+    const packFile = str(s, "prompts");
+    if (templates.length === 0 && !packFile) {
       throw new UsageError(
-        'give at least one --template (e.g. --template "a photo of a {}.") or --templates-file',
+        'give at least one --template (e.g. --template "a photo of a {}."), --templates-file or --prompts <pack.json>',
         "eval",
       );
     }
@@ -113,7 +125,21 @@ export const evalCommand: Command = {
       onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
     }).finally(() => shared.close());
     progress.done();
-    const scorer = new TemplateScorer({
+    // A pack is checked against the dataset before any image is read (one error naming every class problem).
+    let pack: { pack: PromptPack; candidates: Candidate[]; path: string } | null = null;
+    if (packFile) {
+      const path = absolutePath(io.cwd, packFile);
+      let text: string;
+      try {
+        text = readFileSync(path, "utf8");
+      } catch (error) {
+        throw new ConfigError(`cannot read prompt pack ${path}: ${(error as Error).message}`, {
+          hint: "check the --prompts path",
+        });
+      }
+      pack = { ...readPromptPack(text, path, dataset.classNames), path };
+    }
+    const scorer = new CandidateScorer({
       encoder,
       classNames: dataset.classNames,
       ...(io.signal ? { signal: io.signal } : {}),
@@ -127,6 +153,20 @@ export const evalCommand: Command = {
     }[] = [];
     for (const template of templates)
       rows.push({ template, ...(await scorer.scoreTemplate(template, features)) });
+    let packRow: (typeof rows)[number] | null = null;
+    if (pack) {
+      const { candidates } = pack;
+      const classes =
+        pack.pack.ensemble && candidates.length > 1
+          ? await scorer.candidateEnsembleEmbeddings(candidates)
+          : await scorer.candidateEmbeddings(candidates[0] as Candidate);
+      const label =
+        candidates.length > 1
+          ? `pack (${candidates.length}${pack.pack.ensemble ? ", ensemble" : ""})`
+          : `pack: ${candidateText(candidates[0] as Candidate)}`;
+      packRow = { template: label, ...scorer.score(classes, features) };
+      rows.push(packRow);
+    }
     let ensemble: (typeof rows)[number] | null = null;
     if (s.ensemble === true && templates.length > 1) {
       const acc = scorer.score(await scorer.ensembleEmbeddings(templates), features);
@@ -141,6 +181,16 @@ export const evalCommand: Command = {
         model: { id: encoder.id, hash: encoder.modelHash },
         templates: rows,
         ensemble,
+        ...(pack && packRow
+          ? {
+              pack: {
+                file: pack.path,
+                accuracy: packRow.accuracy,
+                run: pack.pack.run,
+                scores: pack.pack.scores,
+              },
+            }
+          : {}),
         classNames: dataset.classNames,
         warnings,
       });
