@@ -9,6 +9,7 @@ import { perfFleetCommand } from "./fleet/perf-fleet.js";
 import { runWorker } from "./fleet/worker.js";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
+import { packsCommand } from "./packs-command.js";
 import { measureLoop } from "./perf-loop.js";
 import { measureDescriptionScore, measureScore, type ScorePerfRow } from "./perf-score.js";
 import { hasPublishedNumbers, type PublishedTable } from "./published.js";
@@ -38,6 +39,7 @@ Usage:
   vlmopt-bench perf loop  [--model random:vit-b32] [--data-root ../shared/datasets] [--iterations 10]
   vlmopt-bench perf fleet --store postgres://… [--runs 200] [--workers 1,2,4]
   vlmopt-bench report <suite-dir>
+  vlmopt-bench packs <dir> --model <clip id> [--data-root <dir>]   score every prompt pack (vlmopt export) in a folder
   vlmopt-bench run --suite <name> … --queue postgres://…   enqueue the grid in a shared store and return
   vlmopt-bench worker --queue postgres://… [--concurrency N] run queued items (any number of machines)
   vlmopt-bench status --queue postgres://… [--json]       queued, running, done, failed, cost, ETA
@@ -184,6 +186,8 @@ export async function run(argv: readonly string[], ioIn: BenchIo, options: RunOp
         return await perfCommand(rest, io, wiring);
       case "report":
         return await reportCommand(rest, io);
+      case "packs":
+        return await packsCommand(rest, io, wiring);
       case "worker":
         return await workerCommand(rest, io, wiring, options.signal);
       case "status":
