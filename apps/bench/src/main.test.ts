@@ -58,7 +58,9 @@ describe("vlmopt-bench command line", () => {
     ).toBe(0);
     const scoreJson = JSON.parse(score.stdout().trim().split("\n").pop() as string);
     expect(scoreJson).toMatchObject({ bench: "score", model: { id: "test:hash" }, target: 1.05 });
-    expect(scoreJson.rows.map((r: { classes: number }) => r.classes)).toEqual([3, 5]);
+    expect(scoreJson.rows.map((r: { classes: number }) => r.classes)).toEqual([3, 5, 3]);
+    // The last row scores a per-class description set of 8 texts per class (C × 8 texts).
+    expect(scoreJson.rows.map((r: { textsPerClass: number }) => r.textsPerClass)).toEqual([1, 1, 8]);
     expect(score.stdout()).toContain("ratio");
 
     const root = mkdtempSync(join(tmpdir(), "vlmopt-bench-loop-data-"));

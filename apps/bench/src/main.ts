@@ -28,8 +28,9 @@ import { PERF_FLEET_NOTES, type PerfFleetValues, perfFleetCommand } from "./flee
 import { runWorker } from "./fleet/worker.js";
 import type { BenchIo } from "./io.js";
 import { writeSuiteOutputs } from "./outputs.js";
+import { type PacksValues, packsCommand } from "./packs-command.js";
 import { measureLoop } from "./perf-loop.js";
-import { measureScore, type ScorePerfRow } from "./perf-score.js";
+import { measureDescriptionScore, measureScore, type ScorePerfRow } from "./perf-score.js";
 import { hasPublishedNumbers, type PublishedTable } from "./published.js";
 import { readPublishedTable } from "./published-file.js";
 import { transferMeaningless, writeTransferOutputs } from "./render-transfer.js";
@@ -209,6 +210,14 @@ function buildProgram(io: BenchIo, wiring: BenchWiring, signal: AbortSignal | un
       "vlmopt-bench report --store <postgres://…> [--suite-key K] [--out <dir>]",
     ],
   });
+
+  program
+    .command("packs")
+    .summary("score every prompt pack (vlmopt export) in a folder on its own dataset's test split")
+    .argument("<dir>")
+    .requiredOption("--model <clip id>", "the backbone to score the packs with")
+    .option("--data-root <dir>", "default ../shared/datasets")
+    .action(async (dir, values: PacksValues) => done(await packsCommand(dir, values, io, wiring)));
 
   const worker = program
     .command("worker")
@@ -532,12 +541,17 @@ async function perfCommand(
       io.stderr(`scoring with C = ${c} ...\n`);
       rows.push(await measureScore(encoder, c, reps));
     }
+    // A per-class description set (CuPL/DCLIP/WaffleCLIP size: 8 texts per class) on the smallest C.
+    const descClasses = Math.min(...classes);
+    io.stderr(`scoring a description set with C = ${descClasses}, 8 texts per class ...\n`);
+    rows.push(await measureDescriptionScore(encoder, descClasses, 8, reps));
     const target = 1.05;
     io.stdout(
       `perf score — model ${encoder.id} (spec ${modelSpec}, dim ${encoder.dim}); median of ${reps} reps\n${textTable(
-        ["C", "images", "text encode ms", "score ms", "ratio"],
+        ["C", "texts/class", "images", "text encode ms", "score ms", "ratio"],
         rows.map((r) => [
           String(r.classes),
+          String(r.textsPerClass),
           String(r.images),
           r.textEncodeMs.toFixed(1),
           r.scoreMs.toFixed(1),

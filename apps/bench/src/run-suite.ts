@@ -17,7 +17,7 @@ import {
   type RunResult,
   type SplitFeatures,
   sha256Hex,
-  TemplateScorer,
+  CandidateScorer,
 } from "@vlmopt/core";
 import { mapBounded } from "./bounded.js";
 import { meaninglessReason } from "./labels.js";
@@ -359,7 +359,7 @@ export async function scoreBaseline(
       ? [...b.templates]
       : await o.wiring.pool((b.templates as { pool: "hand-engineered" }).pool, ds.name);
     if (templates.length === 0) throw new ConfigError(`pool of baseline ${b.method} is empty for ${ds.name}`);
-    const scorer = new TemplateScorer({
+    const scorer = new CandidateScorer({
       encoder,
       classNames: ds.classNames,
       textCache,
@@ -419,6 +419,7 @@ export function recordOf(
     costUsd: result.usage.costUsd,
     evaluations: result.usage.evaluations,
     templates: chosen?.templates ?? [],
+    ...(chosen?.prompts ? { prompts: chosen.prompts } : {}),
     curve: curveFromEvents(events),
     runDir: dir,
   };

@@ -13,6 +13,15 @@ export const PAPER_STRATEGIES: readonly SuiteStrategy[] = [
   { method: "ape-iterative", label: "APE (iterative)", strategy: "ape-iterative", params: {} },
   { method: "random", label: "Random search", strategy: "random", params: {} },
   { method: "opro", label: "OPRO", strategy: "opro", params: {} },
+  { method: "cupl", label: "CuPL (descriptions)", strategy: "cupl", params: {} },
+  { method: "dclip", label: "DCLIP (descriptors)", strategy: "dclip", params: {} },
+  { method: "waffle", label: "WaffleCLIP (random descriptors)", strategy: "waffle", params: {} },
+  {
+    method: "hill-climb-descriptions",
+    label: "Hill-climb on descriptions",
+    strategy: "hill-climb-descriptions",
+    params: {},
+  },
 ];
 
 export const BASELINES: readonly SuiteBaseline[] = [
@@ -26,7 +35,7 @@ export const SUITES: Readonly<Record<string, SuiteSpec>> = {
   "paper-1shot": {
     name: "paper-1shot",
     description:
-      "The paper's 1-shot grid: 11 datasets × 7 strategies × seeds 1–3, plus four zero-LLM baselines.",
+      "The paper's 1-shot grid: 11 datasets × 7 template strategies + 4 class-specific (CuPL, DCLIP, WaffleCLIP, hill-climb on descriptions) × seeds 1–3, plus four zero-LLM baselines.",
     datasets: PAPER_DATASETS,
     strategies: PAPER_STRATEGIES,
     baselines: BASELINES,

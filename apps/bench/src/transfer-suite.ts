@@ -1,13 +1,15 @@
 import { join, resolve } from "node:path";
 import {
+  type Candidate,
+  CandidateScorer,
   ConfigError,
+  chosenCandidates,
   type Dataset,
   displayMessage,
   extractFeatures,
   MemoryEmbeddingCache,
   type SplitFeatures,
   sha256Hex,
-  TemplateScorer,
 } from "@vlmopt/core";
 import { meaninglessReason } from "./labels.js";
 import { writeTransferOutputs } from "./render-transfer.js";
@@ -142,7 +144,7 @@ export async function runTransferSuite(o: RunTransferOptions): Promise<TransferR
         const r = await scoreBaseline(o, b, first, encoder, firstTest, textCache);
         records.push({ ...r, sourceModel: encoder.id, targetModel: encoder.id });
       }
-      const scorer = new TemplateScorer({
+      const scorer = new CandidateScorer({
         encoder,
         classNames: first.classNames,
         textCache,
@@ -162,7 +164,7 @@ export async function runTransferSuite(o: RunTransferOptions): Promise<TransferR
         };
         try {
           const ds = loaded.bySeed.get(run.seed as number) ?? first;
-          const classes = await scorer.chosenEmbeddings(run.templates);
+          const classes = await scorer.chosenEmbeddings(chosenCandidates(run));
           const acc = scorer.score(classes, await testOf(ds));
           records.push({
             ...base,

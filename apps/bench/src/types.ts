@@ -62,6 +62,8 @@ export interface BenchRecord {
   costUsd: number | null;
   evaluations: number;
   templates: string[];
+  /** Per-class prompt sets of the chosen candidates (parallel to `templates`, null for a template); absent when none. */
+  prompts?: (Readonly<Record<string, readonly string[]>> | null)[];
   /** Best train accuracy after each LLM call: [calls, accuracy] (the accuracy-vs-calls chart). */
   curve: [number, number][];
   runDir?: string;

@@ -131,6 +131,7 @@ export const evalSpec = defineCommand({
   options: [
     OPTIONS.template,
     OPTIONS.templatesFile,
+    OPTIONS.prompts,
     OPTIONS.dataset,
     OPTIONS.dataRoot,
     OPTIONS.split,
@@ -192,6 +193,15 @@ export const reportSpec = defineCommand({
   positionals: ["<run-dir>"],
   options: [OPTIONS.html, OPTIONS.md, OPTIONS.store],
   examples: ["vlmopt report runs/eurosat-hill-climb-20250101-120000 --html eurosat.html"],
+});
+
+export const exportSpec = defineCommand({
+  name: "export",
+  summary:
+    "Writes the templates or per-class descriptions a run chose as a JSON prompt pack (schema: packages/core/prompt-pack.schema.json), with dataset, shots, seed, backbone and scores.",
+  positionals: ["<run-dir>"],
+  options: [OPTIONS.packOut],
+  examples: ["vlmopt export runs/demo-waffle-20250101-120000 --pack-out waffle-pack.json"],
 });
 
 export const uiSpec = defineCommand({

@@ -15,6 +15,7 @@ import {
   datasetsDownloadSpec,
   datasetsListSpec,
   evalSpec,
+  exportSpec,
   modelsDownloadSpec,
   modelsListSpec,
   optimizeSpec,
@@ -46,6 +47,7 @@ const lazy = (spec: CommandSpec, load: () => Promise<unknown>): LazyCommand => (
 export const COMMANDS: readonly LazyCommand[] = [
   lazy(optimizeSpec, async () => (await import("./commands/optimize.js")).optimizeCommand),
   lazy(evalSpec, async () => (await import("./commands/eval.js")).evalCommand),
+  lazy(exportSpec, async () => (await import("./commands/export.js")).exportCommand),
   lazy(resumeSpec, async () => (await import("./commands/resume.js")).resumeCommand),
   lazy(transferSpec, async () => (await import("./commands/transfer.js")).transferCommand),
   lazy(reportSpec, async () => (await import("./commands/report.js")).reportCommand),

@@ -417,6 +417,20 @@ export const OPTIONS = {
     placeholder: "<text>",
     description: 'a template with {} for the class name, e.g. "a photo of a {}." (repeatable)',
   }),
+  packOut: o({
+    flag: "pack-out",
+    key: "packOut",
+    type: "string",
+    placeholder: "<file>",
+    description: "where to write the prompt pack (default <run-dir>/prompt-pack.json)",
+  }),
+  prompts: o({
+    flag: "prompts",
+    key: "prompts",
+    type: "string",
+    placeholder: "<pack.json>",
+    description: "score a prompt pack written by `vlmopt export` (templates or per-class descriptions)",
+  }),
   templatesFile: o({
     flag: "templates-file",
     key: "templatesFile",

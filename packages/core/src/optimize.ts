@@ -1,22 +1,24 @@
 import { type Budget, BudgetTracker, type BudgetUsage } from "./budget.js";
+import { CandidateScorer } from "./candidate-scorer.js";
 import type { ClipEncoder } from "./clip-encoder.js";
 import type { Dataset, SplitName } from "./dataset.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
 import { AbortError, BudgetExceededError, displayMessage } from "./errors.js";
 import type { LlmProvider } from "./llm-provider.js";
 import { modelWarningLine } from "./model-warning.js";
-import { type Choice, choose, scoreChoice } from "./phase-choose.js";
+import { type Choice, choicePrompts, choose, scoreChoice } from "./phase-choose.js";
 import { type LlmCallCounter, propose } from "./phase-propose.js";
 import { openReplay } from "./phase-replay.js";
 import { ScoredHistory, scoreCandidates } from "./phase-score.js";
 import { type BaselineResult, scoreBaselines, testChoice } from "./phase-test.js";
+import type { Candidate, ClassPrompts } from "./prompt-set.js";
 import { createRng } from "./rng.js";
 import type { StopReason } from "./run-events.js";
 import { splitFeatureReader } from "./run-features.js";
 import type { RunManifest } from "./run-manifest.js";
 import { notify, type RunObserver } from "./run-observer.js";
 import type { RunStore } from "./run-store.js";
-import { type AccuracyResult, type ConfusedPair, type SplitFeatures, TemplateScorer } from "./scoring.js";
+import type { AccuracyResult, ConfusedPair, SplitFeatures } from "./scoring.js";
 import type { ScoredTemplate, SearchStrategy, StepOutcome, TaskInfo } from "./search-strategy.js";
 import { bottomK, selectBest, topK } from "./selection.js";
 import type { EmbeddingUsage, SpendLedger } from "./spend-ledger.js";
@@ -66,7 +68,14 @@ export interface OptimizeOptions {
 }
 
 export interface ChosenResult {
+  /** The chosen templates; a per-class prompt set by its key (`promptSetKey`). */
   templates: string[];
+  /**
+   * Present when a chosen candidate is a per-class prompt set: entry i holds the texts of
+   * `templates[i]` by class name (null for a template). Absent in runs made before prompt sets.
+   * `chosenCandidates(chosen)` rebuilds the candidates of both kinds.
+   */
+  prompts?: (ClassPrompts | null)[];
   ensemble: boolean;
   trainAccuracy: number;
   valAccuracy: number | null;
@@ -176,7 +185,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
     ...(dataset.displayName ? { displayName: dataset.displayName } : {}),
     ...(dataset.description ? { description: dataset.description } : {}),
   };
-  const scorer = new TemplateScorer({
+  const scorer = new CandidateScorer({
     encoder,
     classNames: dataset.classNames,
     ...(o.textCache ? { textCache: o.textCache } : {}),
@@ -218,9 +227,19 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       calls,
       seed,
       ...(signal ? { signal } : {}),
-      alreadyScored: (t: string) => scoredHistory.has(t),
+      alreadyScored: (t: Candidate) => scoredHistory.has(t),
     };
-    const scoreContext = { store, observers, tracker, replay, scorer, train, val, history: scoredHistory };
+    const scoreContext = {
+      store,
+      observers,
+      tracker,
+      replay,
+      scorer,
+      train,
+      val,
+      history: scoredHistory,
+      ...(strategy.wantsScoreDetails ? { details: true } : {}),
+    };
 
     for (let step = 0; ; step++) {
       if (signal?.aborted) throw new AbortError("aborted");
@@ -356,8 +375,10 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
         finishWith({ kind: "aborted" });
       }
     }
+    const prompts = choicePrompts(choice);
     chosen = {
       templates: choice.templates,
+      ...(prompts ? { prompts } : {}),
       ensemble: choice.ensemble,
       trainAccuracy: choice.trainAccuracy,
       valAccuracy: choice.valAccuracy,

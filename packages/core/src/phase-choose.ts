@@ -1,11 +1,17 @@
+import type { CandidateScorer } from "./candidate-scorer.js";
 import type { Embeddings } from "./embeddings.js";
-import type { SplitFeatures, TemplateScorer } from "./scoring.js";
+import type { Candidate, ClassPrompts } from "./prompt-set.js";
+import { candidateOf } from "./score-details.js";
+import type { SplitFeatures } from "./scoring.js";
 import type { ScoredTemplate } from "./search-strategy.js";
 import { topK } from "./selection.js";
 
 /** The template(s) a run chose, with their train and validation accuracy. */
 export interface Choice {
+  /** The chosen templates (a prompt set by its key). */
   templates: string[];
+  /** The chosen candidates themselves (templates or prompt sets), in the same order. */
+  candidates: Candidate[];
   ensemble: boolean;
   /** The best of them. */
   top: ScoredTemplate;
@@ -25,6 +31,7 @@ export function choose(history: readonly ScoredTemplate[], ensembleTopK = 1): Ch
   const templates = picked.map((p) => p.template);
   return {
     templates,
+    candidates: picked.map(candidateOf),
     ensemble: templates.length > 1,
     top,
     trainAccuracy: top.trainAccuracy,
@@ -39,14 +46,20 @@ export function choose(history: readonly ScoredTemplate[], ensembleTopK = 1): Ch
  */
 export async function scoreChoice(
   choice: Choice,
-  scorer: TemplateScorer,
+  scorer: CandidateScorer,
   featuresOf: (split: "train" | "val") => Promise<SplitFeatures>,
   hasVal: boolean,
 ): Promise<Embeddings> {
-  const classes = await scorer.chosenEmbeddings(choice.templates);
+  const classes = await scorer.chosenEmbeddings(choice.candidates, choice.ensemble);
   if (choice.ensemble) {
     choice.trainAccuracy = scorer.score(classes, await featuresOf("train")).accuracy;
     choice.valAccuracy = hasVal ? scorer.score(classes, await featuresOf("val")).accuracy : null;
   }
   return classes;
+}
+
+/** The prompt sets of a choice, parallel to its templates (null for a template), or undefined when it has none. */
+export function choicePrompts(choice: Pick<Choice, "candidates">): (ClassPrompts | null)[] | undefined {
+  if (choice.candidates.every((c) => typeof c === "string")) return undefined;
+  return choice.candidates.map((c) => (typeof c === "string" ? null : c.prompts));
 }

@@ -1,5 +1,6 @@
+import { CandidateScorer } from "./candidate-scorer.js";
 import { createEmbeddings } from "./embeddings.js";
-import { type SplitFeatures, TemplateScorer } from "./scoring.js";
+import type { SplitFeatures } from "./scoring.js";
 import { HashEncoder } from "./testing.js";
 
 const classNames = ["cat", "dog"];
@@ -27,6 +28,6 @@ export function knownTask() {
     });
     return { features, labels: Int32Array.from(labels) };
   };
-  const scorer = new TemplateScorer({ encoder, classNames });
+  const scorer = new CandidateScorer({ encoder, classNames });
   return { encoder, scorer, split, classNames };
 }

@@ -28,7 +28,7 @@ function context(o: { replies: string[]; events?: RunEvent[]; scored?: string[];
     replay: replayOf(o.events ?? [], store.location),
     calls: { next: 0, replayed: 0 },
     seed: 3,
-    alreadyScored: (t) => scored.has(t),
+    alreadyScored: (t) => typeof t === "string" && scored.has(t),
   };
   return { ctx, store, llm };
 }

@@ -3,6 +3,7 @@ import { AbortError, type BudgetLimit } from "./errors.js";
 import { canonicalJson, sha256Hex } from "./hashing.js";
 import type { LlmProvider, LlmRequest, LlmRetryInfo } from "./llm-provider.js";
 import type { Replay } from "./phase-replay.js";
+import { type Candidate, candidateText } from "./prompt-set.js";
 import { notify, type RunObserver } from "./run-observer.js";
 import type { RunStore } from "./run-store.js";
 import type { LlmProposal, Proposal } from "./search-strategy.js";
@@ -30,13 +31,13 @@ export interface ProposeContext {
   /** The run seed; with the call number it forms the call id a provider's reply cache keys on. */
   seed: number;
   signal?: AbortSignal;
-  /** Whether a template was scored earlier in the run (normalised). */
-  alreadyScored(template: string): boolean;
+  /** Whether a candidate was scored earlier in the run (normalised). */
+  alreadyScored(candidate: Candidate): boolean;
 }
 
 /** What a step proposes to score. */
 export interface Proposed {
-  candidates: string[];
+  candidates: Candidate[];
   /** Reply texts of the step's last LLM call ([] for a template proposal). */
   replies: string[];
   /** The request that produced `replies`. */
@@ -90,7 +91,7 @@ async function proposeByLlm(ctx: ProposeContext, step: number, proposal: LlmProp
         time: now(),
         step,
         seq: callSeq,
-        templates: out.candidates.map(String),
+        templates: out.candidates.map(candidateText),
         ...(!anyNew && attempt < maxAttempts ? { retry: why } : {}),
       });
     }

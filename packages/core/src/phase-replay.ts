@@ -1,5 +1,6 @@
 import { RunStoreError } from "./errors.js";
 import { canonicalJson } from "./hashing.js";
+import { type Candidate, candidateKey } from "./prompt-set.js";
 import type { RunEvent } from "./run-events.js";
 import type { RunManifest } from "./run-manifest.js";
 import type { RunStore } from "./run-store.js";
@@ -17,10 +18,10 @@ export interface Replay {
   /** Call `seq`'s recorded reply, or undefined when the call must be made live. Throws RunStoreError
    * when the recorded call asked something else (the strategy or its parameters changed). */
   replyOf(seq: number, requestHash: string): LlmReplyEvent | undefined;
-  /** The recorded score of a template (after normalisation), if the log has one. */
-  scoreOf(template: string): ScoredTemplate | undefined;
+  /** The recorded score of a candidate (by `candidateKey`), if the log has one. */
+  scoreOf(candidate: Candidate): ScoredTemplate | undefined;
   /** Scored in the log being replayed (its score is taken from there, not recomputed). */
-  isRecorded(template: string): boolean;
+  isRecorded(candidate: Candidate): boolean;
   hasStepStart(step: number): boolean;
   hasStepEnd(step: number): boolean;
   hasParse(seq: number): boolean;
@@ -54,8 +55,9 @@ export function replayOf(events: readonly RunEvent[], location: string): Replay 
       }
       return reply;
     },
-    scoreOf: (template) => scores.get(normalizeTemplate(template)),
-    isRecorded: (template) => scores.has(normalizeTemplate(template)),
+    // A prompt set is logged under its key, which `normalizeTemplate` leaves as it is.
+    scoreOf: (candidate) => scores.get(candidateKey(candidate)),
+    isRecorded: (candidate) => scores.has(candidateKey(candidate)),
     hasStepStart: (step) => stepStarts.has(step),
     hasStepEnd: (step) => stepEnds.has(step),
     hasParse: (seq) => parses.has(seq),

@@ -1,27 +1,30 @@
 import type { BudgetTracker } from "./budget.js";
+import type { CandidateScorer } from "./candidate-scorer.js";
 import type { BudgetLimit } from "./errors.js";
 import type { Replay } from "./phase-replay.js";
+import { type Candidate, candidateKey, candidateProblem, candidateText } from "./prompt-set.js";
 import { notify, type RunObserver } from "./run-observer.js";
 import type { RunStore } from "./run-store.js";
-import type { SplitFeatures, TemplateScorer } from "./scoring.js";
+import { scoreDetailsOf } from "./score-details.js";
+import { accuracyOf, type SplitFeatures } from "./scoring.js";
 import type { ScoredTemplate } from "./search-strategy.js";
 import { selectBest } from "./selection.js";
-import { normalizeTemplate, templateProblem } from "./template.js";
 
 const now = () => new Date().toISOString();
 
-/** Everything scored in a run so far, in scoring order, with the normalised keys of its templates. */
+/** Everything scored in a run so far, in scoring order, with the keys (`candidateKey`) of its candidates. */
 export class ScoredHistory {
   readonly items: ScoredTemplate[] = [];
   private readonly keys = new Set<string>();
 
-  has(template: string): boolean {
-    return this.keys.has(normalizeTemplate(template));
+  has(candidate: Candidate): boolean {
+    return this.keys.has(candidateKey(candidate));
   }
 
   add(candidate: ScoredTemplate): void {
     this.items.push(candidate);
-    this.keys.add(normalizeTemplate(candidate.template));
+    // A prompt set's `template` is its key already; a template's key is its normalised form.
+    this.keys.add(candidateKey(candidate.template));
   }
 }
 
@@ -30,10 +33,12 @@ export interface ScoreContext {
   observers: readonly RunObserver[];
   tracker: BudgetTracker;
   replay: Replay;
-  scorer: TemplateScorer;
+  scorer: CandidateScorer;
   train: SplitFeatures;
   val: SplitFeatures | null;
   history: ScoredHistory;
+  /** Record `ScoredTemplate.details` (the strategy's `wantsScoreDetails`). */
+  details?: boolean;
 }
 
 /**
@@ -41,15 +46,17 @@ export interface ScoreContext {
  * log being replayed, and not a duplicate of an earlier one (after normalisation).
  */
 export function toBeScored(
-  candidates: readonly string[],
-  o: { alreadyScored: (t: string) => boolean; recorded: (t: string) => boolean; max: number },
+  candidates: readonly Candidate[],
+  o: { alreadyScored: (t: Candidate) => boolean; recorded: (t: Candidate) => boolean; max: number },
 ): string[] {
   const out: string[] = [];
   const keys = new Set<string>();
   for (const t of candidates) {
     if (out.length >= o.max) break;
-    if (templateProblem(t) || o.alreadyScored(t) || o.recorded(t)) continue;
-    const key = normalizeTemplate(t);
+    // Prompt sets are embedded when scored (in calls of `textsPerCall` texts), not prefetched.
+    if (typeof t !== "string") continue;
+    if (candidateProblem(t) || o.alreadyScored(t) || o.recorded(t)) continue;
+    const key = candidateKey(t);
     if (keys.has(key)) continue;
     keys.add(key);
     out.push(t);
@@ -58,12 +65,13 @@ export function toBeScored(
 }
 
 /**
- * One template's train and validation accuracy: taken from the log when it holds it, else
- * computed and logged — or the budget limit that refuses it.
+ * One candidate's train and validation accuracy: taken from the log when it holds it, else
+ * computed and logged — or the budget limit that refuses it. A prompt set is logged with its
+ * texts (`prompts`) under its key (`template`), so a resumed run and the reports can rebuild it.
  */
 export async function evaluateTemplate(
   ctx: ScoreContext,
-  template: string,
+  template: Candidate,
   step: number,
   source: string,
 ): Promise<ScoredTemplate | BudgetLimit> {
@@ -75,16 +83,19 @@ export async function evaluateTemplate(
   }
   const blocked = tracker.blockingLimitForEvaluation();
   if (blocked) return blocked;
-  const classes = await scorer.classEmbeddings(template);
-  const trainAcc = scorer.score(classes, ctx.train);
+  const classes = await scorer.candidateEmbeddings(template);
+  const predictions = scorer.predict(classes, ctx.train);
+  const trainAcc = accuracyOf(predictions, ctx.train.labels, classes.count);
   const valAcc = ctx.val ? scorer.score(classes, ctx.val) : null;
   const candidate: ScoredTemplate = {
     id: history.items.length,
-    template,
+    template: candidateText(template),
     trainAccuracy: trainAcc.accuracy,
     valAccuracy: valAcc ? valAcc.accuracy : null,
     step,
     source,
+    ...(typeof template === "string" ? {} : { prompts: template.prompts }),
+    ...(ctx.details ? { details: scoreDetailsOf(ctx.train, classes, trainAcc, predictions) } : {}),
   };
   await ctx.store.append({ type: "candidate-scored", time: now(), step, candidate });
   tracker.recordEvaluation();
@@ -100,21 +111,25 @@ export async function scoreCandidates(
   ctx: ScoreContext,
   step: number,
   source: string,
-  candidates: readonly string[],
+  candidates: readonly Candidate[],
 ): Promise<{ scored: ScoredTemplate[]; budgetStop: BudgetLimit | null }> {
   const { scorer, history, replay, observers } = ctx;
-  const alreadyScored = (t: string) => history.has(t);
+  const alreadyScored = (t: Candidate) => history.has(t);
   const scored: ScoredTemplate[] = [];
   let budgetStop: BudgetLimit | null = null;
   for (let index = 0; index < candidates.length; index++) {
-    const template = candidates[index] as string;
-    const problem = templateProblem(template);
+    const template = candidates[index] as Candidate;
+    const problem = scorer.problemOf(template);
     if (problem) {
-      notify(observers, "onCandidateRejected", { step, template: String(template), reason: problem });
+      const shown =
+        typeof template === "string" || problem === "not-a-candidate"
+          ? String(template)
+          : candidateText(template);
+      notify(observers, "onCandidateRejected", { step, template: shown, reason: problem });
       continue;
     }
     if (alreadyScored(template)) continue;
-    if (!replay.isRecorded(template) && !scorer.hasPrefetched(template)) {
+    if (typeof template === "string" && !replay.isRecorded(template) && !scorer.hasPrefetched(template)) {
       // Embed this and the next few candidates in one encoder call (it batches prompts of
       // similar length); each is still scored and logged one by one below.
       await scorer.prefetch(

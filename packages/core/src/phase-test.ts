@@ -1,12 +1,14 @@
+import type { CandidateScorer } from "./candidate-scorer.js";
 import type { SplitName } from "./dataset.js";
 import type { Embeddings } from "./embeddings.js";
+import type { Candidate } from "./prompt-set.js";
+import { candidateOf } from "./score-details.js";
 import {
   type AccuracyResult,
   accuracyOf,
   type ConfusedPair,
   confusedPairs,
   type SplitFeatures,
-  type TemplateScorer,
 } from "./scoring.js";
 import type { ScoredTemplate } from "./search-strategy.js";
 import { topK } from "./selection.js";
@@ -28,7 +30,7 @@ export interface BaselineResult {
 /** The chosen class embeddings' test accuracy (overall and per class) and its most frequent mistakes. */
 export function testChoice(
   classes: Embeddings,
-  scorer: TemplateScorer,
+  scorer: CandidateScorer,
   test: SplitFeatures,
   classCount: number,
 ): { test: AccuracyResult; confused: ConfusedPair[] } {
@@ -41,7 +43,7 @@ export function testChoice(
 
 export interface BaselineContext {
   history: readonly ScoredTemplate[];
-  scorer: TemplateScorer;
+  scorer: CandidateScorer;
   featuresOf: (split: SplitName) => Promise<SplitFeatures>;
   hasVal: boolean;
   /** Whether the test split is scored (asked for, and not empty). */
@@ -59,11 +61,18 @@ export async function scoreBaselines(ctx: BaselineContext, out: BaselineResult[]
     history.filter((h) => h.source === "pool"),
     1,
   )[0];
-  const wanted = [{ label: DEFAULT_BASELINE_TEMPLATE, template: DEFAULT_BASELINE_TEMPLATE }];
-  if (pool) wanted.push({ label: "best pool template", template: pool.template });
-  for (const { label, template } of wanted) {
+  const wanted: { label: string; template: string; candidate: Candidate }[] = [
+    {
+      label: DEFAULT_BASELINE_TEMPLATE,
+      template: DEFAULT_BASELINE_TEMPLATE,
+      candidate: DEFAULT_BASELINE_TEMPLATE,
+    },
+  ];
+  if (pool)
+    wanted.push({ label: "best pool template", template: pool.template, candidate: candidateOf(pool) });
+  for (const { label, template, candidate } of wanted) {
     const known = history.find((h) => normalizeTemplate(h.template) === normalizeTemplate(template));
-    const classes = await scorer.classEmbeddings(template);
+    const classes = await scorer.candidateEmbeddings(candidate);
     const valSplit = ctx.hasVal ? await featuresOf("val") : null;
     out.push({
       label,

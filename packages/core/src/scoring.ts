@@ -3,6 +3,7 @@ import type { EmbeddingCache } from "./embedding-cache.js";
 import { createEmbeddings, type Embeddings, normalizeRows } from "./embeddings.js";
 import { ConfigError } from "./errors.js";
 import { fillTemplate } from "./template.js";
+import { embedTextsCached } from "./text-embeddings.js";
 import { argmaxDotWasm, wasmArgmaxFits, wasmSimdAvailable } from "./wasm-dot-kernel.js";
 
 /** Image features of one split with their labels. */
@@ -288,29 +289,10 @@ export class TemplateScorer {
 
   /** One encoder call for every prompt of these templates that the text cache does not hold. */
   private async embedTogether(templates: readonly string[]): Promise<Embeddings[]> {
-    const { encoder, classNames, textCache, signal } = this.options;
+    const { encoder, classNames } = this.options;
     const c = classNames.length;
     const texts = templates.flatMap((template) => classNames.map((name) => fillTemplate(template, name)));
-    const all = createEmbeddings(texts.length, encoder.dim);
-    const missing: number[] = [];
-    const keys = texts.map((t) => `${encoder.id}:${encoder.modelHash}:text:${t}`);
-    for (let i = 0; i < texts.length; i++) {
-      const hit = textCache ? await textCache.match(keys[i] as string) : undefined;
-      if (hit && hit.length === encoder.dim) all.data.set(hit, i * encoder.dim);
-      else missing.push(i);
-    }
-    if (missing.length > 0) {
-      const fresh = await encoder.embedTexts(
-        missing.length === texts.length ? texts : missing.map((i) => texts[i] as string),
-        signal ? { signal } : {},
-      );
-      for (let m = 0; m < missing.length; m++) {
-        const i = missing[m] as number;
-        const vec = fresh.data.subarray(m * encoder.dim, (m + 1) * encoder.dim);
-        all.data.set(vec, i * encoder.dim);
-        if (textCache) await textCache.put(keys[i] as string, vec.slice());
-      }
-    }
+    const all = await embedTextsCached(this.options, texts);
     // Views into one buffer: no copy per template.
     return templates.map((_, k) =>
       createEmbeddings(c, encoder.dim, all.data.subarray(k * c * encoder.dim, (k + 1) * c * encoder.dim)),
@@ -326,17 +308,6 @@ export class TemplateScorer {
     const sum = createEmbeddings(this.options.classNames.length, this.options.encoder.dim);
     for await (const part of this.embedInCalls(templates)) for (const e of part) addInto(sum, e);
     return normalizeRows(sum);
-  }
-
-  /**
-   * The class embeddings a chosen set of templates stands for: CLIP's ensemble of several, or
-   * the single template's own.
-   */
-  async chosenEmbeddings(templates: readonly string[]): Promise<Embeddings> {
-    if (templates.length > 1) return this.ensembleEmbeddings(templates);
-    const [only] = templates;
-    if (only === undefined) throw new RangeError("choose at least one template");
-    return this.classEmbeddings(only);
   }
 
   /** Predicted class of every image of a split. */

@@ -1,5 +1,7 @@
 import type { LlmRequest } from "./llm-provider.js";
+import type { Candidate, ClassPrompts } from "./prompt-set.js";
 import type { Rng } from "./rng.js";
+import type { ConfusedPair } from "./scoring.js";
 
 /** A template with its scores. Accuracies are fractions in [0, 1]. */
 export interface ScoredTemplate {
@@ -12,6 +14,25 @@ export interface ScoredTemplate {
   step: number;
   /** Where it came from: "pool", "llm", "user". */
   source: string;
+  /**
+   * Set when the candidate is a per-class prompt set: its texts by class name. `template` then
+   * holds the set's key (`promptSetKey`). Absent for templates and in logs written before prompt
+   * sets existed.
+   */
+  prompts?: ClassPrompts;
+  /**
+   * Train-split details, recorded only for strategies that set `wantsScoreDetails` (absent
+   * otherwise and in older logs): accuracy per class (label order, null for a class without
+   * images), the most frequent confusions, and the mean cross-entropy of the softmax over
+   * 100 × cosine logits (ProAPO's entropy-style fitness term).
+   */
+  details?: ScoreDetails;
+}
+
+export interface ScoreDetails {
+  perClass: (number | null)[];
+  confused: ConfusedPair[];
+  crossEntropy: number;
 }
 
 /** Read-only view of the task given to a strategy. */
@@ -43,7 +64,8 @@ export type Proposal = TemplateProposal | LlmProposal;
 
 export interface TemplateProposal {
   kind: "templates";
-  templates: readonly string[];
+  /** Templates and/or per-class prompt sets. */
+  templates: readonly Candidate[];
   source?: string;
   /** Short human label for logs, e.g. "initial pool". */
   label?: string;
@@ -53,10 +75,10 @@ export interface LlmProposal {
   kind: "llm";
   request: LlmRequest;
   /**
-   * Turns reply texts into candidate templates. `alreadyScored` tests a template against
-   * everything scored so far (normalised), so duplicates can be dropped.
+   * Turns reply texts into candidates (templates or per-class prompt sets). `alreadyScored`
+   * tests a candidate against everything scored so far (normalised), so duplicates can be dropped.
    */
-  parse(texts: readonly string[], alreadyScored: (template: string) => boolean): string[];
+  parse(texts: readonly string[], alreadyScored: (candidate: Candidate) => boolean): Candidate[];
   /** LLM calls allowed for this step until a reply yields at least one new template. Default 1. */
   maxAttempts?: number;
   label?: string;
@@ -86,6 +108,8 @@ export interface SearchStrategy {
   readonly name: string;
   /** Parameters recorded in the run manifest. */
   readonly params: Readonly<Record<string, string | number | boolean | null>>;
+  /** Ask the loop to record `ScoredTemplate.details` (per-class accuracy, confusions, loss). */
+  readonly wantsScoreDetails?: boolean;
   /** The next step, or null when the strategy is done. */
   ask(ctx: AskContext): Proposal | null;
   tell(outcome: StepOutcome): void;

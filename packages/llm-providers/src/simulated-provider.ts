@@ -12,6 +12,7 @@ import {
   throwIfAborted,
 } from "@vlmopt/core";
 import { extractTemplates } from "./extract-templates.js";
+import { requestedClasses, simulatedDescriptions } from "./simulated-descriptions.js";
 
 /** Words the simulated provider inserts or substitutes. */
 export const SIMULATED_VOCABULARY = [
@@ -99,6 +100,12 @@ export class SimulatedProvider implements LlmProvider {
         canonicalJson({ seed: this.seed, callId: options.callId ?? null, request: content, sample }),
       );
       const rng = createRng(Number.parseInt(mix.slice(0, 8), 16));
+      // A request for per-class descriptions (the description strategies' section protocol).
+      const classes = requestedClasses(lastUser);
+      if (classes) {
+        texts.push(simulatedDescriptions(lastUser, classes, rng));
+        continue;
+      }
       const out: string[] = [];
       const used = new Set(seen);
       for (let tries = 0; out.length < this.perReply && tries < this.perReply * 20; tries++) {

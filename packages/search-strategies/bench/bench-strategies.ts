@@ -14,6 +14,10 @@ const DEFAULT_STRATEGIES = [
   "opro",
   "ape",
   "ape-iterative",
+  "hill-climb-descriptions",
+  "waffle",
+  "dclip",
+  "cupl",
 ];
 
 async function main(): Promise<void> {

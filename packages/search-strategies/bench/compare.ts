@@ -1,6 +1,6 @@
 import { optimize } from "@vlmopt/core";
 import { MemoryRunStore } from "@vlmopt/core/testing";
-import { createStrategy } from "../src/registry.js";
+import { createStrategy, listStrategies } from "../src/registry.js";
 import { EditLlm } from "./edit-llm.js";
 import { createSyntheticTask } from "./synthetic-task.js";
 
@@ -39,7 +39,11 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareCell[
       for (const seed of o.seeds) {
         const { dataset, encoder } = createSyntheticTask({ seed });
         const result = await optimize({
-          strategy: createStrategy(strategy, { iterations: budget, ...(o.params?.[strategy] ?? {}) }),
+          strategy: createStrategy(strategy, {
+            // Strategies without `iterations` (waffle, dclip, cupl) run their own course under the budget.
+            ...(hasIterations(strategy) ? { iterations: budget } : {}),
+            ...(o.params?.[strategy] ?? {}),
+          }),
           llm: new EditLlm({ seed }),
           encoder,
           dataset,
@@ -81,4 +85,8 @@ export function formatTable(cells: readonly CompareCell[]): string {
     return `${s.padEnd(width)}${vals.join("")}`;
   });
   return [head, "-".repeat(head.length), ...rows].join("\n");
+}
+
+function hasIterations(strategy: string): boolean {
+  return listStrategies().some((s) => s.name === strategy && s.params.some((p) => p.name === "iterations"));
 }

@@ -177,6 +177,23 @@ export class EditLlm implements LlmProvider {
 
   private reply(request: LlmRequest, rng: Rng): string {
     const messages = request.messages;
+    const asked = (messages[messages.length - 1]?.content ?? "").split("\nClasses:\n")[1];
+    if (asked !== undefined) {
+      // A per-class description request (the "### class" protocol): random attribute phrases.
+      const words = ["green", "striped", "round", "dark", "small", "rows", "water", "edges", "spots", "flat"];
+      return asked
+        .split("\n")
+        .filter((l) => l.startsWith("### "))
+        .map((h) =>
+          [
+            h,
+            ...[0, 1, 2].map(
+              () => `- ${h.slice(4)} with ${words[rng.int(words.length)]} ${words[rng.int(words.length)]}`,
+            ),
+          ].join("\n"),
+        )
+        .join("\n");
+    }
     const first = messages[0]?.content ?? "";
     const last = messages[messages.length - 1]?.content ?? "";
     const shown = readShown(first);

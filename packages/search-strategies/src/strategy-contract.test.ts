@@ -1,4 +1,4 @@
-import { createStrategy, STRATEGIES } from "./registry.js";
+import { createStrategy, STRATEGIES } from "./plugins.js";
 import { searchStrategyContract } from "./testing/strategy-contract.js";
 
 // Every registered strategy, with its default parameters.

@@ -1,5 +1,16 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, extractFeatures, modelWarningOf, type SplitName, TemplateScorer, validateTemplate } from "@vlmopt/core";
+import {
+  type Candidate,
+  CandidateScorer,
+  ConfigError,
+  candidateText,
+  extractFeatures,
+  modelWarningOf,
+  type PromptPack,
+  readPromptPack,
+  type SplitName,
+  validateTemplate,
+} from "@vlmopt/core";
 import { defineRun, printJson } from "../command-context.js";
 import { evalSpec } from "../command-specs.js";
 import { datasetArgOf } from "../dataset-arg.js";
@@ -48,9 +59,10 @@ export const evalCommand = defineRun(evalSpec, {
     const templates = [...((s.template as string[] | undefined) ?? [])];
     const file = s.templatesFile;
     if (file) templates.push(...readTemplatesFile(absolutePath(io.cwd, file)));
-    if (templates.length === 0) {
+    const packFile = s.prompts;
+    if (templates.length === 0 && !packFile) {
       throw new UsageError(
-        'give at least one --template (e.g. --template "a photo of a {}.") or --templates-file',
+        'give at least one --template (e.g. --template "a photo of a {}."), --templates-file or --prompts <pack.json>',
         "eval",
       );
     }
@@ -72,6 +84,20 @@ export const evalCommand = defineRun(evalSpec, {
         hint: "choose another --split",
       });
     }
+    // A pack is checked against the dataset before any image is read (one error naming every class problem).
+    let pack: { pack: PromptPack; candidates: Candidate[]; path: string } | null = null;
+    if (packFile) {
+      const path = absolutePath(io.cwd, packFile);
+      let text: string;
+      try {
+        text = readFileSync(path, "utf8");
+      } catch (error) {
+        throw new ConfigError(`cannot read prompt pack ${path}: ${(error as Error).message}`, {
+          hint: "check the --prompts path",
+        });
+      }
+      pack = { ...readPromptPack(text, path, dataset.classNames), path };
+    }
     const encoder = await loadModel(registry, modelSpec, s, io, parsed.json);
     const modelWarning = modelWarningOf(encoder);
     if (modelWarning) io.stderr(`warning: ${modelWarning}\n`);
@@ -84,7 +110,7 @@ export const evalCommand = defineRun(evalSpec, {
       onProgress: (p) => progress.onFeatureProgress?.({ split, ...p }),
     }).finally(() => shared.close());
     progress.done();
-    const scorer = new TemplateScorer({
+    const scorer = new CandidateScorer({
       encoder,
       classNames: dataset.classNames,
       ...(io.signal ? { signal: io.signal } : {}),
@@ -98,6 +124,17 @@ export const evalCommand = defineRun(evalSpec, {
     }[] = [];
     for (const template of templates)
       rows.push({ template, ...(await scorer.scoreTemplate(template, features)) });
+    let packRow: (typeof rows)[number] | null = null;
+    if (pack) {
+      const { candidates } = pack;
+      const classes = await scorer.chosenEmbeddings(candidates, pack.pack.ensemble && candidates.length > 1);
+      const label =
+        candidates.length > 1
+          ? `pack (${candidates.length}${pack.pack.ensemble ? ", ensemble" : ""})`
+          : `pack: ${candidateText(candidates[0] as Candidate)}`;
+      packRow = { template: label, ...scorer.score(classes, features) };
+      rows.push(packRow);
+    }
     let ensemble: (typeof rows)[number] | null = null;
     if (s.ensemble === true && templates.length > 1) {
       const acc = scorer.score(await scorer.ensembleEmbeddings(templates), features);
@@ -112,6 +149,16 @@ export const evalCommand = defineRun(evalSpec, {
         model: { id: encoder.id, hash: encoder.modelHash },
         templates: rows,
         ensemble,
+        ...(pack && packRow
+          ? {
+              pack: {
+                file: pack.path,
+                accuracy: packRow.accuracy,
+                run: pack.pack.run,
+                scores: pack.pack.scores,
+              },
+            }
+          : {}),
         classNames: dataset.classNames,
         warnings,
       });

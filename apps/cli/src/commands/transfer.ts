@@ -1,6 +1,10 @@
 import {
+  type Candidate,
+  CandidateScorer,
   type ChosenResult,
   ConfigError,
+  candidateOf,
+  chosenCandidates,
   extractFeatures,
   JsonlRunStore,
   modelWarningLine,
@@ -8,7 +12,6 @@ import {
   type ScoredTemplate,
   type SplitFeatures,
   type SplitName,
-  TemplateScorer,
 } from "@vlmopt/core";
 import { defineRun, printJson } from "../command-context.js";
 import { transferSpec } from "../command-specs.js";
@@ -91,14 +94,14 @@ export const transferCommand = defineRun(transferSpec, {
       });
     const train = await featuresOf("train");
     const val = dataset.splits.val.length > 0 ? await featuresOf("val") : null;
-    const scorer = new TemplateScorer({
+    const scorer = new CandidateScorer({
       encoder,
       classNames: dataset.classNames,
       ...(io.signal ? { signal: io.signal } : {}),
     });
     const rows: TransferRow[] = [];
     for (const t of data.history as ScoredTemplate[]) {
-      const classes = await scorer.classEmbeddings(t.template);
+      const classes = await scorer.candidateEmbeddings(candidateOf(t));
       rows.push({
         template: t.template,
         source: { trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy },
@@ -109,7 +112,7 @@ export const transferCommand = defineRun(transferSpec, {
     let chosen: TransferResult["chosen"] = null;
     const runChosen = (data.result as RunResult | null)?.chosen;
     if (runChosen) {
-      const classes = await scorer.chosenEmbeddings(runChosen.templates);
+      const classes = await scorer.chosenEmbeddings(chosenCandidates(runChosen), runChosen.ensemble);
       const test =
         settings.noTest === true || dataset.splits.test.length === 0
           ? null

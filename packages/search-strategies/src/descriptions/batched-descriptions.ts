@@ -1,0 +1,100 @@
+import {
+  type AskContext,
+  type Candidate,
+  fillTemplate,
+  type LlmProposal,
+  type Proposal,
+  promptSet,
+  type SearchStrategy,
+  type StepOutcome,
+} from "@vlmopt/core";
+import { parseClassDescriptions } from "./class-descriptions.js";
+
+export interface BatchedDescriptionParams {
+  classesPerCall: number;
+  descriptionsPerClass: number;
+  temperature: number;
+  maxTokens: number;
+  maxAttempts: number;
+  fallbackTemplate: string;
+}
+
+/**
+ * The skeleton of CuPL and DCLIP: the classes are described `classesPerCall` at a time (so
+ * ImageNet's 1,000 classes take 100 calls, not 1,000), one LLM call per step. Every step scores the
+ * whole prompt set known so far — classes not described yet stand in with `fallbackTemplate` — so
+ * the last step scores the complete set. A class the reply left out is asked once more in a later
+ * batch; after that it keeps the fallback. State changes only in `tell` (replies re-parsed), so a
+ * resumed run re-plays it exactly; replies go through the provider's reply cache and the budget
+ * like every LLM call of the loop.
+ */
+export abstract class BatchedDescriptionStrategy implements SearchStrategy {
+  readonly specificationVersion = "v1" as const;
+  private readonly described = new Map<string, string[]>();
+  private readonly attempts = new Map<string, number>();
+  private pending: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly params: Readonly<Record<string, string | number | boolean | null>>,
+    protected readonly p: BatchedDescriptionParams,
+  ) {}
+
+  /** The request text for this batch of classes. */
+  protected abstract requestText(ctx: AskContext, batch: readonly string[]): string;
+  /** The prompt texts of a class from the descriptions the LLM wrote for it. */
+  protected abstract textsOf(className: string, descriptions: readonly string[]): string[];
+
+  private nextBatch(classNames: readonly string[]): string[] {
+    const todo = classNames.filter((c) => !this.described.has(c) && (this.attempts.get(c) ?? 0) < 2);
+    return todo.slice(0, Math.max(1, this.p.classesPerCall));
+  }
+
+  private setWith(classNames: readonly string[], extra: Map<string, string[]>): Candidate {
+    const prompts: Record<string, string[]> = {};
+    for (const c of classNames) {
+      const d = extra.get(c) ?? this.described.get(c);
+      prompts[c] = d && d.length > 0 ? this.textsOf(c, d) : [fillTemplate(this.p.fallbackTemplate, c)];
+    }
+    return promptSet(prompts);
+  }
+
+  ask(ctx: AskContext): Proposal | null {
+    const { classNames } = ctx.task;
+    const batch = this.nextBatch(classNames);
+    if (batch.length === 0) return null;
+    this.pending = batch;
+    const first = classNames.indexOf(batch[0] as string) + 1;
+    const proposal: LlmProposal = {
+      kind: "llm",
+      label: `${this.name}: classes ${first}–${first + batch.length - 1} of ${classNames.length}`,
+      request: {
+        messages: [{ role: "user", content: this.requestText(ctx, batch) }],
+        temperature: this.p.temperature,
+        maxTokens: this.p.maxTokens,
+      },
+      maxAttempts: this.p.maxAttempts,
+      parse: (texts) => {
+        const got = this.parseReplies(texts, batch);
+        return got.size > 0 ? [this.setWith(classNames, got)] : [];
+      },
+    };
+    return proposal;
+  }
+
+  private parseReplies(texts: readonly string[], batch: readonly string[]): Map<string, string[]> {
+    const got = new Map<string, string[]>();
+    for (const t of texts) {
+      for (const [c, d] of parseClassDescriptions(t, batch, this.p.descriptionsPerClass)) {
+        if (d.length > 0 && !got.has(c)) got.set(c, d);
+      }
+    }
+    return got;
+  }
+
+  tell(outcome: StepOutcome): void {
+    for (const c of this.pending) this.attempts.set(c, (this.attempts.get(c) ?? 0) + 1);
+    for (const [c, d] of this.parseReplies(outcome.replies, this.pending)) this.described.set(c, d);
+    this.pending = [];
+  }
+}
