@@ -10,7 +10,9 @@ export default defineConfig({
     "bench/bench-features": "bench/bench-features.ts",
   },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts", plugins: "src/plugins.ts", hub: "src/hub.ts", testing: "src/testing.ts" } },
+  dts: {
+    entry: { index: "src/index.ts", plugins: "src/plugins.ts", hub: "src/hub.ts", testing: "src/testing.ts" },
+  },
   sourcemap: true,
   clean: true,
   target: "node20",

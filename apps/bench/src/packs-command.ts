@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Candidate, CandidateScorer, ConfigError, extractFeatures, readPromptPack } from "@vlmopt/core";
+import { CandidateScorer, ConfigError, extractFeatures, readPromptPack } from "@vlmopt/core";
 import type { BenchIo } from "./io.js";
 import type { BenchWiring } from "./wiring.js";
 

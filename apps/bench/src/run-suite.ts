@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { inReadmeForm } from "@vlmopt/cli-kit";
 import {
   type Budget,
+  CandidateScorer,
   type ClipEncoder,
   ConfigError,
   type Dataset,
@@ -17,7 +18,6 @@ import {
   type RunResult,
   type SplitFeatures,
   sha256Hex,
-  CandidateScorer,
 } from "@vlmopt/core";
 import { mapBounded } from "./bounded.js";
 import { meaninglessReason } from "./labels.js";

@@ -1,6 +1,5 @@
 import { join, resolve } from "node:path";
 import {
-  type Candidate,
   CandidateScorer,
   ConfigError,
   chosenCandidates,

@@ -8,6 +8,7 @@ import {
   withCliForm,
 } from "@vlmopt/cli-kit";
 import { VlmoptError } from "@vlmopt/core";
+import type { Registry } from "@vlmopt/registry";
 import { addSpecCommand, type CommandSpec, type ParsedCommand } from "./command.js";
 import type { Command, CommandContext } from "./command-context.js";
 import {
@@ -28,7 +29,6 @@ import {
 import { printError } from "./error-output.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
-import type { Registry } from "@vlmopt/registry";
 import { withPluginModules } from "./plugin-modules.js";
 import { VERSION } from "./version.js";
 
@@ -129,7 +129,9 @@ export async function run(argv: readonly string[], ioIn: CliIo, registry?: Regis
   const io = withCliForm(ioIn);
   let made: Promise<Registry> | undefined;
   const registryOf = () => {
-    made ??= registry ? Promise.resolve(registry) : import("@vlmopt/registry").then((m) => m.createRegistry());
+    made ??= registry
+      ? Promise.resolve(registry)
+      : import("@vlmopt/registry").then((m) => m.createRegistry());
     return made;
   };
   const ctx = buildProgram(io, registryOf);

@@ -1,10 +1,10 @@
 import type { Dataset, DatasetSourceOptions, DatasetSourcePlugin, PluginHelp } from "@vlmopt/core";
 import type { CheckDatasetOptions } from "./check-dataset.js";
+import type { HfOptions } from "./hf/hf-source.js";
 import type { LoadDatasetOptions } from "./load-dataset.js";
 import type { ProblemList } from "./problems.js";
 import type { DatasetSource } from "./source.js";
 import type { CheckReport } from "./types.js";
-import type { HfOptions } from "./hf/hf-source.js";
 import type { WdsOptions } from "./wds-source.js";
 
 /** How a built-in entry reads its source (split lists, class names) before it is built or checked. */
@@ -17,7 +17,12 @@ export type SourceReader<P> = (
 
 /** A built-in dataset source: an entry plus the reader loadDataset and checkDataset share. */
 export interface BuiltinDatasetSource<P = unknown> extends DatasetSourcePlugin<P, CheckReport> {
-  read(parsed: P, root: string, own: WdsOptions & HfOptions, problems: ProblemList): Promise<DatasetSource | undefined>;
+  read(
+    parsed: P,
+    root: string,
+    own: WdsOptions & HfOptions,
+    problems: ProblemList,
+  ): Promise<DatasetSource | undefined>;
 }
 
 /**

@@ -12,10 +12,13 @@ describe("dataset-source entries", () => {
       kind: "hf",
       rest: "a/b@v1:test",
     });
-    expect(wdsDatasets.parse("clip-benchmark/wds_eurosat", "wds", "wds:clip-benchmark/wds_eurosat")).toMatchObject(
-      { kind: "wds-hub", rest: "clip-benchmark/wds_eurosat" },
-    );
-    expect(wdsDatasets.parse(tmpdir(), "wds", `wds:${tmpdir()}`)).toMatchObject({ kind: "wds", path: tmpdir() });
+    expect(
+      wdsDatasets.parse("clip-benchmark/wds_eurosat", "wds", "wds:clip-benchmark/wds_eurosat"),
+    ).toMatchObject({ kind: "wds-hub", rest: "clip-benchmark/wds_eurosat" });
+    expect(wdsDatasets.parse(tmpdir(), "wds", `wds:${tmpdir()}`)).toMatchObject({
+      kind: "wds",
+      path: tmpdir(),
+    });
   });
   it("a bad hf: spec is one ConfigError at load", async () => {
     const parsed = hfDatasets.parse("nonsense", "hf", "hf:nonsense");

@@ -1,10 +1,10 @@
 import { ConfigError, matchSpec } from "@vlmopt/core";
 import type { BuiltinDatasetSource } from "./dataset-source-entry.js";
+import type { HfOptions } from "./hf/hf-source.js";
 import { datasetSourcePlugins } from "./plugins.js";
 import type { ProblemList } from "./problems.js";
 import { getDatasetInfo } from "./registry.js";
 import type { DatasetSource } from "./source.js";
-import type { HfOptions } from "./hf/hf-source.js";
 import type { WdsOptions } from "./wds-source.js";
 
 export type DatasetSpec =

@@ -8,6 +8,8 @@ export {
   type ContractOptions as LlmProviderContractOptions,
   runLlmProviderContract,
 } from "./llm-provider-contract.js";
+export { startAzureOpenAIStandIn } from "./testing/azure-openai-stand-in.js";
+export { startBedrockStandIn } from "./testing/bedrock-stand-in.js";
 export {
   defaultFakeReply,
   type FakeLlmRequest,
@@ -18,7 +20,5 @@ export {
   type StandInProtocol,
   startFakeLlmServer,
 } from "./testing/fake-llm-server.js";
-export { startAzureOpenAIStandIn } from "./testing/azure-openai-stand-in.js";
-export { startBedrockStandIn } from "./testing/bedrock-stand-in.js";
 export { startGeminiStandIn } from "./testing/gemini-stand-in.js";
 export { OPENING_PROMPTS } from "./testing/meta-prompts.js";

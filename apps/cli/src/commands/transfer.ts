@@ -1,5 +1,4 @@
 import {
-  type Candidate,
   CandidateScorer,
   type ChosenResult,
   ConfigError,
