@@ -14,17 +14,17 @@ export interface PackScore {
   recordedTestAccuracy: number | null;
 }
 
-/**
- * `vlmopt-bench packs <dir> --model <spec> [--data-root <dir>]`: scores every prompt pack (*.json,
- * `vlmopt export`) in a directory on the test split of its own dataset, shots and seed, with one
- * backbone. Prints a table, then one JSON line. A bad pack stops with its ConfigError.
- */
 /** The options of `vlmopt-bench packs` (commander's camelCase names). */
 export interface PacksValues {
   model: string;
   dataRoot?: string;
 }
 
+/**
+ * `vlmopt-bench packs <dir> --model <spec> [--data-root <dir>]`: scores every prompt pack (*.json,
+ * `vlmopt export`) in a directory on the test split of its own dataset, shots and seed, with one
+ * backbone. Prints a table, then one JSON line. A bad pack stops with its ConfigError.
+ */
 export async function packsCommand(
   dirArg: string,
   values: PacksValues,

@@ -5,10 +5,14 @@
 import type { StrategyPlugin } from "@vlmopt/core";
 import { apePlugin } from "./strategies/ape.js";
 import { apeIterativePlugin } from "./strategies/ape-iterative.js";
+import { cuplStrategy } from "./strategies/cupl.js";
+import { dclipStrategy } from "./strategies/dclip.js";
 import { hillClimbPlugins } from "./strategies/hill-climb.js";
 import { hillClimbCodePlugin } from "./strategies/hill-climb-code.js";
+import { hillClimbDescriptionsStrategy } from "./strategies/hill-climb-descriptions.js";
 import { oproPlugin } from "./strategies/opro.js";
 import { randomPlugin } from "./strategies/random.js";
+import { waffleStrategy } from "./strategies/waffle.js";
 
 export const strategyPlugins: readonly StrategyPlugin[] = [
   ...hillClimbPlugins,
@@ -17,6 +21,10 @@ export const strategyPlugins: readonly StrategyPlugin[] = [
   apeIterativePlugin,
   randomPlugin,
   oproPlugin,
+  waffleStrategy,
+  dclipStrategy,
+  cuplStrategy,
+  hillClimbDescriptionsStrategy,
 ];
 
 /** Every built-in strategy by name. */
