@@ -11,6 +11,7 @@ import {
   type RunResult,
   type RunStore,
 } from "@vlmopt/core";
+import { llmImageLoader } from "@vlmopt/llm-providers";
 import { printJson } from "./command-context.js";
 import { printError } from "./error-output.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
@@ -49,6 +50,9 @@ export function loopOptions(
     ...(io.signal ? { signal: io.signal } : {}),
     imageCache: prepared.imageCache,
     verifyImages: prepared.verifyImages,
+    ...(prepared.llm.acceptsImages && prepared.llm.imageVendor
+      ? { loadImage: llmImageLoader(prepared.llm.imageVendor) }
+      : {}),
   };
 }
 

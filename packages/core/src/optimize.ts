@@ -6,6 +6,7 @@ import { AbortError, displayMessage } from "./errors.js";
 import type { LlmProvider } from "./llm-provider.js";
 import { modelWarningLine } from "./model-warning.js";
 import { type Choice, choose, scoreChoice } from "./phase-choose.js";
+import { checkImageSupport, type LoadLlmImage } from "./phase-images.js";
 import { type LlmCallCounter, propose } from "./phase-propose.js";
 import { openReplay } from "./phase-replay.js";
 import { ScoredHistory, scoreCandidates } from "./phase-score.js";
@@ -51,6 +52,8 @@ export interface OptimizeOptions {
   scoreBaselines?: boolean;
   /** Choose an ensemble of the top-k templates instead of the single best. Default 1 (no ensemble). */
   ensembleTopK?: number;
+  /** Encodes a training image for `llm` (needed by strategies that show images, e.g. hill-climb showImages). */
+  loadImage?: LoadLlmImage;
   /** Stable run id; default derived from the store location. */
   runId?: string;
   versions?: Record<string, string>;
@@ -143,6 +146,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const observers = o.observers ?? [];
   const { encoder, llm, dataset, store, strategy, signal } = o;
   const seed = o.seed ?? 1;
+  checkImageSupport(strategy, llm, o.loadImage);
   const tracker = new BudgetTracker(o.budget ?? {}, llm.price);
   const runId = o.runId ?? store.location.split(/[\\/]/).filter(Boolean).pop() ?? "run";
   const warnings: string[] = [];
@@ -210,12 +214,14 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       seed,
       ...(signal ? { signal } : {}),
       alreadyScored: (t: string) => scoredHistory.has(t),
+      trainPaths: new Set(dataset.splits.train.map((image) => image.path)),
+      ...(o.loadImage ? { loadImage: o.loadImage } : {}),
     };
     const scoreContext = { store, observers, tracker, replay, scorer, train, val, history: scoredHistory };
 
     for (let step = 0; ; step++) {
       if (signal?.aborted) throw new AbortError("aborted");
-      const proposal = strategy.ask({ step, task, history, rng });
+      const proposal = strategy.ask({ step, task, history, rng, trainImages: dataset.splits.train });
       if (proposal === null) break;
       const replayedStep = replay.hasStepStart(step);
       if (!replayedStep) {

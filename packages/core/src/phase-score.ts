@@ -85,6 +85,7 @@ export async function evaluateTemplate(
     valAccuracy: valAcc ? valAcc.accuracy : null,
     step,
     source,
+    trainPerClass: trainAcc.perClass,
   };
   await ctx.store.append({ type: "candidate-scored", time: now(), step, candidate });
   tracker.recordEvaluation();

@@ -1,3 +1,4 @@
+import type { LabeledImage } from "./dataset.js";
 import type { LlmRequest } from "./llm-provider.js";
 import type { Rng } from "./rng.js";
 
@@ -12,6 +13,8 @@ export interface ScoredTemplate {
   step: number;
   /** Where it came from: "pool", "llm", "user". */
   source: string;
+  /** Train accuracy per class (label order; null: no train image of the class). Absent in older logs. */
+  trainPerClass?: (number | null)[];
 }
 
 /** Read-only view of the task given to a strategy. */
@@ -31,6 +34,17 @@ export interface AskContext {
   history: readonly ScoredTemplate[];
   /** Seeded random numbers; the only source of randomness a strategy may use. */
   rng: Rng;
+  /**
+   * The train split's images (never val or test), for strategies that show the LLM examples
+   * (`LlmProposal.images`).
+   */
+  trainImages?: readonly LabeledImage[];
+}
+
+/** A training image a proposal shows the LLM, with the caption sent next to it (its class name). */
+export interface ShownImage {
+  path: string;
+  label: string;
 }
 
 /**
@@ -60,6 +74,12 @@ export interface LlmProposal {
   /** LLM calls allowed for this step until a reply yields at least one new template. Default 1. */
   maxAttempts?: number;
   label?: string;
+  /**
+   * Training images to show with the request's last message: the loop encodes them for the
+   * provider (`OptimizeOptions.loadImage`), refuses any path outside the train split, and records
+   * them (event "llm-images"), so a resumed run shows the same ones.
+   */
+  images?: readonly ShownImage[];
 }
 
 /** What the loop reports back after a step. */
@@ -86,6 +106,8 @@ export interface SearchStrategy {
   readonly name: string;
   /** Parameters recorded in the run manifest. */
   readonly params: Readonly<Record<string, string | number | boolean | null>>;
+  /** Images each LLM call shows (0 or absent: text only); the loop refuses a text-only provider. */
+  readonly imagesPerCall?: number;
   /** The next step, or null when the strategy is done. */
   ask(ctx: AskContext): Proposal | null;
   tell(outcome: StepOutcome): void;
