@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   costOf,
+  type ImageVendor,
   JsonlRunStore,
   type LlmProvider,
   type ModelPrice,
   optimize,
   type RunResult,
 } from "@vlmopt/core";
+import { llmImageLoader, requestImageTokens } from "@vlmopt/llm-providers";
 import type { Registry } from "@vlmopt/registry";
 import type { ParsedCommand } from "./command.js";
 import { type CommandContext, printJson } from "./command-context.js";
@@ -34,17 +36,31 @@ function embeddingLine(e: NonNullable<DryRunEstimate["embedding"]>): string {
   return `  embeddings (${e.model}): ${int(e.images)} images + ${int(e.texts)} prompts (≤ ${int(e.textTokensAtMost)} tokens), ${cost}; images and prompts already in the cache are not sent again`;
 }
 
-/** The simulated provider, charging what `price` would (so budgets stop where the real run would). */
-function priced(llm: LlmProvider, price: ModelPrice | null): LlmProvider {
+/** Whose image rules apply to the --llm spec's provider (undefined: it takes text only). */
+const IMAGE_VENDOR_OF: Readonly<Record<string, ImageVendor>> = {
+  anthropic: "anthropic",
+  openai: "openai",
+  "azure-openai": "openai",
+  google: "gemini",
+};
+
+/**
+ * The simulated provider, charging what `price` would (so budgets stop where the real run would);
+ * images shown count at `vendor`'s image token rules.
+ */
+function priced(llm: LlmProvider, price: ModelPrice | null, vendor: ImageVendor | undefined): LlmProvider {
   return {
     specificationVersion: "v1",
     provider: llm.provider,
     modelId: llm.modelId,
     price,
     ...(llm.warning ? { warning: llm.warning } : {}),
+    ...(vendor ? { acceptsImages: true, imageVendor: vendor } : {}),
     async generate(request, options) {
       const result = await llm.generate(request, options);
-      return { ...result, usage: { ...result.usage, costUsd: price ? costOf(result.usage, price) : null } };
+      const inputTokens = result.usage.inputTokens + (vendor ? requestImageTokens(request, vendor) : 0);
+      const usage = { ...result.usage, inputTokens };
+      return { ...result, usage: { ...usage, costUsd: price ? costOf(usage, price) : null } };
     },
   };
 }
@@ -93,6 +109,7 @@ export async function dryRun(
     quiet: parsed.json,
     dryRun: true,
   });
+  const vendor = target ? IMAGE_VENDOR_OF[target.split(":")[0] ?? ""] : undefined;
   const dir = await mkdtemp(join(tmpdir(), "vlmopt-dry-run-"));
   const store = new JsonlRunStore(join(dir, "run"));
   const progress = createProgressObserver(io, { verbose: parsed.verbose, quiet: parsed.json });
@@ -100,7 +117,8 @@ export async function dryRun(
   try {
     result = await optimize({
       ...loopOptions(prepared, io, store, [progress]),
-      llm: priced(prepared.llm, price),
+      llm: priced(prepared.llm, price, vendor),
+      ...(vendor ? { loadImage: llmImageLoader(vendor) } : {}),
       evaluateTest: false,
     });
   } finally {

@@ -12,6 +12,7 @@ import {
   type RunResult,
   type RunStore,
 } from "@vlmopt/core";
+import { llmImageLoader } from "@vlmopt/llm-providers";
 import { printJson } from "./command-context.js";
 import { printError } from "./error-output.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
@@ -51,6 +52,9 @@ export function loopOptions(
     imageCache: prepared.imageCache,
     verifyImages: prepared.verifyImages,
     ...(prepared.spend ? { spend: prepared.spend } : {}),
+    ...(prepared.llm.acceptsImages && prepared.llm.imageVendor
+      ? { loadImage: llmImageLoader(prepared.llm.imageVendor) }
+      : {}),
   };
 }
 

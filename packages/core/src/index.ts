@@ -14,6 +14,7 @@ export * from "./llm-provider.js";
 export * from "./model-warning.js";
 export * from "./optimize.js";
 export * from "./phase-choose.js";
+export * from "./phase-images.js";
 export * from "./phase-propose.js";
 export * from "./phase-replay.js";
 export * from "./phase-score.js";

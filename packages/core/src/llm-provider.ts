@@ -1,3 +1,5 @@
+import type { ImageVendor } from "./llm-image-tokens.js";
+
 /**
  * An image shown to a multimodal LLM, already encoded and downscaled for the vendor. Images never
  * change a message's `content`: a provider that takes text only refuses a request that has any
@@ -114,6 +116,8 @@ export interface LlmProvider {
   readonly warning?: string;
   /** True for providers that send `LlmMessage.images` (Anthropic, OpenAI, Gemini); absent = text only. */
   readonly acceptsImages?: boolean;
+  /** Whose image limits and token rules apply (set with `acceptsImages`): the image size and tokens. */
+  readonly imageVendor?: ImageVendor;
   generate(request: LlmRequest, options?: LlmGenerateOptions): Promise<LlmGenerateResult>;
 }
 

@@ -7,6 +7,7 @@ import { AbortError, BudgetExceededError, displayMessage } from "./errors.js";
 import type { LlmProvider } from "./llm-provider.js";
 import { modelWarningLine } from "./model-warning.js";
 import { type Choice, choicePrompts, choose, scoreChoice } from "./phase-choose.js";
+import { checkImageSupport, type LoadLlmImage } from "./phase-images.js";
 import { type LlmCallCounter, propose } from "./phase-propose.js";
 import { openReplay } from "./phase-replay.js";
 import { ScoredHistory, scoreCandidates } from "./phase-score.js";
@@ -60,6 +61,8 @@ export interface OptimizeOptions {
   scoreBaselines?: boolean;
   /** Choose an ensemble of the top-k templates instead of the single best. Default 1 (no ensemble). */
   ensembleTopK?: number;
+  /** Encodes a training image for `llm` (needed by strategies that show images, e.g. hill-climb showImages). */
+  loadImage?: LoadLlmImage;
   /** Stable run id; default derived from the store location. */
   runId?: string;
   versions?: Record<string, string>;
@@ -161,6 +164,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
   const observers = o.observers ?? [];
   const { encoder, llm, dataset, store, strategy, signal } = o;
   const seed = o.seed ?? 1;
+  checkImageSupport(strategy, llm, o.loadImage);
   const tracker = new BudgetTracker(o.budget ?? {}, llm.price, o.spend);
   const runId = o.runId ?? store.location.split(/[\\/]/).filter(Boolean).pop() ?? "run";
   const warnings: string[] = [];
@@ -228,6 +232,8 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
       seed,
       ...(signal ? { signal } : {}),
       alreadyScored: (t: Candidate) => scoredHistory.has(t),
+      trainPaths: new Set(dataset.splits.train.map((image) => image.path)),
+      ...(o.loadImage ? { loadImage: o.loadImage } : {}),
     };
     const scoreContext = {
       store,
@@ -243,7 +249,7 @@ export async function optimize(o: OptimizeOptions): Promise<RunResult> {
 
     for (let step = 0; ; step++) {
       if (signal?.aborted) throw new AbortError("aborted");
-      const proposal = strategy.ask({ step, task, history, rng });
+      const proposal = strategy.ask({ step, task, history, rng, trainImages: dataset.splits.train });
       if (proposal === null) break;
       const replayedStep = replay.hasStepStart(step);
       if (!replayedStep) {

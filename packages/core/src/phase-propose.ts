@@ -2,6 +2,7 @@ import type { BudgetTracker } from "./budget.js";
 import { AbortError, type BudgetLimit } from "./errors.js";
 import { canonicalJson, sha256Hex } from "./hashing.js";
 import type { LlmProvider, LlmRequest, LlmRetryInfo } from "./llm-provider.js";
+import { type LoadLlmImage, loggedRequest, withImages } from "./phase-images.js";
 import type { Replay } from "./phase-replay.js";
 import { type Candidate, candidateText } from "./prompt-set.js";
 import { notify, type RunObserver } from "./run-observer.js";
@@ -33,6 +34,9 @@ export interface ProposeContext {
   signal?: AbortSignal;
   /** Whether a candidate was scored earlier in the run (normalised). */
   alreadyScored(candidate: Candidate): boolean;
+  /** Paths of the train split: the only images a proposal may show. */
+  trainPaths?: ReadonlySet<string>;
+  loadImage?: LoadLlmImage;
 }
 
 /** What a step proposes to score. */
@@ -70,8 +74,8 @@ async function proposeByLlm(ctx: ProposeContext, step: number, proposal: LlmProp
   const maxAttempts = Math.max(1, proposal.maxAttempts ?? 1);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (ctx.signal?.aborted) throw new AbortError("aborted");
-    const request = proposal.request;
     const callSeq = ctx.calls.next;
+    const request = await withImages(ctx, step, callSeq, proposal.request, proposal.images);
     const texts = await callLlm(ctx, { step, seq: callSeq, attempt, request });
     if (typeof texts === "string") {
       out.budgetStop = texts;
@@ -135,7 +139,15 @@ async function callLlm(ctx: ProposeContext, call: Call): Promise<string[] | Budg
   const blocked = tracker.blockingLimitForCall(request);
   if (blocked) return blocked;
   ctx.calls.next++;
-  await store.append({ type: "llm-request", time: now(), step, seq, attempt, requestHash: hash, request });
+  await store.append({
+    type: "llm-request",
+    time: now(),
+    step,
+    seq,
+    attempt,
+    requestHash: hash,
+    request: loggedRequest(request),
+  });
   notify(observers, "onLlmRequest", { step, seq, attempt, request, replayed: false });
   const started = Date.now();
   let result: Awaited<ReturnType<LlmProvider["generate"]>>;

@@ -4,7 +4,7 @@ import { type Candidate, candidateKey } from "./prompt-set.js";
 import type { RunEvent } from "./run-events.js";
 import type { RunManifest } from "./run-manifest.js";
 import type { RunStore } from "./run-store.js";
-import type { ScoredTemplate } from "./search-strategy.js";
+import type { ScoredTemplate, ShownImage } from "./search-strategy.js";
 import { normalizeTemplate } from "./template.js";
 
 export type LlmReplyEvent = Extract<RunEvent, { type: "llm-reply" }>;
@@ -25,6 +25,8 @@ export interface Replay {
   hasStepStart(step: number): boolean;
   hasStepEnd(step: number): boolean;
   hasParse(seq: number): boolean;
+  /** The images recorded as shown with call `seq`, if the log has them. */
+  imagesOf(seq: number): ShownImage[] | undefined;
 }
 
 /** Reads a run's events into a Replay; `location` names the store in errors. */
@@ -35,6 +37,7 @@ export function replayOf(events: readonly RunEvent[], location: string): Replay 
   const stepStarts = new Set<number>();
   const stepEnds = new Set<number>();
   const parses = new Set<number>();
+  const images = new Map<number, ShownImage[]>();
   for (const e of events) {
     if (e.type === "llm-request") requests.set(e.seq, e.requestHash);
     else if (e.type === "llm-reply") replies.set(e.seq, e);
@@ -42,6 +45,11 @@ export function replayOf(events: readonly RunEvent[], location: string): Replay 
     else if (e.type === "step-start") stepStarts.add(e.step);
     else if (e.type === "step-end") stepEnds.add(e.step);
     else if (e.type === "llm-parsed") parses.add(e.seq);
+    else if (e.type === "llm-images")
+      images.set(
+        e.seq,
+        e.images.map(({ path, label }) => ({ path, label })),
+      );
   }
   return {
     replyOf(seq, requestHash) {
@@ -61,6 +69,7 @@ export function replayOf(events: readonly RunEvent[], location: string): Replay 
     hasStepStart: (step) => stepStarts.has(step),
     hasStepEnd: (step) => stepEnds.has(step),
     hasParse: (seq) => parses.has(seq),
+    imagesOf: (seq) => images.get(seq),
   };
 }
 

@@ -50,6 +50,17 @@ export type RunEvent =
       templates: string[];
       retry?: string;
     }
+  /**
+   * The training images shown with call `seq` (logged before its llm-request), by path, caption
+   * and sha256 of the bytes sent; a resumed run shows these again.
+   */
+  | {
+      type: "llm-images";
+      time: string;
+      step: number;
+      seq: number;
+      images: { path: string; label: string; sha256: string }[];
+    }
   | { type: "llm-error"; time: string; step: number; seq: number; message: string; retryable: boolean }
   /**
    * An attempt of call `seq` failed and is retried after `delayMs` (attempt `retry + 1` of

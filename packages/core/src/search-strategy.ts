@@ -1,3 +1,4 @@
+import type { LabeledImage } from "./dataset.js";
 import type { LlmRequest } from "./llm-provider.js";
 import type { Candidate, ClassPrompts } from "./prompt-set.js";
 import type { Rng } from "./rng.js";
@@ -52,6 +53,17 @@ export interface AskContext {
   history: readonly ScoredTemplate[];
   /** Seeded random numbers; the only source of randomness a strategy may use. */
   rng: Rng;
+  /**
+   * The train split's images (never val or test), for strategies that show the LLM examples
+   * (`LlmProposal.images`).
+   */
+  trainImages?: readonly LabeledImage[];
+}
+
+/** A training image a proposal shows the LLM, with the caption sent next to it (its class name). */
+export interface ShownImage {
+  path: string;
+  label: string;
 }
 
 /**
@@ -82,6 +94,12 @@ export interface LlmProposal {
   /** LLM calls allowed for this step until a reply yields at least one new template. Default 1. */
   maxAttempts?: number;
   label?: string;
+  /**
+   * Training images to show with the request's last message: the loop encodes them for the
+   * provider (`OptimizeOptions.loadImage`), refuses any path outside the train split, and records
+   * them (event "llm-images"), so a resumed run shows the same ones.
+   */
+  images?: readonly ShownImage[];
 }
 
 /** What the loop reports back after a step. */
@@ -110,6 +128,8 @@ export interface SearchStrategy {
   readonly params: Readonly<Record<string, string | number | boolean | null>>;
   /** Ask the loop to record `ScoredTemplate.details` (per-class accuracy, confusions, loss). */
   readonly wantsScoreDetails?: boolean;
+  /** Images each LLM call shows (0 or absent: text only); the loop refuses a text-only provider. */
+  readonly imagesPerCall?: number;
   /** The next step, or null when the strategy is done. */
   ask(ctx: AskContext): Proposal | null;
   tell(outcome: StepOutcome): void;

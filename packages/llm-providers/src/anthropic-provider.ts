@@ -43,6 +43,7 @@ export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
 export class AnthropicProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
   readonly acceptsImages = true;
+  readonly imageVendor = "anthropic" as const;
   readonly provider = "anthropic";
   readonly modelId: string;
   readonly price: ModelPrice | null;

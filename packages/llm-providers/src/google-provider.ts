@@ -74,6 +74,7 @@ export class GoogleProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
   readonly provider = "google";
   readonly acceptsImages = true;
+  readonly imageVendor = "gemini" as const;
   readonly modelId: string;
   readonly price: ModelPrice | null;
   readonly baseURL: string;

@@ -32,6 +32,13 @@ export { GoogleProvider, type GoogleProviderOptions, googlePlugin } from "./goog
 export { HOSTED_PRESETS, type HostedPreset, hostedPresetsPlugin } from "./hosted-presets.js";
 export type { HttpProviderOptions } from "./http-provider-options.js";
 export { LlamaCppProvider, type LlamaCppProviderOptions, templateListGrammar } from "./llama-cpp-provider.js";
+export {
+  encodeLlmImage,
+  IMAGE_MAX_EDGE,
+  llmImageLoader,
+  refuseImages,
+  requestImageTokens,
+} from "./llm-images.js";
 export { OPENAI_DEFAULT_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
 export {
   checkLlmSpec,

@@ -12,12 +12,14 @@
  * sharp is imported on first use.
  */
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import {
   ConfigError,
   type ImageVendor,
   imageTokens,
   type LlmImage,
   type LlmRequest,
+  type LoadLlmImage,
   requestHasImages,
 } from "@vlmopt/core";
 
@@ -56,6 +58,11 @@ export async function encodeLlmImage(bytes: Uint8Array, maxEdge: number, label?:
     height: info.height,
     ...(label !== undefined ? { label } : {}),
   };
+}
+
+/** Reads an image file and encodes it within `vendor`'s limits: core's `OptimizeOptions.loadImage`. */
+export function llmImageLoader(vendor: ImageVendor): LoadLlmImage {
+  return async (path, label) => encodeLlmImage(await readFile(path), IMAGE_MAX_EDGE[vendor], label);
 }
 
 /** Throws a ConfigError when a text-only provider is asked to look at images. */

@@ -80,6 +80,7 @@ export class OpenAIProvider implements LlmProvider {
   readonly baseURL: string;
   /** api.openai.com and Azure OpenAI take images; other compatible servers are treated as text only. */
   readonly acceptsImages: boolean;
+  readonly imageVendor?: "openai";
   private readonly client: OpenAI;
   private readonly limiter: Limiter;
   private readonly apiKey: string | undefined;
@@ -91,6 +92,7 @@ export class OpenAIProvider implements LlmProvider {
     this.provider = hosted?.name ?? options.flavor ?? "openai";
     this.modelId = options.model;
     this.acceptsImages = this.provider === "openai" || hosted?.name === "azure-openai";
+    if (this.acceptsImages) this.imageVendor = "openai";
     this.keyVariable =
       hosted?.keyVariable ?? (this.provider === "openai" ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY");
     if (hosted) {

@@ -190,6 +190,7 @@ export function withReplyCache(provider: LlmProvider, options: ReplyCacheOptions
     ...(provider.price !== undefined ? { price: provider.price } : {}),
     ...(provider.warning !== undefined ? { warning: provider.warning } : {}),
     ...(provider.acceptsImages ? { acceptsImages: true } : {}),
+    ...(provider.imageVendor ? { imageVendor: provider.imageVendor } : {}),
     generate,
   };
 }

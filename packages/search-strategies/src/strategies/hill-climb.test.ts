@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonlRunStore } from "@vlmopt/core";
+import { createRng, JsonlRunStore } from "@vlmopt/core";
 import { ScriptedLlm } from "@vlmopt/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { EditLlm } from "../../bench/edit-llm.js";
+import { createStrategy } from "../registry.js";
 import { runStrategy, transcript } from "../testing/run-strategy.js";
 
 const POOL = { pool: "captions", poolSize: 8 };
@@ -121,5 +122,59 @@ describe("hill-climb", () => {
     expect(again.result.history.map((h) => [h.template, h.trainAccuracy])).toEqual(
       first.result.history.map((h) => [h.template, h.trainAccuracy]),
     );
+  });
+});
+
+describe("hill-climb showImages", () => {
+  const task = { datasetName: "t", classNames: ["annual_crop", "forest", "river"] };
+  const trainImages = [
+    { path: "/train/crop-1.png", label: 0 },
+    { path: "/train/forest-1.png", label: 1 },
+    { path: "/train/forest-2.png", label: 1 },
+    { path: "/train/river-1.png", label: 2 },
+  ];
+  const scored = (id: number, accuracy: number, trainPerClass: (number | null)[]) => ({
+    id,
+    template: `t${id} {}.`,
+    trainAccuracy: accuracy,
+    valAccuracy: null,
+    step: 0,
+    source: "pool",
+    details: { perClass: trainPerClass, confused: [], crossEntropy: 0 },
+  });
+
+  it("attaches k labelled training images, the best template's most-confused classes first, others next turn", () => {
+    const strategy = createStrategy("hill-climb", { ...POOL, showImages: 3 }, { datasetName: "t" });
+    expect(strategy.imagesPerCall).toBe(3);
+    const rng = createRng(1);
+    const pool = strategy.ask({ step: 0, task, history: [], rng, trainImages });
+    expect(pool?.kind).toBe("templates");
+    // The best template (0.6) gets forest least right, then crop, then river.
+    const history = [scored(0, 0.6, [0.5, 0.2, 0.9]), scored(1, 0.3, [0, 1, 0])];
+    strategy.tell({ step: 0, scored: history, replies: [], failed: false, history });
+    const first = strategy.ask({ step: 1, task, history, rng, trainImages });
+    expect(first?.kind === "llm" ? first.images : null).toEqual([
+      { path: "/train/forest-1.png", label: "forest" },
+      { path: "/train/crop-1.png", label: "annual crop" },
+      { path: "/train/river-1.png", label: "river" },
+    ]);
+    strategy.tell({ step: 1, scored: [], replies: ["none"], failed: true, history });
+    const second = strategy.ask({ step: 2, task, history, rng, trainImages });
+    expect(second?.kind === "llm" ? second.images?.[0] : null).toEqual({
+      path: "/train/forest-2.png",
+      label: "forest",
+    });
+  });
+
+  it("without showImages a turn shows no image", () => {
+    const strategy = createStrategy("hill-climb", POOL, { datasetName: "t" });
+    expect(strategy.imagesPerCall).toBe(0);
+    const history = [scored(0, 0.6, [0.5, 0.2, 0.9])];
+    const rng = createRng(1);
+    strategy.ask({ step: 0, task, history: [], rng, trainImages });
+    strategy.tell({ step: 0, scored: history, replies: [], failed: false, history });
+    const p = strategy.ask({ step: 1, task, history, rng, trainImages });
+    expect(p?.kind === "llm" && p.images === undefined).toBe(true);
+    expect(strategy.params).not.toHaveProperty("showImages");
   });
 });

@@ -5,6 +5,7 @@ import {
   defineStrategy,
   type LlmMessage,
   type LlmProposal,
+  type ShownImage,
   type StepOutcome,
   topK,
 } from "@vlmopt/core";
@@ -44,6 +45,15 @@ export const HILL_CLIMB_PARAMS = z.object({
     .describe("exchanges kept after the opening message when the conversation gets long"),
   ...poolFields("captions"),
   n: COMMON.n(1),
+  showImages: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .optional()
+    .describe(
+      "training images (labelled with their class, from the classes the best template gets most wrong) attached to each turn; needs a provider that accepts images",
+    ),
 });
 
 export type HillClimbParams = z.infer<typeof HILL_CLIMB_PARAMS>;
@@ -74,6 +84,40 @@ export class HillClimbStrategy extends PoolThenLlmStrategy<HillClimbParams> {
         hint: 'use pool "captions", "basic", "imagenet80", "hand-engineered" or "coop"',
       });
     }
+  }
+
+  /** Images each turn shows (`showImages`). */
+  get imagesPerCall(): number {
+    return this.params.showImages ?? 0;
+  }
+
+  /** Showing images needs each template's per-class train accuracy (the most-confused classes). */
+  get wantsScoreDetails(): boolean {
+    return this.imagesPerCall > 0;
+  }
+
+  /**
+   * The turn's `showImages` training images: one per class, the classes the best template
+   * scores lowest on first (label order on ties or without per-class scores), each class's
+   * images taken in turn so later turns show others.
+   */
+  private shownImages(ctx: AskContext): ShownImage[] {
+    const k = this.imagesPerCall;
+    const train = ctx.trainImages ?? [];
+    if (k === 0 || train.length === 0) return [];
+    const perClass = topK(ctx.history, 1)[0]?.details?.perClass;
+    const byClass = new Map<number, string[]>();
+    for (const image of train) byClass.set(image.label, [...(byClass.get(image.label) ?? []), image.path]);
+    const classes = [...byClass.keys()].sort((a, b) => (perClass?.[a] ?? 1) - (perClass?.[b] ?? 1) || a - b);
+    const out: ShownImage[] = [];
+    for (let i = 0; i < k; i++) {
+      const c = classes[i % classes.length] as number;
+      const paths = byClass.get(c) as string[];
+      const round = this.llmSteps + Math.floor(i / classes.length);
+      const name = ctx.task.classNames[c] ?? String(c);
+      out.push({ path: paths[round % paths.length] as string, label: name.replace(/_/g, " ") });
+    }
+    return out;
   }
 
   private get count(): number {
@@ -118,12 +162,14 @@ export class HillClimbStrategy extends PoolThenLlmStrategy<HillClimbParams> {
       this.reference = bestAccuracy(topK(ctx.history, 1));
       this.conversations++;
     }
-    return llmProposal(
+    const proposal = llmProposal(
       this.params,
       `hill-climb turn ${(this.conversation.length + 1) >> 1} of conversation ${this.conversations}`,
       this.window(this.conversation),
       this.count,
     );
+    const images = this.shownImages(ctx);
+    return images.length > 0 ? { ...proposal, images } : proposal;
   }
 
   protected override poolScored(outcome: StepOutcome): void {
