@@ -13,15 +13,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ImageVendor, type LabeledImage, type RunEvent, sha256Hex } from "@vlmopt/core";
 import { loadDataset } from "@vlmopt/dataset-loaders";
+import { encodeLlmImage, IMAGE_MAX_EDGE } from "@vlmopt/llm-providers";
 import {
   defaultFakeReply,
-  encodeLlmImage,
   type FakeLlmRequest,
   type FakeLlmServer,
-  IMAGE_MAX_EDGE,
   startFakeLlmServer,
   startGeminiStandIn,
-} from "@vlmopt/llm-providers";
+} from "@vlmopt/llm-providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
