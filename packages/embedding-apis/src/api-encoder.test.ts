@@ -30,6 +30,12 @@ const cases: {
   { protocol: "jina", spec: () => "jina:jina-clip-v2?dimensions=24", env: { JINA_API_KEY: KEY } },
   { protocol: "cohere", spec: () => "cohere:embed-v4.0?dimensions=24", env: { CO_API_KEY: KEY } },
   { protocol: "voyage", spec: () => "voyage:voyage-multimodal-3", env: { VOYAGE_API_KEY: KEY }, dim: 1024 },
+  {
+    protocol: "nomic",
+    spec: () => "nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5",
+    env: { NOMIC_API_KEY: KEY },
+    dim: 768,
+  },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   { protocol: "infinity", spec: (u) => `openai-compatible-embed:stand-in-clip@${u}?api=infinity`, env: {} },
 ];
@@ -305,5 +311,64 @@ describe("voyage over the official SDK", () => {
       input_type: "query",
       inputs: [{ content: [{ type: "text", text: "a photo of a lake." }] }],
     });
+  });
+});
+
+describe("nomic over its text and image endpoints", () => {
+  let server: EmbeddingStandIn;
+  beforeAll(async () => {
+    server = await startEmbeddingStandIn({ protocol: "nomic", maxBatch: 3 });
+  });
+  afterAll(async () => server.close());
+  const make = (extra: EmbeddingApiOptions = {}) =>
+    createEmbeddingApiEncoder("nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5", {
+      env: { NOMIC_API_KEY: KEY },
+      baseURL: server.baseURL,
+      retry: fastRetry,
+      ...extra,
+    });
+
+  it("sends images as multipart files to the vision model, texts as JSON to the text model", async () => {
+    const e = await make();
+    server.resetCounts();
+    await e.embedImages([tinyPng(9, 4), tinyPng(10, 4)]);
+    await e.embedTexts(["a photo of a lake."]);
+    const [img, txt] = server.requests;
+    expect(img?.path).toBe("/v1/embedding/image");
+    expect(img?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(String(img?.headers["content-type"])).toMatch(/^multipart\/form-data; boundary=/);
+    expect(img?.body).toEqual({
+      model: "nomic-embed-vision-v1.5",
+      images: [tinyPng(9, 4).toString("base64"), tinyPng(10, 4).toString("base64")],
+    });
+    expect(txt?.path).toBe("/v1/embedding/text");
+    expect(txt?.body).toMatchObject({
+      model: "nomic-embed-text-v1.5",
+      task_type: "search_query",
+      texts: ["a photo of a lake."],
+    });
+  });
+
+  it("an over-limit batch is the vendor's 400, a clear error that names the limit", async () => {
+    const e = await make({ limits: { maxImageBatch: 4 } });
+    const err = await e
+      .embedImages([tinyPng(1, 4), tinyPng(2, 4), tinyPng(3, 4), tinyPng(4, 4)])
+      .catch((x: unknown) => x);
+    expect(ProviderApiError.isInstance(err) && err.status).toBe(400);
+    expect((err as Error).message).toMatch(/too many inputs: 4 given, at most 3/);
+  });
+
+  it("a spec without both models, or with ?dimensions=, is a ConfigError", async () => {
+    await expect(make()).resolves.toBeDefined();
+    for (const spec of ["nomic:nomic-embed-vision-v1.5", "nomic:+nomic-embed-text-v1.5"]) {
+      await expect(createEmbeddingApiEncoder(spec, { env: { NOMIC_API_KEY: KEY } })).rejects.toThrow(
+        /vision or text model is missing/,
+      );
+    }
+    await expect(
+      createEmbeddingApiEncoder("nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5?dimensions=256", {
+        env: { NOMIC_API_KEY: KEY },
+      }),
+    ).rejects.toThrow(ConfigError);
   });
 });

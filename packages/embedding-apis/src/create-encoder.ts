@@ -111,6 +111,15 @@ export async function createEmbeddingApiEncoder(
         hint: `give it: ${spec}?dimensions=N`,
       });
     }
+  } else if (parsed.vendor === "nomic") {
+    const m = await import("./vendors/nomic.js");
+    protocol = m.createNomicProtocol({ ...common, apiKey: apiKey as string });
+    dim ??= m.NOMIC_VISION_DIMS[m.splitNomicModels(parsed.model, spec).vision];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: "use nomic-embed-vision-v1 or nomic-embed-vision-v1.5 as the vision model",
+      });
+    }
   } else {
     const m = await import("./vendors/openai-compatible-embed.js");
     protocol = m.createOpenAiCompatibleProtocol({

@@ -39,12 +39,14 @@ describe("the plugin entries", () => {
       "jina",
       "cohere",
       "voyage",
+      "nomic",
       "openai-compatible-embed",
     ]);
     expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
       "jina:<model>[?dimensions=N]",
       "cohere:<model>[?dimensions=N]",
       "voyage:<model>",
+      "nomic:<vision model>+<text model>",
       "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
     ]);
   });

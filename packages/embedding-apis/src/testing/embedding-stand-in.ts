@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { STAND_IN_HEADER } from "../stand-in-header.js";
 import { COHERE_MODEL_DIMS } from "../vendors/cohere.js";
 import { JINA_MODEL_DIMS } from "../vendors/jina.js";
+import { NOMIC_VISION_DIMS } from "../vendors/nomic.js";
 
 /**
  * Local stand-ins on 127.0.0.1 for the embedding APIs, answering in each vendor's documented shape
@@ -11,7 +12,7 @@ import { JINA_MODEL_DIMS } from "../vendors/jina.js";
  * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
  * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
  */
-export type StandInProtocol = "jina" | "cohere" | "voyage" | "vllm" | "infinity";
+export type StandInProtocol = "jina" | "cohere" | "voyage" | "nomic" | "vllm" | "infinity";
 
 /** One programmed failure, served to the next request (in order). */
 export type StandInFault =
@@ -135,6 +136,22 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
     }
     return { inputs, ...(String(body.model).startsWith("voyage-multimodal-3") ? { dimensions: 1024 } : {}) };
   }
+  if (protocol === "nomic") {
+    // Texts: JSON { texts, model, task_type }; images: the multipart form, read into { model, images }.
+    const dimensions = NOMIC_VISION_DIMS[String(body.model).replace("text", "vision")] ?? 768;
+    if (Array.isArray(body.images)) {
+      return {
+        inputs: (body.images as string[]).map((x) => ({ kind: "image" as const, seed: imageSeed(x) })),
+        dimensions,
+      };
+    }
+    if (!Array.isArray(body.texts)) return "texts must be a list of strings";
+    if (typeof body.task_type !== "string") return "task_type is required";
+    return {
+      inputs: (body.texts as string[]).map((x) => ({ kind: "text" as const, seed: `text:${x}` })),
+      dimensions,
+    };
+  }
   if (protocol === "vllm" && Array.isArray(body.messages)) {
     const content = (body.messages as { content?: unknown }[])[0]?.content;
     if (!Array.isArray(content)) return "messages[0].content must be an array of parts";
@@ -159,13 +176,33 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** A multipart form as `{ field: value }`, with file parts as lists of base64 strings. */
+async function readForm(req: IncomingMessage, raw: Buffer): Promise<Record<string, unknown>> {
+  const form = await new Request("http://stand-in/", {
+    method: "POST",
+    headers: { "content-type": String(req.headers["content-type"] ?? "") },
+    body: new Uint8Array(raw),
+  }).formData();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of form.entries()) {
+    if (typeof v === "string") {
+      out[k] = v;
+      continue;
+    }
+    const files = (out[k] as string[] | undefined) ?? [];
+    files.push(Buffer.from(await v.arrayBuffer()).toString("base64"));
+    out[k] = files;
+  }
+  return out;
 }
 
 /** Starts a stand-in for one protocol on 127.0.0.1 (a free port). */
@@ -174,7 +211,8 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   const baseDim = options.dim ?? 32;
   const maxBatch = options.maxBatch ?? 2048;
   const requireAuth =
-    options.requireAuth ?? (protocol === "jina" || protocol === "cohere" || protocol === "voyage");
+    options.requireAuth ??
+    (protocol === "jina" || protocol === "cohere" || protocol === "voyage" || protocol === "nomic");
   const faults: StandInFault[] = [];
   const counts: StandInCounts = { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 };
   const requests: RecordedRequest[] = [];
@@ -187,7 +225,7 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
     send(
       res,
       status,
-      protocol === "jina"
+      protocol === "jina" || protocol === "nomic"
         ? { detail: message }
         : protocol === "cohere"
           ? { message }
@@ -202,19 +240,29 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
         data: [{ id: "stand-in", object: "model", owned_by: "vlmopt-stand-in" }],
       });
     }
-    const route =
+    const routes =
       protocol === "cohere"
-        ? "/v2/embed"
+        ? ["/v2/embed"]
         : protocol === "voyage"
-          ? "/v1/multimodalembeddings"
-          : "/v1/embeddings";
-    if (req.method !== "POST" || path !== route) return error(res, 404, `no route ${req.method} ${path}`);
-    const text = await readBody(req);
+          ? ["/v1/multimodalembeddings"]
+          : protocol === "nomic"
+            ? ["/v1/embedding/text", "/v1/embedding/image"]
+            : ["/v1/embeddings"];
+    if (req.method !== "POST" || !routes.includes(path))
+      return error(res, 404, `no route ${req.method} ${path}`);
+    const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(text) as Record<string, unknown>;
+      body =
+        path === "/v1/embedding/image"
+          ? await readForm(req, raw)
+          : (JSON.parse(raw.toString("utf8")) as Record<string, unknown>);
     } catch {
-      return error(res, 400, "body is not JSON");
+      return error(
+        res,
+        400,
+        path === "/v1/embedding/image" ? "body is not a multipart form" : "body is not JSON",
+      );
     }
     requests.push({ path, headers: { ...req.headers }, body });
     counts.requests++;
@@ -251,6 +299,13 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       tokens += input.kind === "image" ? 1000 : Math.ceil(input.seed.length / 4);
       return { object: "embedding", index, embedding: vectorOf(input.seed, dim) };
     });
+    if (protocol === "nomic") {
+      return send(res, 200, {
+        embeddings: data.map((d) => d.embedding),
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+        model: String(body.model),
+      });
+    }
     if (protocol === "cohere") {
       return send(res, 200, {
         id: "stand-in",
@@ -271,7 +326,10 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: protocol === "cohere" ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/v1`,
+    baseURL:
+      protocol === "cohere" || protocol === "nomic"
+        ? `http://127.0.0.1:${port}`
+        : `http://127.0.0.1:${port}/v1`,
     counts,
     requests,
     fail: (...f) => faults.push(...f),
