@@ -83,6 +83,11 @@ const cases: { protocol: StandInProtocol; spec: (url: string) => string; env: Re
     spec: () => "nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5",
     env: { NOMIC_API_KEY: KEY },
   },
+  {
+    protocol: "bedrock",
+    spec: () => "bedrock:amazon.titan-embed-image-v1?dimensions=256",
+    env: { AWS_ACCESS_KEY_ID: "AKIASTANDIN0000", AWS_SECRET_ACCESS_KEY: KEY, AWS_REGION: "us-east-1" },
+  },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   {
     protocol: "infinity",

@@ -69,7 +69,12 @@ export async function createEmbeddingApiEncoder(
   const env = options.env ?? process.env;
   checkEmbeddingApiEnv(spec, env);
   const info = VENDORS[parsed.vendor];
-  const baseURL = options.baseURL ?? env[info.baseUrlVariable] ?? parsed.url ?? info.defaultBaseURL;
+  const endpoint = options.baseURL ?? env[info.baseUrlVariable];
+  const baseURL =
+    endpoint ??
+    parsed.url ??
+    info.defaultBaseURL ??
+    (parsed.vendor === "bedrock" ? (await import("./vendors/bedrock.js")).bedrockDefaultEndpoint(env) : null);
   if (!baseURL) throw new ConfigError(`--model ${spec}: no base URL`, { hint: `the form is ${info.form}` });
   const apiKey = env[info.keyVariable];
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -106,6 +111,23 @@ export async function createEmbeddingApiEncoder(
     const m = await import("./vendors/voyage.js");
     protocol = await m.createVoyageProtocol({ ...common, apiKey: apiKey as string });
     dim ??= m.VOYAGE_MODEL_DIMS[parsed.model];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: `give it: ${spec}?dimensions=N`,
+      });
+    }
+  } else if (parsed.vendor === "bedrock") {
+    const m = await import("./vendors/bedrock.js");
+    protocol = await m.createBedrockProtocol({
+      model: parsed.model,
+      baseURL,
+      ...(endpoint ? { endpoint } : {}),
+      env,
+      dimensions: parsed.dimensions,
+      timeoutMs,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+    dim ??= m.BEDROCK_MODEL_DIMS[parsed.model];
     if (dim === undefined) {
       throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
         hint: `give it: ${spec}?dimensions=N`,

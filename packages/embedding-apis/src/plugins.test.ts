@@ -40,6 +40,7 @@ describe("the plugin entries", () => {
       "cohere",
       "voyage",
       "nomic",
+      "bedrock",
       "openai-compatible-embed",
     ]);
     expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
@@ -47,6 +48,7 @@ describe("the plugin entries", () => {
       "cohere:<model>[?dimensions=N]",
       "voyage:<model>",
       "nomic:<vision model>+<text model>",
+      "bedrock:<model id>[?dimensions=256|384|1024]",
       "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
     ]);
   });

@@ -88,6 +88,7 @@ export const jinaBackbone = entry("jina");
 export const cohereBackbone = entry("cohere");
 export const voyageBackbone = entry("voyage");
 export const nomicBackbone = entry("nomic");
+export const bedrockBackbone = entry("bedrock");
 export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
 
 /** Every backbone of this package; a new vendor = one adapter file + one line here. */
@@ -96,6 +97,7 @@ export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
   cohereBackbone,
   voyageBackbone,
   nomicBackbone,
+  bedrockBackbone,
   openAiCompatibleEmbedBackbone,
 ];
 

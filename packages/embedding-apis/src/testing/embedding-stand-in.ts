@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttp2Server, type Http2Session } from "node:http2";
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { STAND_IN_HEADER } from "../stand-in-header.js";
 import { COHERE_MODEL_DIMS } from "../vendors/cohere.js";
 import { JINA_MODEL_DIMS } from "../vendors/jina.js";
@@ -12,7 +13,7 @@ import { NOMIC_VISION_DIMS } from "../vendors/nomic.js";
  * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
  * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
  */
-export type StandInProtocol = "jina" | "cohere" | "voyage" | "nomic" | "vllm" | "infinity";
+export type StandInProtocol = "jina" | "cohere" | "voyage" | "nomic" | "bedrock" | "vllm" | "infinity";
 
 /** One programmed failure, served to the next request (in order). */
 export type StandInFault =
@@ -34,6 +35,8 @@ export interface StandInCounts {
 
 export interface RecordedRequest {
   path: string;
+  /** "1.1", or "2.0" for the HTTP/2 clients (the AWS SDK). */
+  httpVersion: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }
@@ -136,6 +139,19 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
     }
     return { inputs, ...(String(body.model).startsWith("voyage-multimodal-3") ? { dimensions: 1024 } : {}) };
   }
+  if (protocol === "bedrock") {
+    // Titan Multimodal Embeddings' InvokeModel body: { inputText } or { inputImage }, embeddingConfig.
+    const config = body.embeddingConfig as { outputEmbeddingLength?: unknown } | undefined;
+    const dimensions =
+      typeof config?.outputEmbeddingLength === "number" ? config.outputEmbeddingLength : 1024;
+    if (typeof body.inputText === "string" && typeof body.inputImage === "string")
+      return "one of inputText or inputImage, please (both are averaged)";
+    if (typeof body.inputText === "string")
+      return { inputs: [{ kind: "text", seed: `text:${body.inputText}` }], dimensions };
+    if (typeof body.inputImage === "string")
+      return { inputs: [{ kind: "image", seed: imageSeed(body.inputImage) }], dimensions };
+    return "inputText or inputImage is required";
+  }
   if (protocol === "nomic") {
     // Texts: JSON { texts, model, task_type }; images: the multipart form, read into { model, images }.
     const dimensions = NOMIC_VISION_DIMS[String(body.model).replace("text", "vision")] ?? 768;
@@ -176,6 +192,19 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
   };
 }
 
+const AWS_ERROR_TYPES: Record<number, string> = {
+  400: "ValidationException",
+  403: "AccessDeniedException",
+  404: "ResourceNotFoundException",
+  429: "ThrottlingException",
+  500: "InternalServerException",
+  503: "ServiceUnavailableException",
+};
+
+/** Tokens of the text inputs (a rough 4 characters per token), as Bedrock's inputTextTokenCount. */
+const texts = (p: Parsed): number =>
+  p.inputs.filter((i) => i.kind === "text").reduce((n, i) => n + Math.ceil(i.seed.length / 4), 0);
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -210,26 +239,37 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   const { protocol } = options;
   const baseDim = options.dim ?? 32;
   const maxBatch = options.maxBatch ?? 2048;
-  const requireAuth =
-    options.requireAuth ??
-    (protocol === "jina" || protocol === "cohere" || protocol === "voyage" || protocol === "nomic");
+  const requireAuth = options.requireAuth ?? (protocol !== "vllm" && protocol !== "infinity");
   const faults: StandInFault[] = [];
   const counts: StandInCounts = { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 };
   const requests: RecordedRequest[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/json", [STAND_IN_HEADER]: "1", ...headers });
-    res.end(typeof body === "string" ? body : JSON.stringify(body));
+    try {
+      res.writeHead(status, { "content-type": "application/json", [STAND_IN_HEADER]: "1", ...headers });
+      res.end(typeof body === "string" ? body : JSON.stringify(body));
+    } catch {
+      // The client went away (an HTTP/2 stream closed by its timeout): nothing to answer.
+    }
   };
+  // The AWS JSON protocol names the error in a header (the SDK's error class comes from it).
+  const awsErrorType = (status: number): Record<string, string> =>
+    protocol === "bedrock"
+      ? {
+          "x-amzn-errortype":
+            AWS_ERROR_TYPES[status] ?? (status >= 500 ? "InternalServerException" : "ValidationException"),
+        }
+      : {};
   const error = (res: ServerResponse, status: number, message: string) =>
     send(
       res,
       status,
       protocol === "jina" || protocol === "nomic"
         ? { detail: message }
-        : protocol === "cohere"
+        : protocol === "cohere" || protocol === "bedrock"
           ? { message }
           : { object: "error", message, code: status },
+      awsErrorType(status),
     );
 
   const server = createServer(async (req, res) => {
@@ -248,8 +288,8 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
           : protocol === "nomic"
             ? ["/v1/embedding/text", "/v1/embedding/image"]
             : ["/v1/embeddings"];
-    if (req.method !== "POST" || !routes.includes(path))
-      return error(res, 404, `no route ${req.method} ${path}`);
+    const routed = protocol === "bedrock" ? /^\/model\/[^/]+\/invoke$/.test(path) : routes.includes(path);
+    if (req.method !== "POST" || !routed) return error(res, 404, `no route ${req.method} ${path}`);
     const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
@@ -264,25 +304,29 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
         path === "/v1/embedding/image" ? "body is not a multipart form" : "body is not JSON",
       );
     }
-    requests.push({ path, headers: { ...req.headers }, body });
+    requests.push({ path, httpVersion: req.httpVersion, headers: { ...req.headers }, body });
     counts.requests++;
     const parsed = parseRequest(protocol, body);
     if (typeof parsed === "string") return error(res, 422, parsed);
     if (parsed.inputs.some((i) => i.kind === "image")) counts.imageRequests++;
     if (parsed.inputs.some((i) => i.kind === "text")) counts.textRequests++;
-    if (requireAuth && !/^Bearer \S+/.test(String(req.headers.authorization ?? ""))) {
+    const auth = String(req.headers.authorization ?? "");
+    // Bedrock: a SigV4 signature (its access key id is checked for presence, not the signature).
+    const authorized = protocol === "bedrock" ? /Credential=[^/\s]+\//.test(auth) : /^Bearer \S+/.test(auth);
+    if (requireAuth && !authorized) {
       return error(res, 401, "missing or invalid API key");
     }
     const fault = faults.shift();
     if (fault?.kind === "status") {
       return send(res, fault.status, fault.body ?? { detail: `stand-in fault ${fault.status}` }, {
         ...(fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {}),
+        ...awsErrorType(fault.status),
       });
     }
     if (fault?.kind === "malformed") return send(res, 200, '{"data": [ {"index": 0, "embedd');
     if (fault?.kind === "hang") {
       await new Promise((r) => setTimeout(r, fault.ms));
-      if (res.destroyed) return;
+      if (res.destroyed || (res as unknown as { stream?: { destroyed: boolean } }).stream?.destroyed) return;
     }
     if (parsed.inputs.length > maxBatch) {
       return error(
@@ -299,6 +343,10 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       tokens += input.kind === "image" ? 1000 : Math.ceil(input.seed.length / 4);
       return { object: "embedding", index, embedding: vectorOf(input.seed, dim) };
     });
+    if (protocol === "bedrock") {
+      const only = data[0] as { embedding: number[] };
+      return send(res, 200, { embedding: only.embedding, inputTextTokenCount: texts(parsed) });
+    }
     if (protocol === "nomic") {
       return send(res, 200, {
         embeddings: data.map((d) => d.embedding),
@@ -323,11 +371,48 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  // The AWS SDK's Bedrock runtime client speaks HTTP/2 (cleartext to a plain http:// endpoint),
+  // the encoder's stand-in probe and other clients HTTP/1.1: one port serves both. Each connection
+  // is forwarded by its first bytes (HTTP/2's preface starts "PRI * HTTP/2.0") to an inner
+  // HTTP/1.1 or HTTP/2 server (node's servers read sockets natively, so a socket is not handed over).
+  const h2 = createHttp2Server(server.listeners("request")[0] as Parameters<typeof createHttp2Server>[0]);
+  const sessions = new Set<Http2Session>();
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+  const listen = (srv: {
+    listen: (port: number, host: string, cb: () => void) => unknown;
+    address: () => unknown;
+  }) =>
+    new Promise<number>((resolve) =>
+      srv.listen(0, "127.0.0.1", () => resolve((srv.address() as AddressInfo).port)),
+    );
+  const [h1Port, h2Port] = [await listen(server), await listen(h2)];
+  const sockets = new Set<Socket>();
+  const front = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.once("data", (first) => {
+      const isH2 = first.subarray(0, 3).toString("latin1") === "PRI";
+      const inner = connect(isH2 ? h2Port : h1Port, "127.0.0.1");
+      sockets.add(inner);
+      inner.on("close", () => sockets.delete(inner));
+      inner.write(first);
+      socket.pipe(inner).pipe(socket);
+      const drop = () => {
+        socket.destroy();
+        inner.destroy();
+      };
+      socket.on("error", drop).on("close", drop);
+      inner.on("error", drop).on("close", drop);
+    });
+  });
+  await listen(front);
+  const { port } = front.address() as AddressInfo;
   return {
     baseURL:
-      protocol === "cohere" || protocol === "nomic"
+      protocol === "cohere" || protocol === "nomic" || protocol === "bedrock"
         ? `http://127.0.0.1:${port}`
         : `http://127.0.0.1:${port}/v1`,
     counts,
@@ -340,7 +425,11 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
+        h2.close();
+        server.close();
+        front.close(() => resolve());
       }),
   };
 }
