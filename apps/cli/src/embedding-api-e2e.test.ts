@@ -78,6 +78,16 @@ const cases: { protocol: StandInProtocol; spec: (url: string) => string; env: Re
   { protocol: "jina", spec: () => "jina:jina-clip-v2", env: { JINA_API_KEY: KEY } },
   { protocol: "cohere", spec: () => "cohere:embed-v4.0?dimensions=32", env: { CO_API_KEY: KEY } },
   { protocol: "voyage", spec: () => "voyage:voyage-multimodal-3", env: { VOYAGE_API_KEY: KEY } },
+  {
+    protocol: "nomic",
+    spec: () => "nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5",
+    env: { NOMIC_API_KEY: KEY },
+  },
+  {
+    protocol: "bedrock",
+    spec: () => "bedrock:amazon.titan-embed-image-v1?dimensions=256",
+    env: { AWS_ACCESS_KEY_ID: "AKIASTANDIN0000", AWS_SECRET_ACCESS_KEY: KEY, AWS_REGION: "us-east-1" },
+  },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   {
     protocol: "infinity",

@@ -15,6 +15,7 @@ import { createEmbeddingApiEncoder, type EmbeddingApiOptions } from "./create-en
 import { type EmbeddingStandIn, type StandInProtocol, startEmbeddingStandIn } from "./testing/index.js";
 
 const KEY = "test-key-9f8e7d6c5b4a";
+const AWS_ENV = { AWS_ACCESS_KEY_ID: "AKIASTANDIN0000", AWS_SECRET_ACCESS_KEY: KEY, AWS_REGION: "us-east-1" };
 const images = async () => [tinyPng(10, 8), tinyPng(120, 8), tinyPng(240, 8)];
 const firstImage = (body: unknown): string =>
   (body as { input?: { image?: string }[] } | undefined)?.input?.[0]?.image ?? "";
@@ -30,6 +31,18 @@ const cases: {
   { protocol: "jina", spec: () => "jina:jina-clip-v2?dimensions=24", env: { JINA_API_KEY: KEY } },
   { protocol: "cohere", spec: () => "cohere:embed-v4.0?dimensions=24", env: { CO_API_KEY: KEY } },
   { protocol: "voyage", spec: () => "voyage:voyage-multimodal-3", env: { VOYAGE_API_KEY: KEY }, dim: 1024 },
+  {
+    protocol: "nomic",
+    spec: () => "nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5",
+    env: { NOMIC_API_KEY: KEY },
+    dim: 768,
+  },
+  {
+    protocol: "bedrock",
+    spec: () => "bedrock:amazon.titan-embed-image-v1?dimensions=256",
+    env: AWS_ENV,
+    dim: 256,
+  },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   { protocol: "infinity", spec: (u) => `openai-compatible-embed:stand-in-clip@${u}?api=infinity`, env: {} },
 ];
@@ -305,5 +318,139 @@ describe("voyage over the official SDK", () => {
       input_type: "query",
       inputs: [{ content: [{ type: "text", text: "a photo of a lake." }] }],
     });
+  });
+});
+
+describe("nomic over its text and image endpoints", () => {
+  let server: EmbeddingStandIn;
+  beforeAll(async () => {
+    server = await startEmbeddingStandIn({ protocol: "nomic", maxBatch: 3 });
+  });
+  afterAll(async () => server.close());
+  const make = (extra: EmbeddingApiOptions = {}) =>
+    createEmbeddingApiEncoder("nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5", {
+      env: { NOMIC_API_KEY: KEY },
+      baseURL: server.baseURL,
+      retry: fastRetry,
+      ...extra,
+    });
+
+  it("sends images as multipart files to the vision model, texts as JSON to the text model", async () => {
+    const e = await make();
+    server.resetCounts();
+    await e.embedImages([tinyPng(9, 4), tinyPng(10, 4)]);
+    await e.embedTexts(["a photo of a lake."]);
+    const [img, txt] = server.requests;
+    expect(img?.path).toBe("/v1/embedding/image");
+    expect(img?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(String(img?.headers["content-type"])).toMatch(/^multipart\/form-data; boundary=/);
+    expect(img?.body).toEqual({
+      model: "nomic-embed-vision-v1.5",
+      images: [tinyPng(9, 4).toString("base64"), tinyPng(10, 4).toString("base64")],
+    });
+    expect(txt?.path).toBe("/v1/embedding/text");
+    expect(txt?.body).toMatchObject({
+      model: "nomic-embed-text-v1.5",
+      task_type: "search_query",
+      texts: ["a photo of a lake."],
+    });
+  });
+
+  it("an over-limit batch is the vendor's 400, a clear error that names the limit", async () => {
+    const e = await make({ limits: { maxImageBatch: 4 } });
+    const err = await e
+      .embedImages([tinyPng(1, 4), tinyPng(2, 4), tinyPng(3, 4), tinyPng(4, 4)])
+      .catch((x: unknown) => x);
+    expect(ProviderApiError.isInstance(err) && err.status).toBe(400);
+    expect((err as Error).message).toMatch(/too many inputs: 4 given, at most 3/);
+  });
+
+  it("a spec without both models, or with ?dimensions=, is a ConfigError", async () => {
+    await expect(make()).resolves.toBeDefined();
+    for (const spec of ["nomic:nomic-embed-vision-v1.5", "nomic:+nomic-embed-text-v1.5"]) {
+      await expect(createEmbeddingApiEncoder(spec, { env: { NOMIC_API_KEY: KEY } })).rejects.toThrow(
+        /vision or text model is missing/,
+      );
+    }
+    await expect(
+      createEmbeddingApiEncoder("nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5?dimensions=256", {
+        env: { NOMIC_API_KEY: KEY },
+      }),
+    ).rejects.toThrow(ConfigError);
+  });
+});
+
+describe("bedrock over the official AWS SDK (HTTP/2)", () => {
+  let server: EmbeddingStandIn;
+  beforeAll(async () => {
+    server = await startEmbeddingStandIn({ protocol: "bedrock" });
+  });
+  afterAll(async () => server.close());
+  const make = (spec = "bedrock:amazon.titan-embed-image-v1", extra: EmbeddingApiOptions = {}) =>
+    createEmbeddingApiEncoder(spec, { env: AWS_ENV, baseURL: server.baseURL, retry: fastRetry, ...extra });
+
+  it("sends one InvokeModel per input: inputImage as base64, inputText, embeddingConfig; SigV4-signed", async () => {
+    const e = await make("bedrock:amazon.titan-embed-image-v1?dimensions=384");
+    server.resetCounts();
+    await e.embedImages([tinyPng(9, 4), tinyPng(10, 4)]);
+    await e.embedTexts(["a photo of a lake."]);
+    expect(server.counts.imageRequests).toBe(2);
+    const [img, , txt] = server.requests;
+    expect(img?.path).toBe("/model/amazon.titan-embed-image-v1/invoke");
+    expect(img?.httpVersion).toBe("2.0");
+    expect(String(img?.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIASTANDIN0000\//);
+    expect(img?.body).toEqual({
+      inputImage: tinyPng(9, 4).toString("base64"),
+      embeddingConfig: { outputEmbeddingLength: 384 },
+    });
+    expect(txt?.body).toEqual({
+      inputText: "a photo of a lake.",
+      embeddingConfig: { outputEmbeddingLength: 384 },
+    });
+    expect(e.dim).toBe(384);
+  });
+
+  it("the default output size is 1024, with no embeddingConfig sent", async () => {
+    const e = await make();
+    server.resetCounts();
+    const out = await e.embedTexts(["a river."]);
+    expect(out.dim).toBe(1024);
+    expect(server.requests[0]?.body).toEqual({ inputText: "a river." });
+  });
+
+  it("an output size Titan does not offer is a ConfigError before any request", async () => {
+    server.resetCounts();
+    await expect(make("bedrock:amazon.titan-embed-image-v1?dimensions=512")).rejects.toThrow(
+      /256, 384 or 1024/,
+    );
+    expect(server.counts.requests).toBe(0);
+  });
+
+  it("a rejected request (ValidationException) is a clear, non-retried error", async () => {
+    const e = await make();
+    server.fail({
+      kind: "status",
+      status: 400,
+      body: JSON.stringify({ message: "Malformed input request" }),
+    });
+    const before = server.requests.length;
+    const err = await e.embedTexts(["rejected"]).catch((x: unknown) => x);
+    expect(ProviderApiError.isInstance(err) && err.status).toBe(400);
+    expect((err as Error).message).toMatch(/HTTP 400, ValidationException\): Malformed input request/);
+    expect(server.requests.length).toBe(before + 1);
+  });
+
+  it("a 403 names the credentials and never shows the secret key", async () => {
+    const e = await make();
+    server.fail({
+      kind: "status",
+      status: 403,
+      body: JSON.stringify({ message: `bad signature for ${KEY}` }),
+    });
+    const err = await e.embedTexts(["denied"]).catch((x: unknown) => x);
+    expect((err as ProviderApiError).hint).toMatch(/AWS credentials/);
+    expect(JSON.stringify({ m: (err as Error).message, h: (err as ProviderApiError).hint })).not.toContain(
+      KEY,
+    );
   });
 });

@@ -69,7 +69,12 @@ export async function createEmbeddingApiEncoder(
   const env = options.env ?? process.env;
   checkEmbeddingApiEnv(spec, env);
   const info = VENDORS[parsed.vendor];
-  const baseURL = options.baseURL ?? env[info.baseUrlVariable] ?? parsed.url ?? info.defaultBaseURL;
+  const endpoint = options.baseURL ?? env[info.baseUrlVariable];
+  const baseURL =
+    endpoint ??
+    parsed.url ??
+    info.defaultBaseURL ??
+    (parsed.vendor === "bedrock" ? (await import("./vendors/bedrock.js")).bedrockDefaultEndpoint(env) : null);
   if (!baseURL) throw new ConfigError(`--model ${spec}: no base URL`, { hint: `the form is ${info.form}` });
   const apiKey = env[info.keyVariable];
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -109,6 +114,32 @@ export async function createEmbeddingApiEncoder(
     if (dim === undefined) {
       throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
         hint: `give it: ${spec}?dimensions=N`,
+      });
+    }
+  } else if (parsed.vendor === "bedrock") {
+    const m = await import("./vendors/bedrock.js");
+    protocol = await m.createBedrockProtocol({
+      model: parsed.model,
+      baseURL,
+      ...(endpoint ? { endpoint } : {}),
+      env,
+      dimensions: parsed.dimensions,
+      timeoutMs,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+    dim ??= m.BEDROCK_MODEL_DIMS[parsed.model];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: `give it: ${spec}?dimensions=N`,
+      });
+    }
+  } else if (parsed.vendor === "nomic") {
+    const m = await import("./vendors/nomic.js");
+    protocol = m.createNomicProtocol({ ...common, apiKey: apiKey as string });
+    dim ??= m.NOMIC_VISION_DIMS[m.splitNomicModels(parsed.model, spec).vision];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: "use nomic-embed-vision-v1 or nomic-embed-vision-v1.5 as the vision model",
       });
     }
   } else {

@@ -37,7 +37,8 @@ function hintFor(status: number, o: PostJsonOptions, url: string): string | unde
 }
 
 /**
- * One JSON request to an embedding API with a timeout. Failures become core's ProviderApiError
+ * One request to an embedding API with a timeout: a JSON body, or a FormData one (multipart), and
+ * a JSON answer. Failures become core's ProviderApiError
  * (status, Retry-After, isRetryable from the status: 408/409/429/5xx, network errors and timeouts),
  * an abort becomes AbortError. Messages name the model and status, never a key.
  */
@@ -51,8 +52,13 @@ export async function requestJson(url: string, body: unknown, o: PostJsonOptions
   try {
     response = await doFetch(url, {
       method: o.method ?? "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...o.headers },
-      ...(o.method === "GET" ? {} : { body: JSON.stringify(body) }),
+      // A FormData body (multipart uploads) sets its own content-type with the boundary.
+      headers: {
+        ...(body instanceof FormData ? {} : { "content-type": "application/json" }),
+        accept: "application/json",
+        ...o.headers,
+      },
+      ...(o.method === "GET" ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
       signal,
     });
   } catch (error) {

@@ -39,12 +39,16 @@ describe("the plugin entries", () => {
       "jina",
       "cohere",
       "voyage",
+      "nomic",
+      "bedrock",
       "openai-compatible-embed",
     ]);
     expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
       "jina:<model>[?dimensions=N]",
       "cohere:<model>[?dimensions=N]",
       "voyage:<model>",
+      "nomic:<vision model>+<text model>",
+      "bedrock:<model id>[?dimensions=256|384|1024]",
       "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
     ]);
   });

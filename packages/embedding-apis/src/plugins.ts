@@ -87,6 +87,8 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
 export const jinaBackbone = entry("jina");
 export const cohereBackbone = entry("cohere");
 export const voyageBackbone = entry("voyage");
+export const nomicBackbone = entry("nomic");
+export const bedrockBackbone = entry("bedrock");
 export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
 
 /** Every backbone of this package; a new vendor = one adapter file + one line here. */
@@ -94,6 +96,8 @@ export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
   jinaBackbone,
   cohereBackbone,
   voyageBackbone,
+  nomicBackbone,
+  bedrockBackbone,
   openAiCompatibleEmbedBackbone,
 ];
 

@@ -1,7 +1,7 @@
 import { ConfigError } from "@vlmopt/core";
 
 /** The vendors this package speaks to, by their --model prefix. */
-export type EmbeddingVendor = "jina" | "cohere" | "voyage" | "openai-compatible-embed";
+export type EmbeddingVendor = "jina" | "cohere" | "voyage" | "nomic" | "bedrock" | "openai-compatible-embed";
 
 /** What a vendor needs from the environment, and where it lives by default. */
 export interface VendorInfo {
@@ -45,6 +45,28 @@ export const VENDORS: Record<EmbeddingVendor, VendorInfo> = {
     form: "voyage:<model>",
     description:
       "Voyage multimodal embeddings (official voyageai SDK), e.g. voyage:voyage-multimodal-3 (needs VOYAGE_API_KEY; VOYAGE_BASE_URL)",
+  },
+  nomic: {
+    vendor: "nomic",
+    keyVariable: "NOMIC_API_KEY",
+    keyRequired: true,
+    baseUrlVariable: "NOMIC_BASE_URL",
+    defaultBaseURL: "https://api-atlas.nomic.ai",
+    form: "nomic:<vision model>+<text model>",
+    description:
+      "Nomic's image and text embedding endpoints, e.g. nomic:nomic-embed-vision-v1.5+nomic-embed-text-v1.5 (needs NOMIC_API_KEY; NOMIC_BASE_URL)",
+  },
+  bedrock: {
+    vendor: "bedrock",
+    // Credentials come from the AWS SDK's chain (profile, SSO, roles, AWS_ACCESS_KEY_ID): no key check.
+    keyVariable: "AWS_ACCESS_KEY_ID",
+    keyRequired: false,
+    baseUrlVariable: "BEDROCK_BASE_URL",
+    // The region's endpoint, chosen by the SDK (see vendors/bedrock.ts).
+    defaultBaseURL: null,
+    form: "bedrock:<model id>[?dimensions=256|384|1024]",
+    description:
+      "Amazon Bedrock InvokeModel (official AWS SDK), e.g. bedrock:amazon.titan-embed-image-v1 (AWS credentials and region from the SDK chain; BEDROCK_BASE_URL)",
   },
   "openai-compatible-embed": {
     vendor: "openai-compatible-embed",
@@ -124,5 +146,11 @@ export function parseEmbeddingApiSpec(spec: string): EmbeddingApiSpec {
     }
   }
   if (model.trim() === "") throw usage(spec, "the model name is missing", vendor);
+  if (vendor === "nomic") {
+    const [vision = "", text = ""] = model.split("+");
+    if (!vision.trim() || !text.trim()) throw usage(spec, "the vision or text model is missing", vendor);
+    // The image endpoint has no output-size parameter, so a shorter text vector would not match.
+    if (dimensions !== null) throw usage(spec, "?dimensions= is not supported (the images stay 768)", vendor);
+  }
   return { vendor, model: model.trim(), url, dimensions, dialect: api };
 }

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttp2Server, type Http2Session } from "node:http2";
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { STAND_IN_HEADER } from "../stand-in-header.js";
 import { COHERE_MODEL_DIMS } from "../vendors/cohere.js";
 import { JINA_MODEL_DIMS } from "../vendors/jina.js";
+import { NOMIC_VISION_DIMS } from "../vendors/nomic.js";
 
 /**
  * Local stand-ins on 127.0.0.1 for the embedding APIs, answering in each vendor's documented shape
@@ -11,7 +13,7 @@ import { JINA_MODEL_DIMS } from "../vendors/jina.js";
  * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
  * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
  */
-export type StandInProtocol = "jina" | "cohere" | "voyage" | "vllm" | "infinity";
+export type StandInProtocol = "jina" | "cohere" | "voyage" | "nomic" | "bedrock" | "vllm" | "infinity";
 
 /** One programmed failure, served to the next request (in order). */
 export type StandInFault =
@@ -33,6 +35,8 @@ export interface StandInCounts {
 
 export interface RecordedRequest {
   path: string;
+  /** "1.1", or "2.0" for the HTTP/2 clients (the AWS SDK). */
+  httpVersion: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }
@@ -135,6 +139,35 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
     }
     return { inputs, ...(String(body.model).startsWith("voyage-multimodal-3") ? { dimensions: 1024 } : {}) };
   }
+  if (protocol === "bedrock") {
+    // Titan Multimodal Embeddings' InvokeModel body: { inputText } or { inputImage }, embeddingConfig.
+    const config = body.embeddingConfig as { outputEmbeddingLength?: unknown } | undefined;
+    const dimensions =
+      typeof config?.outputEmbeddingLength === "number" ? config.outputEmbeddingLength : 1024;
+    if (typeof body.inputText === "string" && typeof body.inputImage === "string")
+      return "one of inputText or inputImage, please (both are averaged)";
+    if (typeof body.inputText === "string")
+      return { inputs: [{ kind: "text", seed: `text:${body.inputText}` }], dimensions };
+    if (typeof body.inputImage === "string")
+      return { inputs: [{ kind: "image", seed: imageSeed(body.inputImage) }], dimensions };
+    return "inputText or inputImage is required";
+  }
+  if (protocol === "nomic") {
+    // Texts: JSON { texts, model, task_type }; images: the multipart form, read into { model, images }.
+    const dimensions = NOMIC_VISION_DIMS[String(body.model).replace("text", "vision")] ?? 768;
+    if (Array.isArray(body.images)) {
+      return {
+        inputs: (body.images as string[]).map((x) => ({ kind: "image" as const, seed: imageSeed(x) })),
+        dimensions,
+      };
+    }
+    if (!Array.isArray(body.texts)) return "texts must be a list of strings";
+    if (typeof body.task_type !== "string") return "task_type is required";
+    return {
+      inputs: (body.texts as string[]).map((x) => ({ kind: "text" as const, seed: `text:${x}` })),
+      dimensions,
+    };
+  }
   if (protocol === "vllm" && Array.isArray(body.messages)) {
     const content = (body.messages as { content?: unknown }[])[0]?.content;
     if (!Array.isArray(content)) return "messages[0].content must be an array of parts";
@@ -159,13 +192,46 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+const AWS_ERROR_TYPES: Record<number, string> = {
+  400: "ValidationException",
+  403: "AccessDeniedException",
+  404: "ResourceNotFoundException",
+  429: "ThrottlingException",
+  500: "InternalServerException",
+  503: "ServiceUnavailableException",
+};
+
+/** Tokens of the text inputs (a rough 4 characters per token), as Bedrock's inputTextTokenCount. */
+const texts = (p: Parsed): number =>
+  p.inputs.filter((i) => i.kind === "text").reduce((n, i) => n + Math.ceil(i.seed.length / 4), 0);
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** A multipart form as `{ field: value }`, with file parts as lists of base64 strings. */
+async function readForm(req: IncomingMessage, raw: Buffer): Promise<Record<string, unknown>> {
+  const form = await new Request("http://stand-in/", {
+    method: "POST",
+    headers: { "content-type": String(req.headers["content-type"] ?? "") },
+    body: new Uint8Array(raw),
+  }).formData();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of form.entries()) {
+    if (typeof v === "string") {
+      out[k] = v;
+      continue;
+    }
+    const files = (out[k] as string[] | undefined) ?? [];
+    files.push(Buffer.from(await v.arrayBuffer()).toString("base64"));
+    out[k] = files;
+  }
+  return out;
 }
 
 /** Starts a stand-in for one protocol on 127.0.0.1 (a free port). */
@@ -173,25 +239,37 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
   const { protocol } = options;
   const baseDim = options.dim ?? 32;
   const maxBatch = options.maxBatch ?? 2048;
-  const requireAuth =
-    options.requireAuth ?? (protocol === "jina" || protocol === "cohere" || protocol === "voyage");
+  const requireAuth = options.requireAuth ?? (protocol !== "vllm" && protocol !== "infinity");
   const faults: StandInFault[] = [];
   const counts: StandInCounts = { requests: 0, imageRequests: 0, textRequests: 0, images: 0, texts: 0 };
   const requests: RecordedRequest[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/json", [STAND_IN_HEADER]: "1", ...headers });
-    res.end(typeof body === "string" ? body : JSON.stringify(body));
+    try {
+      res.writeHead(status, { "content-type": "application/json", [STAND_IN_HEADER]: "1", ...headers });
+      res.end(typeof body === "string" ? body : JSON.stringify(body));
+    } catch {
+      // The client went away (an HTTP/2 stream closed by its timeout): nothing to answer.
+    }
   };
+  // The AWS JSON protocol names the error in a header (the SDK's error class comes from it).
+  const awsErrorType = (status: number): Record<string, string> =>
+    protocol === "bedrock"
+      ? {
+          "x-amzn-errortype":
+            AWS_ERROR_TYPES[status] ?? (status >= 500 ? "InternalServerException" : "ValidationException"),
+        }
+      : {};
   const error = (res: ServerResponse, status: number, message: string) =>
     send(
       res,
       status,
-      protocol === "jina"
+      protocol === "jina" || protocol === "nomic"
         ? { detail: message }
-        : protocol === "cohere"
+        : protocol === "cohere" || protocol === "bedrock"
           ? { message }
           : { object: "error", message, code: status },
+      awsErrorType(status),
     );
 
   const server = createServer(async (req, res) => {
@@ -202,39 +280,53 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
         data: [{ id: "stand-in", object: "model", owned_by: "vlmopt-stand-in" }],
       });
     }
-    const route =
+    const routes =
       protocol === "cohere"
-        ? "/v2/embed"
+        ? ["/v2/embed"]
         : protocol === "voyage"
-          ? "/v1/multimodalembeddings"
-          : "/v1/embeddings";
-    if (req.method !== "POST" || path !== route) return error(res, 404, `no route ${req.method} ${path}`);
-    const text = await readBody(req);
+          ? ["/v1/multimodalembeddings"]
+          : protocol === "nomic"
+            ? ["/v1/embedding/text", "/v1/embedding/image"]
+            : ["/v1/embeddings"];
+    const routed = protocol === "bedrock" ? /^\/model\/[^/]+\/invoke$/.test(path) : routes.includes(path);
+    if (req.method !== "POST" || !routed) return error(res, 404, `no route ${req.method} ${path}`);
+    const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(text) as Record<string, unknown>;
+      body =
+        path === "/v1/embedding/image"
+          ? await readForm(req, raw)
+          : (JSON.parse(raw.toString("utf8")) as Record<string, unknown>);
     } catch {
-      return error(res, 400, "body is not JSON");
+      return error(
+        res,
+        400,
+        path === "/v1/embedding/image" ? "body is not a multipart form" : "body is not JSON",
+      );
     }
-    requests.push({ path, headers: { ...req.headers }, body });
+    requests.push({ path, httpVersion: req.httpVersion, headers: { ...req.headers }, body });
     counts.requests++;
     const parsed = parseRequest(protocol, body);
     if (typeof parsed === "string") return error(res, 422, parsed);
     if (parsed.inputs.some((i) => i.kind === "image")) counts.imageRequests++;
     if (parsed.inputs.some((i) => i.kind === "text")) counts.textRequests++;
-    if (requireAuth && !/^Bearer \S+/.test(String(req.headers.authorization ?? ""))) {
+    const auth = String(req.headers.authorization ?? "");
+    // Bedrock: a SigV4 signature (its access key id is checked for presence, not the signature).
+    const authorized = protocol === "bedrock" ? /Credential=[^/\s]+\//.test(auth) : /^Bearer \S+/.test(auth);
+    if (requireAuth && !authorized) {
       return error(res, 401, "missing or invalid API key");
     }
     const fault = faults.shift();
     if (fault?.kind === "status") {
       return send(res, fault.status, fault.body ?? { detail: `stand-in fault ${fault.status}` }, {
         ...(fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {}),
+        ...awsErrorType(fault.status),
       });
     }
     if (fault?.kind === "malformed") return send(res, 200, '{"data": [ {"index": 0, "embedd');
     if (fault?.kind === "hang") {
       await new Promise((r) => setTimeout(r, fault.ms));
-      if (res.destroyed) return;
+      if (res.destroyed || (res as unknown as { stream?: { destroyed: boolean } }).stream?.destroyed) return;
     }
     if (parsed.inputs.length > maxBatch) {
       return error(
@@ -251,6 +343,17 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       tokens += input.kind === "image" ? 1000 : Math.ceil(input.seed.length / 4);
       return { object: "embedding", index, embedding: vectorOf(input.seed, dim) };
     });
+    if (protocol === "bedrock") {
+      const only = data[0] as { embedding: number[] };
+      return send(res, 200, { embedding: only.embedding, inputTextTokenCount: texts(parsed) });
+    }
+    if (protocol === "nomic") {
+      return send(res, 200, {
+        embeddings: data.map((d) => d.embedding),
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+        model: String(body.model),
+      });
+    }
     if (protocol === "cohere") {
       return send(res, 200, {
         id: "stand-in",
@@ -268,10 +371,50 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  // The AWS SDK's Bedrock runtime client speaks HTTP/2 (cleartext to a plain http:// endpoint),
+  // the encoder's stand-in probe and other clients HTTP/1.1: one port serves both. Each connection
+  // is forwarded by its first bytes (HTTP/2's preface starts "PRI * HTTP/2.0") to an inner
+  // HTTP/1.1 or HTTP/2 server (node's servers read sockets natively, so a socket is not handed over).
+  const h2 = createHttp2Server(server.listeners("request")[0] as Parameters<typeof createHttp2Server>[0]);
+  const sessions = new Set<Http2Session>();
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+  const listen = (srv: {
+    listen: (port: number, host: string, cb: () => void) => unknown;
+    address: () => unknown;
+  }) =>
+    new Promise<number>((resolve) =>
+      srv.listen(0, "127.0.0.1", () => resolve((srv.address() as AddressInfo).port)),
+    );
+  const [h1Port, h2Port] = [await listen(server), await listen(h2)];
+  const sockets = new Set<Socket>();
+  const front = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.once("data", (first) => {
+      const isH2 = first.subarray(0, 3).toString("latin1") === "PRI";
+      const inner = connect(isH2 ? h2Port : h1Port, "127.0.0.1");
+      sockets.add(inner);
+      inner.on("close", () => sockets.delete(inner));
+      inner.write(first);
+      socket.pipe(inner).pipe(socket);
+      const drop = () => {
+        socket.destroy();
+        inner.destroy();
+      };
+      socket.on("error", drop).on("close", drop);
+      inner.on("error", drop).on("close", drop);
+    });
+  });
+  await listen(front);
+  const { port } = front.address() as AddressInfo;
   return {
-    baseURL: protocol === "cohere" ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/v1`,
+    baseURL:
+      protocol === "cohere" || protocol === "nomic" || protocol === "bedrock"
+        ? `http://127.0.0.1:${port}`
+        : `http://127.0.0.1:${port}/v1`,
     counts,
     requests,
     fail: (...f) => faults.push(...f),
@@ -282,7 +425,11 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
+        h2.close();
+        server.close();
+        front.close(() => resolve());
       }),
   };
 }
