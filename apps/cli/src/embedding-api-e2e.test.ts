@@ -88,6 +88,11 @@ const cases: { protocol: StandInProtocol; spec: (url: string) => string; env: Re
     spec: () => "bedrock:amazon.titan-embed-image-v1?dimensions=256",
     env: { AWS_ACCESS_KEY_ID: "AKIASTANDIN0000", AWS_SECRET_ACCESS_KEY: KEY, AWS_REGION: "us-east-1" },
   },
+  {
+    protocol: "vertex",
+    spec: () => "vertex:multimodalembedding@001?dimensions=128",
+    env: { VERTEX_ACCESS_TOKEN: KEY, GOOGLE_CLOUD_PROJECT: "stand-in-project" },
+  },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   {
     protocol: "infinity",

@@ -15,6 +15,11 @@ import { createEmbeddingApiEncoder, type EmbeddingApiOptions } from "./create-en
 import { type EmbeddingStandIn, type StandInProtocol, startEmbeddingStandIn } from "./testing/index.js";
 
 const KEY = "test-key-9f8e7d6c5b4a";
+const VERTEX_ENV = {
+  VERTEX_ACCESS_TOKEN: KEY,
+  GOOGLE_CLOUD_PROJECT: "stand-in-project",
+  GOOGLE_CLOUD_LOCATION: "europe-west4",
+};
 const AWS_ENV = { AWS_ACCESS_KEY_ID: "AKIASTANDIN0000", AWS_SECRET_ACCESS_KEY: KEY, AWS_REGION: "us-east-1" };
 const images = async () => [tinyPng(10, 8), tinyPng(120, 8), tinyPng(240, 8)];
 const firstImage = (body: unknown): string =>
@@ -42,6 +47,12 @@ const cases: {
     spec: () => "bedrock:amazon.titan-embed-image-v1?dimensions=256",
     env: AWS_ENV,
     dim: 256,
+  },
+  {
+    protocol: "vertex",
+    spec: () => "vertex:multimodalembedding@001?dimensions=128",
+    env: VERTEX_ENV,
+    dim: 128,
   },
   { protocol: "vllm", spec: (u) => `openai-compatible-embed:stand-in-vlm@${u}`, env: {} },
   { protocol: "infinity", spec: (u) => `openai-compatible-embed:stand-in-clip@${u}?api=infinity`, env: {} },
@@ -452,5 +463,59 @@ describe("bedrock over the official AWS SDK (HTTP/2)", () => {
     expect(JSON.stringify({ m: (err as Error).message, h: (err as ProviderApiError).hint })).not.toContain(
       KEY,
     );
+  });
+});
+
+describe("vertex over :predict", () => {
+  let server: EmbeddingStandIn;
+  beforeAll(async () => {
+    server = await startEmbeddingStandIn({ protocol: "vertex" });
+  });
+  afterAll(async () => server.close());
+  const make = (spec = "vertex:multimodalembedding@001", extra: EmbeddingApiOptions = {}) =>
+    createEmbeddingApiEncoder(spec, { env: VERTEX_ENV, baseURL: server.baseURL, retry: fastRetry, ...extra });
+
+  it("sends one instance per request to the project's :predict, with parameters.dimension and the token", async () => {
+    const e = await make("vertex:multimodalembedding@001?dimensions=256");
+    server.resetCounts();
+    await e.embedImages([tinyPng(9, 4)]);
+    await e.embedTexts(["a photo of a lake.", "a photo of a sea."]);
+    expect(server.counts.requests).toBe(3);
+    const [img, txt] = server.requests;
+    expect(img?.path).toBe(
+      "/v1/projects/stand-in-project/locations/europe-west4/publishers/google/models/multimodalembedding@001:predict",
+    );
+    expect(img?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(img?.body).toEqual({
+      instances: [{ image: { bytesBase64Encoded: tinyPng(9, 4).toString("base64"), mimeType: "image/png" } }],
+      parameters: { dimension: 256 },
+    });
+    expect(txt?.body).toEqual({
+      instances: [{ text: "a photo of a lake." }],
+      parameters: { dimension: 256 },
+    });
+    expect(e.dim).toBe(256);
+  });
+
+  it("the default output size is 1408, with no parameters sent", async () => {
+    const e = await make();
+    server.resetCounts();
+    const out = await e.embedTexts(["a river."]);
+    expect(out.dim).toBe(1408);
+    expect(server.requests[0]?.body).toEqual({ instances: [{ text: "a river." }] });
+  });
+
+  it("a rejected request (400) is a clear, non-retried error that never shows the token", async () => {
+    const e = await make();
+    server.fail({
+      kind: "status",
+      status: 400,
+      body: JSON.stringify({ error: { message: `bad token ${KEY}` } }),
+    });
+    const before = server.requests.length;
+    const err = await e.embedTexts(["rejected"]).catch((x: unknown) => x);
+    expect(ProviderApiError.isInstance(err) && err.status).toBe(400);
+    expect((err as Error).message).not.toContain(KEY);
+    expect(server.requests.length).toBe(before + 1);
   });
 });

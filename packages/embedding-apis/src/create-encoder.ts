@@ -74,7 +74,11 @@ export async function createEmbeddingApiEncoder(
     endpoint ??
     parsed.url ??
     info.defaultBaseURL ??
-    (parsed.vendor === "bedrock" ? (await import("./vendors/bedrock.js")).bedrockDefaultEndpoint(env) : null);
+    (parsed.vendor === "bedrock"
+      ? (await import("./vendors/bedrock.js")).bedrockDefaultEndpoint(env)
+      : parsed.vendor === "vertex"
+        ? (await import("./vendors/vertex.js")).vertexDefaultBase(env)
+        : null);
   if (!baseURL) throw new ConfigError(`--model ${spec}: no base URL`, { hint: `the form is ${info.form}` });
   const apiKey = env[info.keyVariable];
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -128,6 +132,15 @@ export async function createEmbeddingApiEncoder(
       ...(options.limits ? { limits: options.limits } : {}),
     });
     dim ??= m.BEDROCK_MODEL_DIMS[parsed.model];
+    if (dim === undefined) {
+      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+        hint: `give it: ${spec}?dimensions=N`,
+      });
+    }
+  } else if (parsed.vendor === "vertex") {
+    const m = await import("./vendors/vertex.js");
+    protocol = await m.createVertexProtocol({ ...common, env });
+    dim ??= m.VERTEX_MODEL_DIMS[parsed.model];
     if (dim === undefined) {
       throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
         hint: `give it: ${spec}?dimensions=N`,

@@ -41,6 +41,7 @@ describe("the plugin entries", () => {
       "voyage",
       "nomic",
       "bedrock",
+      "vertex",
       "openai-compatible-embed",
     ]);
     expect(embeddingApiPlugins.flatMap((p) => p.list?.() ?? []).map((r) => r.name)).toEqual([
@@ -49,6 +50,7 @@ describe("the plugin entries", () => {
       "voyage:<model>",
       "nomic:<vision model>+<text model>",
       "bedrock:<model id>[?dimensions=256|384|1024]",
+      "vertex:<model>[?dimensions=N]",
       "openai-compatible-embed:<model>@<url>[?api=vllm|infinity]",
     ]);
   });

@@ -89,6 +89,7 @@ export const cohereBackbone = entry("cohere");
 export const voyageBackbone = entry("voyage");
 export const nomicBackbone = entry("nomic");
 export const bedrockBackbone = entry("bedrock");
+export const vertexBackbone = entry("vertex");
 export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
 
 /** Every backbone of this package; a new vendor = one adapter file + one line here. */
@@ -98,6 +99,7 @@ export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
   voyageBackbone,
   nomicBackbone,
   bedrockBackbone,
+  vertexBackbone,
   openAiCompatibleEmbedBackbone,
 ];
 

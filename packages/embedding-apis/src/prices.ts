@@ -18,6 +18,7 @@ import type { EmbeddingApiSpec } from "./spec.js";
  *   (docs.nomic.ai, github.com/nomic-ai/nomic): null.
  * - bedrock: https://aws.amazon.com/bedrock/pricing/ could not be read from here, and the SDK
  *   has no prices: null.
+ * - vertex: https://cloud.google.com/vertex-ai/generative-ai/pricing could not be read from here: null.
  * - openai-compatible-embed: a self-hosted server costs nothing per call: 0.
  */
 export const EMBEDDING_PRICES: {
@@ -28,6 +29,7 @@ export const EMBEDDING_PRICES: {
   models: {
     jina: { "jina-clip-v2": null, "jina-clip-v1": null },
     voyage: { "voyage-multimodal-3": null, "voyage-multimodal-3.5": null },
+    vertex: { "multimodalembedding@001": null },
     bedrock: { "amazon.titan-embed-image-v1": null },
     nomic: { "nomic-embed-vision-v1.5+nomic-embed-text-v1.5": null },
     cohere: { "embed-v4.0": null, "embed-english-v3.0": null, "embed-multilingual-v3.0": null },

@@ -1,7 +1,14 @@
 import { ConfigError } from "@vlmopt/core";
 
 /** The vendors this package speaks to, by their --model prefix. */
-export type EmbeddingVendor = "jina" | "cohere" | "voyage" | "nomic" | "bedrock" | "openai-compatible-embed";
+export type EmbeddingVendor =
+  | "jina"
+  | "cohere"
+  | "voyage"
+  | "nomic"
+  | "bedrock"
+  | "vertex"
+  | "openai-compatible-embed";
 
 /** What a vendor needs from the environment, and where it lives by default. */
 export interface VendorInfo {
@@ -67,6 +74,18 @@ export const VENDORS: Record<EmbeddingVendor, VendorInfo> = {
     form: "bedrock:<model id>[?dimensions=256|384|1024]",
     description:
       "Amazon Bedrock InvokeModel (official AWS SDK), e.g. bedrock:amazon.titan-embed-image-v1 (AWS credentials and region from the SDK chain; BEDROCK_BASE_URL)",
+  },
+  vertex: {
+    vendor: "vertex",
+    // Application Default Credentials (google-auth-library): no key check.
+    keyVariable: "VERTEX_ACCESS_TOKEN",
+    keyRequired: false,
+    baseUrlVariable: "VERTEX_BASE_URL",
+    // https://{GOOGLE_CLOUD_LOCATION}-aiplatform.googleapis.com/v1 (see vendors/vertex.ts).
+    defaultBaseURL: null,
+    form: "vertex:<model>[?dimensions=N]",
+    description:
+      "Vertex AI multimodal embeddings (:predict), e.g. vertex:multimodalembedding@001 (Application Default Credentials; GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION; VERTEX_BASE_URL)",
   },
   "openai-compatible-embed": {
     vendor: "openai-compatible-embed",

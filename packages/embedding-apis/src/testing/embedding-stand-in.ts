@@ -13,7 +13,15 @@ import { NOMIC_VISION_DIMS } from "../vendors/nomic.js";
  * functions of the input (sha256-seeded), so they carry no meaning: every response says so in the
  * `x-vlmopt-stand-in` header, and encoders label runs against a stand-in as meaningless.
  */
-export type StandInProtocol = "jina" | "cohere" | "voyage" | "nomic" | "bedrock" | "vllm" | "infinity";
+export type StandInProtocol =
+  | "jina"
+  | "cohere"
+  | "voyage"
+  | "nomic"
+  | "bedrock"
+  | "vertex"
+  | "vllm"
+  | "infinity";
 
 /** One programmed failure, served to the next request (in order). */
 export type StandInFault =
@@ -138,6 +146,20 @@ function parseRequest(protocol: StandInProtocol, body: Record<string, unknown>):
       else return "each input's content must be a text or image_base64 piece";
     }
     return { inputs, ...(String(body.model).startsWith("voyage-multimodal-3") ? { dimensions: 1024 } : {}) };
+  }
+  if (protocol === "vertex") {
+    // :predict: { instances: [{ text } | { image: { bytesBase64Encoded } }], parameters: { dimension } }.
+    if (!Array.isArray(body.instances)) return "instances must be a list";
+    const params = body.parameters as { dimension?: unknown } | undefined;
+    const dimensions = typeof params?.dimension === "number" ? params.dimension : 1408;
+    const inputs: Parsed["inputs"] = [];
+    for (const inst of body.instances as { text?: unknown; image?: { bytesBase64Encoded?: unknown } }[]) {
+      if (typeof inst?.text === "string") inputs.push({ kind: "text", seed: `text:${inst.text}` });
+      else if (typeof inst?.image?.bytesBase64Encoded === "string")
+        inputs.push({ kind: "image", seed: imageSeed(inst.image.bytesBase64Encoded) });
+      else return "each instance needs text or image.bytesBase64Encoded";
+    }
+    return { inputs, dimensions };
   }
   if (protocol === "bedrock") {
     // Titan Multimodal Embeddings' InvokeModel body: { inputText } or { inputImage }, embeddingConfig.
@@ -268,7 +290,15 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
         ? { detail: message }
         : protocol === "cohere" || protocol === "bedrock"
           ? { message }
-          : { object: "error", message, code: status },
+          : protocol === "vertex"
+            ? {
+                error: {
+                  code: status,
+                  message,
+                  status: status === 429 ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT",
+                },
+              }
+            : { object: "error", message, code: status },
       awsErrorType(status),
     );
 
@@ -288,7 +318,12 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
           : protocol === "nomic"
             ? ["/v1/embedding/text", "/v1/embedding/image"]
             : ["/v1/embeddings"];
-    const routed = protocol === "bedrock" ? /^\/model\/[^/]+\/invoke$/.test(path) : routes.includes(path);
+    const routed =
+      protocol === "bedrock"
+        ? /^\/model\/[^/]+\/invoke$/.test(path)
+        : protocol === "vertex"
+          ? /^\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/[^/]+:predict$/.test(path)
+          : routes.includes(path);
     if (req.method !== "POST" || !routed) return error(res, 404, `no route ${req.method} ${path}`);
     const raw = await readBody(req);
     let body: Record<string, unknown>;
@@ -343,6 +378,15 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
       tokens += input.kind === "image" ? 1000 : Math.ceil(input.seed.length / 4);
       return { object: "embedding", index, embedding: vectorOf(input.seed, dim) };
     });
+    if (protocol === "vertex") {
+      return send(res, 200, {
+        predictions: parsed.inputs.map((input, i) => ({
+          [input.kind === "image" ? "imageEmbedding" : "textEmbedding"]: (data[i] as { embedding: number[] })
+            .embedding,
+        })),
+        deployedModelId: "stand-in",
+      });
+    }
     if (protocol === "bedrock") {
       const only = data[0] as { embedding: number[] };
       return send(res, 200, { embedding: only.embedding, inputTextTokenCount: texts(parsed) });

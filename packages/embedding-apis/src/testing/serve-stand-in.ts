@@ -1,5 +1,5 @@
 /**
- * `node packages/embedding-apis/dist/testing/serve-stand-in.js <jina|cohere|voyage|nomic|bedrock|vllm|infinity> [port-file]`:
+ * `node packages/embedding-apis/dist/testing/serve-stand-in.js <jina|cohere|voyage|nomic|bedrock|vertex|vllm|infinity> [port-file]`:
  * runs a stand-in embedding server on 127.0.0.1 until Ctrl-C and prints its base URL, for trying
  * `vlmopt optimize --model jina:jina-clip-v2 --model-base-url <url>` without a key or network.
  */
@@ -7,9 +7,9 @@ import { writeFileSync } from "node:fs";
 import { type StandInProtocol, startEmbeddingStandIn } from "./embedding-stand-in.js";
 
 const protocol = (process.argv[2] ?? "jina") as StandInProtocol;
-if (!["jina", "cohere", "voyage", "nomic", "bedrock", "vllm", "infinity"].includes(protocol)) {
+if (!["jina", "cohere", "voyage", "nomic", "bedrock", "vertex", "vllm", "infinity"].includes(protocol)) {
   process.stderr.write(
-    `unknown protocol ${protocol}: give jina, cohere, voyage, nomic, bedrock, vllm or infinity\n`,
+    `unknown protocol ${protocol}: give jina, cohere, voyage, nomic, bedrock, vertex, vllm or infinity\n`,
   );
   process.exit(2);
 }
