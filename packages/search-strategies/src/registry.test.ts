@@ -15,6 +15,10 @@ describe("strategy registry", () => {
         "hill-climb-pn",
         "opro",
         "random",
+        "waffle",
+        "dclip",
+        "cupl",
+        "hill-climb-descriptions",
       ].sort(),
     );
     for (const name of Object.keys(STRATEGIES)) expect(createStrategy(name).name).toBe(name);

@@ -41,13 +41,24 @@ const dataset: Dataset = {
   },
 };
 
-/** Replies with new templates on every call, in the list form every strategy's prompts ask for. */
-const reply = (_request: LlmRequest, call: number) =>
-  [
+/**
+ * Replies with new templates on every call, in the list form every template strategy's prompts ask
+ * for; a request in the description protocol (a "Classes:" block of "### <class>" lines, as the
+ * per-class prompt-set strategies send) gets two new descriptions per class in that protocol.
+ */
+const reply = (request: LlmRequest, call: number) => {
+  const asked = request.messages.map((m) => m.content).join("\n");
+  if (/^Classes:\n### /m.test(asked)) {
+    return classNames
+      .map((c) => `### ${c}\n- has a texture seen in call ${call}\n- a shape typical of ${c} (${call})`)
+      .join("\n");
+  }
+  return [
     `- a photo of a {}, take ${call}.`,
     `- a satellite view of the {} (${call}).`,
     `text:\nan image of {} ${call}`,
   ].join("\n");
+};
 
 /** What a proposal asks, as comparable data (the parse function left out). */
 const asked = (p: Proposal | null) =>
