@@ -1,9 +1,9 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { clientBuildOptions, DirectoryRunSource, startUiServer } from "@vlmopt/cli";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { build } from "tsup";
 import { describe, expect, it } from "vitest";
 import { writeSuiteOutputs } from "./outputs.js";
 import { runSuite } from "./run-suite.js";
@@ -11,6 +11,33 @@ import { toyWiring, writeToyDataset } from "./test-doubles.js";
 import type { SuiteSpec } from "./types.js";
 
 const CHROMIUM = "/usr/bin/chromium";
+// The CLI's `vlmopt ui`, run as a program (the bench imports no other app): built by `pnpm test`.
+const VLMOPT = resolve(dirname(fileURLToPath(import.meta.url)), "../../cli/bin/vlmopt.js");
+
+/** Starts `vlmopt ui --runs <dir> --port 0` and resolves with its URL and a stop function. */
+function startUi(runsRoot: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, [VLMOPT, "ui", "--runs", runsRoot, "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  return new Promise((ok, fail) => {
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /vlmopt ui on (http:\/\/\S+)/.exec(out);
+      const close = () => {
+        child.kill("SIGINT");
+        return exited;
+      };
+      if (m) ok({ url: m[1] as string, close });
+    });
+    child.once("exit", (code) => fail(new Error(`vlmopt ui exited ${code}: ${err}`)));
+  });
+}
 const missing = !existsSync(CHROMIUM);
 if (missing && process.env.CI === "true")
   throw new Error(`${CHROMIUM} is missing under CI: .ci/run installs it`);
@@ -48,9 +75,7 @@ describe.skipIf(missing)("a bench suite in `vlmopt ui` (headless Chromium)", () 
       log: () => {},
     });
     await writeSuiteOutputs(outDir, results);
-    const assetsDir = mkdtempSync(join(tmpdir(), "vlmopt-ui-assets-"));
-    await build({ ...clientBuildOptions(assetsDir), silent: true });
-    const server = await startUiServer({ source: new DirectoryRunSource(runsRoot), assetsDir });
+    const server = await startUi(runsRoot);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
