@@ -7,7 +7,6 @@ import {
 } from "@anthropic-ai/sdk";
 import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import {
-  costOf,
   type LlmGenerateOptions,
   type LlmGenerateResult,
   type LlmProvider,
@@ -26,6 +25,7 @@ import {
 } from "./http-provider-options.js";
 import { priceFor } from "./prices.js";
 import { retryHooks, withRetries } from "./retry.js";
+import { sampleEach } from "./samples.js";
 import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
 
 export interface AnthropicProviderOptions extends HttpProviderOptions {
@@ -69,20 +69,7 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
-    const n = request.n ?? 1;
-    const samples = await Promise.all(
-      Array.from({ length: n }, () => this.limiter.run(() => this.one(request, options))),
-    );
-    const inputTokens = samples.reduce((s, x) => s + x.inputTokens, 0);
-    const outputTokens = samples.reduce((s, x) => s + x.outputTokens, 0);
-    return {
-      texts: samples.map((x) => x.text),
-      usage: {
-        inputTokens,
-        outputTokens,
-        costUsd: this.price ? costOf({ inputTokens, outputTokens }, this.price) : null,
-      },
-    };
+    return sampleEach(request.n ?? 1, this.limiter, () => this.one(request, options), this.price);
   }
 
   private one(

@@ -19,7 +19,6 @@ import type { BedrockRuntimeClient, ConverseCommandOutput } from "@aws-sdk/clien
 import {
   AbortError,
   ConfigError,
-  costOf,
   type LlmGenerateOptions,
   type LlmGenerateResult,
   type LlmProvider,
@@ -40,6 +39,7 @@ import { refuseImages } from "./llm-images.js";
 import { httpOptionsOf } from "./plugins/http-options.js";
 import { priceFor } from "./prices.js";
 import { parseRetryAfter, retryHooks, withRetries } from "./retry.js";
+import { sampleEach } from "./samples.js";
 import { type MapErrorContext, redact } from "./sdk-errors.js";
 
 export interface BedrockProviderOptions extends Omit<HttpProviderOptions, "apiKey"> {
@@ -111,20 +111,7 @@ export class BedrockProvider implements LlmProvider {
 
   async generate(request: LlmRequest, options: LlmGenerateOptions = {}): Promise<LlmGenerateResult> {
     refuseImages(request, `bedrock:${this.modelId}`);
-    const n = request.n ?? 1;
-    const samples = await Promise.all(
-      Array.from({ length: n }, () => this.limiter.run(() => this.call(request, options))),
-    );
-    const inputTokens = samples.reduce((s, b) => s + b.inputTokens, 0);
-    const outputTokens = samples.reduce((s, b) => s + b.outputTokens, 0);
-    return {
-      texts: samples.map((b) => b.text),
-      usage: {
-        inputTokens,
-        outputTokens,
-        costUsd: this.price ? costOf({ inputTokens, outputTokens }, this.price) : null,
-      },
-    };
+    return sampleEach(request.n ?? 1, this.limiter, () => this.call(request, options), this.price);
   }
 
   private call(
