@@ -11,8 +11,9 @@ import { ApiClipEncoder, type ApiLimits, apiIdentity, type EmbeddingProtocol } f
 import { DryRunEmbeddingEncoder } from "./dry-run-encoder.js";
 import { isLoopback } from "./http-json.js";
 import { priceOfEmbeddingSpec } from "./prices.js";
-import { type EmbeddingApiSpec, parseEmbeddingApiSpec, VENDORS } from "./spec.js";
+import { type EmbeddingApiSpec, parseEmbeddingApiSpec, vendorInfo } from "./spec.js";
 import { STAND_IN_HEADER } from "./stand-in-header.js";
+import { VENDOR_DESCRIPTIONS } from "./vendor-list.js";
 
 export interface EmbeddingApiOptions {
   /** Environment for keys and `<VENDOR>_BASE_URL` (default process.env). Keys are never stored. */
@@ -38,7 +39,7 @@ export interface EmbeddingApiOptions {
 
 /** Names the variable a spec needs and does not have, before anything is sent. */
 export function requiredEnvOf(spec: EmbeddingApiSpec): string[] {
-  const v = VENDORS[spec.vendor];
+  const v = vendorInfo(spec.vendor);
   return v.keyRequired ? [v.keyVariable] : [];
 }
 
@@ -68,102 +69,37 @@ export async function createEmbeddingApiEncoder(
   const parsed = parseEmbeddingApiSpec(spec);
   const env = options.env ?? process.env;
   checkEmbeddingApiEnv(spec, env);
-  const info = VENDORS[parsed.vendor];
+  const info = vendorInfo(parsed.vendor);
   const endpoint = options.baseURL ?? env[info.baseUrlVariable];
+  const vendor = VENDOR_DESCRIPTIONS.find((v) => v.prefix === parsed.vendor);
+  if (!vendor) throw new ConfigError(`--model ${spec}: no vendor ${parsed.vendor}`);
   const baseURL =
-    endpoint ??
-    parsed.url ??
-    info.defaultBaseURL ??
-    (parsed.vendor === "bedrock"
-      ? (await import("./vendors/bedrock.js")).bedrockDefaultEndpoint(env)
-      : parsed.vendor === "vertex"
-        ? (await import("./vendors/vertex.js")).vertexDefaultBase(env)
-        : null);
+    endpoint ?? parsed.url ?? info.defaultBaseURL ?? (await vendor.defaultBaseURL?.(env)) ?? null;
   if (!baseURL) throw new ConfigError(`--model ${spec}: no base URL`, { hint: `the form is ${info.form}` });
   const apiKey = env[info.keyVariable];
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const common = {
+  const made = await vendor.protocol({
+    spec,
     model: parsed.model,
     baseURL,
+    ...(endpoint ? { endpoint } : {}),
+    env,
+    ...(apiKey ? { apiKey } : {}),
     dimensions: parsed.dimensions,
+    dialect: parsed.dialect,
     timeoutMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
-  };
-  let protocol: EmbeddingProtocol;
-  let dim: number | undefined = parsed.dimensions ?? undefined;
+  });
+  const protocol: EmbeddingProtocol = made.protocol;
   let warning: string | undefined;
-  if (parsed.vendor === "jina") {
-    const m = await import("./vendors/jina.js");
-    protocol = m.createJinaProtocol({ ...common, apiKey: apiKey as string });
-    dim ??= m.JINA_MODEL_DIMS[parsed.model];
-    if (dim === undefined) {
-      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
-        hint: `give it: ${spec}?dimensions=N`,
-      });
-    }
-  } else if (parsed.vendor === "cohere") {
-    const m = await import("./vendors/cohere.js");
-    protocol = await m.createCohereProtocol({ ...common, apiKey: apiKey as string });
-    dim ??= m.COHERE_MODEL_DIMS[parsed.model];
-    if (dim === undefined) {
-      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
-        hint: `give it: ${spec}?dimensions=N`,
-      });
-    }
-  } else if (parsed.vendor === "voyage") {
-    const m = await import("./vendors/voyage.js");
-    protocol = await m.createVoyageProtocol({ ...common, apiKey: apiKey as string });
-    dim ??= m.VOYAGE_MODEL_DIMS[parsed.model];
-    if (dim === undefined) {
-      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
-        hint: `give it: ${spec}?dimensions=N`,
-      });
-    }
-  } else if (parsed.vendor === "bedrock") {
-    const m = await import("./vendors/bedrock.js");
-    protocol = await m.createBedrockProtocol({
-      model: parsed.model,
-      baseURL,
-      ...(endpoint ? { endpoint } : {}),
-      env,
-      dimensions: parsed.dimensions,
-      timeoutMs,
-      ...(options.limits ? { limits: options.limits } : {}),
+  if (made.dim === undefined) {
+    throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
+      hint: made.unknownDimHint ?? `give it: ${spec}?dimensions=N`,
     });
-    dim ??= m.BEDROCK_MODEL_DIMS[parsed.model];
-    if (dim === undefined) {
-      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
-        hint: `give it: ${spec}?dimensions=N`,
-      });
-    }
-  } else if (parsed.vendor === "vertex") {
-    const m = await import("./vendors/vertex.js");
-    protocol = await m.createVertexProtocol({ ...common, env });
-    dim ??= m.VERTEX_MODEL_DIMS[parsed.model];
-    if (dim === undefined) {
-      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
-        hint: `give it: ${spec}?dimensions=N`,
-      });
-    }
-  } else if (parsed.vendor === "nomic") {
-    const m = await import("./vendors/nomic.js");
-    protocol = m.createNomicProtocol({ ...common, apiKey: apiKey as string });
-    dim ??= m.NOMIC_VISION_DIMS[m.splitNomicModels(parsed.model, spec).vision];
-    if (dim === undefined) {
-      throw new ConfigError(`--model ${spec}: the output size of ${parsed.model} is not known to vlmopt`, {
-        hint: "use nomic-embed-vision-v1 or nomic-embed-vision-v1.5 as the vision model",
-      });
-    }
-  } else {
-    const m = await import("./vendors/openai-compatible-embed.js");
-    protocol = m.createOpenAiCompatibleProtocol({
-      ...common,
-      dialect: parsed.dialect,
-      ...(apiKey ? { apiKey } : {}),
-    });
-    dim ??= await serverDim(protocol, parsed.dimensions, options.cache, spec);
   }
+  const dim =
+    made.dim === "probe" ? await serverDim(protocol, parsed.dimensions, options.cache, spec) : made.dim;
   // A server on localhost may be real (a self-hosted model, a gateway); vlmopt's stand-ins say what
   // they are in a header of every response, checked with a free GET {base}/models.
   if (isLoopback(baseURL) && (await announcesStandIn(baseURL, options.fetch, timeoutMs))) {

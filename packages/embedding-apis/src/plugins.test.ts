@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { posix } from "node:path";
 import { ConfigError } from "@vlmopt/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddingApiPlugins, jinaBackbone, openAiCompatibleEmbedBackbone, specText } from "./plugins.js";
@@ -17,12 +18,25 @@ describe("the plugin entries", () => {
       if (seen.has(file)) return;
       seen.add(file);
       for (const spec of staticImports(file)) {
-        if (spec.startsWith("./")) visit(spec.replace(/\.js$/, ".ts"));
+        if (spec.startsWith(".")) visit(`./${posix.join(posix.dirname(file), spec).replace(/\.js$/, ".ts")}`);
         else expect(spec, `${file} imports ${spec}`).toBe("@vlmopt/core");
       }
     };
     visit("./plugins.ts");
-    expect([...seen].sort()).toEqual(["./plugins.ts", "./prices.ts", "./spec.ts"]);
+    expect([...seen].sort()).toEqual([
+      "./plugins.ts",
+      "./prices.ts",
+      "./spec.ts",
+      "./vendor-description.ts",
+      "./vendor-list.ts",
+      "./vendors/bedrock-vendor.ts",
+      "./vendors/cohere-vendor.ts",
+      "./vendors/jina-vendor.ts",
+      "./vendors/nomic-vendor.ts",
+      "./vendors/openai-compatible-embed-vendor.ts",
+      "./vendors/vertex-vendor.ts",
+      "./vendors/voyage-vendor.ts",
+    ]);
   });
 
   it("parse specs, name their key variables and prices", () => {

@@ -13,7 +13,7 @@ import {
   type SpendLedger,
 } from "@vlmopt/core";
 import { priceOfEmbeddingSpec } from "./prices.js";
-import { type EmbeddingApiSpec, type EmbeddingVendor, parseEmbeddingApiSpec, VENDORS } from "./spec.js";
+import { type EmbeddingApiSpec, type EmbeddingVendor, parseEmbeddingApiSpec, vendorInfo } from "./spec.js";
 
 /** What create() reads besides core's BackboneCreateOptions (env, baseURL, fetch). */
 export interface EmbeddingApiCreateOptions {
@@ -51,13 +51,13 @@ export type EmbeddingApiBackbonePlugin = BackbonePlugin<EmbeddingApiSpec> & {
 export function specText(p: EmbeddingApiSpec): string {
   const params: string[] = [];
   if (p.dimensions !== null) params.push(`dimensions=${p.dimensions}`);
-  if (p.vendor === "openai-compatible-embed" && p.dialect !== "vllm") params.push(`api=${p.dialect}`);
-  const base = p.vendor === "openai-compatible-embed" ? `${p.model}@${p.url}` : p.model;
+  if (p.dialect !== "vllm") params.push(`api=${p.dialect}`);
+  const base = p.url !== null ? `${p.model}@${p.url}` : p.model;
   return `${p.vendor}:${base}${params.length ? `?${params.join("&")}` : ""}`;
 }
 
 function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
-  const info = VENDORS[vendor];
+  const info = vendorInfo(vendor);
   const plugin = defineBackbone<EmbeddingApiSpec>({
     specificationVersion: "v1",
     kind: "backbone",
@@ -65,7 +65,7 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
     help: [{ form: info.form, description: info.description }],
     list: () => [{ name: info.form, description: info.description, layout: "embedding API", repo: "-" }],
     parse: (rest) => parseEmbeddingApiSpec(`${vendor}:${rest}`),
-    requiredEnv: (parsed) => (VENDORS[parsed.vendor].keyRequired ? [info.keyVariable] : []),
+    requiredEnv: (parsed) => (vendorInfo(parsed.vendor).keyRequired ? [info.keyVariable] : []),
     price: (parsed) => priceOfEmbeddingSpec(parsed),
     async create(parsed, options: EmbeddingApiBackboneOptions) {
       const m = await import("./create-encoder.js");
@@ -92,7 +92,7 @@ export const bedrockBackbone = entry("bedrock");
 export const vertexBackbone = entry("vertex");
 export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
 
-/** Every backbone of this package; a new vendor = one adapter file + one line here. */
+/** Every backbone of this package; a new vendor = one description in vendors/ + one line in vendor-list.ts and here. */
 export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
   jinaBackbone,
   cohereBackbone,
@@ -104,4 +104,4 @@ export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
 ];
 
 export { priceOfEmbeddingSpec } from "./prices.js";
-export { embeddingVendorOf, parseEmbeddingApiSpec, VENDORS } from "./spec.js";
+export { embeddingVendorOf, parseEmbeddingApiSpec, VENDORS, vendorInfo } from "./spec.js";

@@ -1,5 +1,6 @@
 import type { EmbeddingPrice } from "@vlmopt/core";
 import type { EmbeddingApiSpec } from "./spec.js";
+import { VENDOR_DESCRIPTIONS } from "./vendor-list.js";
 
 /**
  * List prices of hosted embedding models, USD per image and per million text tokens, by vendor and
@@ -26,20 +27,14 @@ export const EMBEDDING_PRICES: {
   models: Record<string, Record<string, EmbeddingPrice | null>>;
 } = {
   version: "2026-12",
-  models: {
-    jina: { "jina-clip-v2": null, "jina-clip-v1": null },
-    voyage: { "voyage-multimodal-3": null, "voyage-multimodal-3.5": null },
-    vertex: { "multimodalembedding@001": null },
-    bedrock: { "amazon.titan-embed-image-v1": null },
-    nomic: { "nomic-embed-vision-v1.5+nomic-embed-text-v1.5": null },
-    cohere: { "embed-v4.0": null, "embed-english-v3.0": null, "embed-multilingual-v3.0": null },
-  },
+  models: Object.fromEntries(
+    VENDOR_DESCRIPTIONS.flatMap((d) => ("perImage" in d.prices ? [] : [[d.prefix, d.prices]])),
+  ) as Record<string, Record<string, EmbeddingPrice | null>>,
 };
-
-const FREE: EmbeddingPrice = { perImage: 0, perMTokText: 0 };
 
 /** The price of the model a spec names: the table's, 0 for self-hosted, null when unknown. */
 export function priceOfEmbeddingSpec(spec: EmbeddingApiSpec): EmbeddingPrice | null {
-  if (spec.vendor === "openai-compatible-embed") return FREE;
+  const prices = VENDOR_DESCRIPTIONS.find((d) => d.prefix === spec.vendor)?.prices;
+  if (prices && "perImage" in prices && typeof prices.perImage === "number") return prices as EmbeddingPrice;
   return EMBEDDING_PRICES.models[spec.vendor]?.[spec.model] ?? null;
 }
