@@ -14,6 +14,7 @@ import {
 } from "@vlmopt/core";
 import { priceOfEmbeddingSpec } from "./prices.js";
 import { type EmbeddingApiSpec, type EmbeddingVendor, parseEmbeddingApiSpec, vendorInfo } from "./spec.js";
+import { VENDOR_DESCRIPTIONS } from "./vendor-list.js";
 
 /** What create() reads besides core's BackboneCreateOptions (env, baseURL, fetch). */
 export interface EmbeddingApiCreateOptions {
@@ -84,24 +85,21 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
   return plugin as EmbeddingApiBackbonePlugin;
 }
 
-export const jinaBackbone = entry("jina");
-export const cohereBackbone = entry("cohere");
-export const voyageBackbone = entry("voyage");
-export const nomicBackbone = entry("nomic");
-export const bedrockBackbone = entry("bedrock");
-export const vertexBackbone = entry("vertex");
-export const openAiCompatibleEmbedBackbone = entry("openai-compatible-embed");
+/** Every backbone of this package, one per vendor description (a new vendor = one file in vendors/ + one line in vendor-list.ts). */
+export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = VENDOR_DESCRIPTIONS.map((d) =>
+  entry(d.prefix),
+);
 
-/** Every backbone of this package; a new vendor = one description in vendors/ + one line in vendor-list.ts and here. */
-export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = [
-  jinaBackbone,
-  cohereBackbone,
-  voyageBackbone,
-  nomicBackbone,
-  bedrockBackbone,
-  vertexBackbone,
-  openAiCompatibleEmbedBackbone,
-];
+const backboneOf = (prefix: string): EmbeddingApiBackbonePlugin =>
+  embeddingApiPlugins.find((p) => p.prefixes.includes(prefix)) as EmbeddingApiBackbonePlugin;
+
+export const jinaBackbone = backboneOf("jina");
+export const cohereBackbone = backboneOf("cohere");
+export const voyageBackbone = backboneOf("voyage");
+export const nomicBackbone = backboneOf("nomic");
+export const bedrockBackbone = backboneOf("bedrock");
+export const vertexBackbone = backboneOf("vertex");
+export const openAiCompatibleEmbedBackbone = backboneOf("openai-compatible-embed");
 
 export { priceOfEmbeddingSpec } from "./prices.js";
 export { embeddingVendorOf, parseEmbeddingApiSpec, VENDORS, vendorInfo } from "./spec.js";
