@@ -11,6 +11,7 @@ import { hillClimbPlugins } from "./strategies/hill-climb.js";
 import { hillClimbCodePlugin } from "./strategies/hill-climb-code.js";
 import { hillClimbDescriptionsStrategy } from "./strategies/hill-climb-descriptions.js";
 import { oproPlugin } from "./strategies/opro.js";
+import { proapoStrategy } from "./strategies/proapo.js";
 import { randomPlugin } from "./strategies/random.js";
 import { waffleStrategy } from "./strategies/waffle.js";
 
@@ -25,6 +26,7 @@ export const strategyPlugins: readonly StrategyPlugin[] = [
   dclipStrategy,
   cuplStrategy,
   hillClimbDescriptionsStrategy,
+  proapoStrategy,
 ];
 
 /** Every built-in strategy by name. */

@@ -19,6 +19,7 @@ describe("strategy registry", () => {
         "dclip",
         "cupl",
         "hill-climb-descriptions",
+        "proapo",
       ].sort(),
     );
     for (const name of Object.keys(STRATEGIES)) expect(createStrategy(name).name).toBe(name);
