@@ -22,6 +22,7 @@ export const PAPER_STRATEGIES: readonly SuiteStrategy[] = [
     strategy: "hill-climb-descriptions",
     params: {},
   },
+  { method: "proapo", label: "ProAPO (templates, then descriptions)", strategy: "proapo", params: {} },
 ];
 
 export const BASELINES: readonly SuiteBaseline[] = [
@@ -35,7 +36,7 @@ export const SUITES: Readonly<Record<string, SuiteSpec>> = {
   "paper-1shot": {
     name: "paper-1shot",
     description:
-      "The paper's 1-shot grid: 11 datasets × 7 template strategies + 4 class-specific (CuPL, DCLIP, WaffleCLIP, hill-climb on descriptions) × seeds 1–3, plus four zero-LLM baselines.",
+      "The paper's 1-shot grid: 11 datasets × 7 template strategies + 5 class-specific (CuPL, DCLIP, WaffleCLIP, hill-climb on descriptions, ProAPO) × seeds 1–3, plus four zero-LLM baselines.",
     datasets: PAPER_DATASETS,
     strategies: PAPER_STRATEGIES,
     baselines: BASELINES,

@@ -22,6 +22,8 @@ describe("meanCrossEntropy (ProAPO's fitness term) against a closed-form referen
     const z = Math.exp(2) + 2;
     const reference = (Math.log(z) + (Math.log(z) - 2)) / 2;
     expect(meanCrossEntropy(split, classes, scale)).toBeCloseTo(reference, 6);
-    expect(meanCrossEntropy({ features: createEmbeddings(0, 3), labels: new Int32Array(0) }, classes)).toBe(0);
+    expect(meanCrossEntropy({ features: createEmbeddings(0, 3), labels: new Int32Array(0) }, classes)).toBe(
+      0,
+    );
   });
 });

@@ -18,6 +18,7 @@ const DEFAULT_STRATEGIES = [
   "waffle",
   "dclip",
   "cupl",
+  "proapo",
 ];
 
 async function main(): Promise<void> {

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { fillTemplate, type LlmRequest } from "@vlmopt/core";
 import { ScriptedLlm } from "@vlmopt/core/testing";
 import { describe, expect, it } from "vitest";
 import { getPool } from "../pools.js";
+import { listStrategies } from "../registry.js";
 import { runStrategy } from "../testing/run-strategy.js";
 
 /** Template requests get "- " lines of templates; description requests the section protocol. */
@@ -120,5 +122,15 @@ describe("proapo end to end (synthetic task, scripted LLM)", () => {
     });
     expect(result.usage.llmCalls).toBe(1);
     expect(result.stop.kind).toBe("budget");
+  });
+});
+
+describe("proapo parameters", () => {
+  it("the README's parameter table is the zod schema's (names, defaults, descriptions)", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const params = listStrategies().find((s) => s.name === "proapo")?.params ?? [];
+    expect(params.length).toBeGreaterThan(20);
+    for (const p of params)
+      expect(readme).toContain(`| \`${p.name}\` | \`${JSON.stringify(p.default)}\` | ${p.description} |`);
   });
 });
