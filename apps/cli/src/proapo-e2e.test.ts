@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const BIN = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist/bin.js");
@@ -21,16 +22,18 @@ const short = [
   ["descriptionsPerClass", 4],
 ].flatMap(([k, v]) => ["--param", `${k}=${v}`]);
 
-function vlmopt(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: { PATH: process.env.PATH ?? "", HOME: work }, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
+const execBin = promisify(execFile);
+
+/** The CLI as a subprocess: its exit code and output (a non-zero exit is a result, not a throw). */
+async function vlmopt(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const options = { cwd: work, env: { PATH: process.env.PATH ?? "", HOME: work }, maxBuffer: 16 << 20 };
+  try {
+    const { stdout, stderr } = await execBin(process.execPath, [BIN, ...args], options);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
 }
 
 const optimize = (out: string, extra: string[] = []) =>

@@ -27,6 +27,7 @@ import { type FitnessWeights, proapoFitness } from "../proapo/fitness.js";
 import { classGroups } from "../proapo/groups.js";
 import { type OffspringCounts, Population } from "../proapo/population.js";
 import { InitialPool, taskPhrase } from "../strategy-helpers.js";
+import { CUPL_PARAMS } from "./cupl.js";
 import { HillClimbDescriptionsStrategy } from "./hill-climb-descriptions.js";
 
 const count = (d: number, what: string, max = 256) =>
@@ -132,14 +133,10 @@ export const PROAPO_PARAMS = z.object({
     .describe(
       "library filter: drop a gene whose accuracy falls this much below the baseline (null: 2/C + 0.001)",
     ),
-  classesPerCall: z.number().int().min(1).max(200).default(10).describe("classes described per LLM call"),
-  descriptionsPerClass: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(10)
-    .describe("descriptions the LLM writes once per class (the description library)"),
+  classesPerCall: CUPL_PARAMS.shape.classesPerCall,
+  descriptionsPerClass: CUPL_PARAMS.shape.descriptionsPerClass.describe(
+    "descriptions the LLM writes once per class (the description library)",
+  ),
   temperature: COMMON.temperature(1),
   maxTokens: COMMON.maxTokens(4096),
   maxAttempts: z.number().int().min(1).max(10).default(2).describe("LLM calls per step until a reply parses"),
