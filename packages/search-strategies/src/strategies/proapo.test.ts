@@ -123,6 +123,16 @@ describe("proapo end to end (synthetic task, scripted LLM)", () => {
     expect(result.usage.llmCalls).toBe(1);
     expect(result.stop.kind).toBe("budget");
   });
+
+  it("stops at the evaluation budget (candidates scored), as every strategy", async () => {
+    const { result } = await runStrategy("proapo", { llmTemplates: 0 }, sim(), {
+      budget: { maxEvaluations: 120 },
+    });
+    expect(result.stop.kind).toBe("budget");
+    expect(result.usage.evaluations).toBeLessThanOrEqual(120);
+    expect(result.history.length).toBeLessThanOrEqual(120);
+    expect(result.history.some((h) => h.source === "evolution")).toBe(true);
+  });
 });
 
 describe("proapo parameters", () => {
