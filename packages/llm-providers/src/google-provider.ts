@@ -325,6 +325,7 @@ export const googlePlugin: LlmProviderPlugin<GoogleSpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["google"],
+  imageVendor: "gemini",
   help: [
     {
       form: "google:<model>",
