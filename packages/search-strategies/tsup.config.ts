@@ -11,7 +11,8 @@ export default defineConfig({
   format: ["esm"],
   dts: { entry: { index: "src/index.ts", plugins: "src/plugins.ts", testing: "src/testing.ts" } },
   // The contract suites in ./testing import vitest (an optional peer dependency): never bundle it.
-  external: ["vitest"],
+  // The bench's simulated provider comes from @vlmopt/llm-providers (a dev dependency) at run time.
+  external: ["vitest", "@vlmopt/llm-providers"],
   sourcemap: true,
   clean: true,
   target: "node20",

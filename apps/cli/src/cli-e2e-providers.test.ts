@@ -6,24 +6,25 @@
  * api-version, Bedrock Converse over HTTP/2). Also: which vendor SDKs a command loads, seen by a
  * module-resolution hook (`--import`), and that no key is written anywhere.
  */
-import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   type FakeLlmServer,
   startAzureOpenAIStandIn,
   startBedrockStandIn,
   startFakeLlmServer,
-  startGeminiStandIn,
 } from "@vlmopt/llm-providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const cliDir = resolve(here, "..");
-const repoRoot = resolve(cliDir, "../..");
-const BIN = join(cliDir, "dist/bin.js");
+import {
+  type CliResult,
+  DEMO_ARGS,
+  ensureCliBuilt,
+  geminiCase,
+  runCli,
+  type StandInCase,
+} from "./cli-e2e.test-helper.js";
 
 const work = mkdtempSync(join(tmpdir(), "vlmopt-e2e-providers-"));
 const cacheDir = join(work, "cache");
@@ -43,38 +44,11 @@ export async function resolve(specifier, context, next) {
 `,
 );
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
+function vlmopt(args: string[], env: Record<string, string> = {}, hook = false): Promise<CliResult> {
+  return runCli(work, args, env, hook ? ["--import", pathToFileURL(hookFile).href] : []);
 }
 
-function vlmopt(args: string[], env: Record<string, string> = {}, hook = false): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...(hook ? ["--import", pathToFileURL(hookFile).href] : []), BIN, ...args],
-      { cwd: work, env: { PATH: process.env.PATH ?? "", HOME: work, ...env }, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const common = [
-  "--dataset",
-  "demo",
-  "--shots",
-  "1",
-  "--seed",
-  "1",
-  "--model",
-  "random:tiny",
-  "--cache-dir",
-  cacheDir,
-];
+const common = [...DEMO_ARGS, "--cache-dir", cacheDir];
 const hillClimb = ["--strategy", "hill-climb", "--iterations", "2", "--param", "poolSize=8", "--no-test"];
 
 /** Every file under `dir`, recursively. */
@@ -86,12 +60,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-interface Case {
-  spec: string;
-  start: () => Promise<FakeLlmServer>;
-  /** The --llm-base-url for the stand-in. */
-  baseURL: (s: FakeLlmServer) => string;
-  env: Record<string, string>;
+interface Case extends StandInCase {
   protocol: string;
 }
 
@@ -107,13 +76,7 @@ const presets = ["openrouter", "groq", "together", "deepseek", "mistral", "firew
 
 const cases: Case[] = [
   ...presets,
-  {
-    spec: "google:gemini-2.5-flash",
-    start: () => startGeminiStandIn({ requireApiKey: KEY }),
-    baseURL: (s) => s.url,
-    env: { GEMINI_API_KEY: KEY },
-    protocol: "gemini",
-  },
+  { ...geminiCase(KEY, "google:gemini-2.5-flash"), protocol: "gemini" },
   {
     spec: "azure-openai:my-deployment",
     start: () => startAzureOpenAIStandIn({ requireApiKey: KEY }),
@@ -132,13 +95,7 @@ const cases: Case[] = [
 
 describe("vlmopt optimize with each issue-#20 provider against its stand-in", () => {
   beforeAll(() => {
-    if (!existsSync(BIN)) {
-      execFileSync("npx", ["turbo", "run", "build", "--filter=@vlmopt/cli", "--output-logs=errors-only"], {
-        cwd: repoRoot,
-        env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
-        stdio: "inherit",
-      });
-    }
+    ensureCliBuilt();
   });
 
   for (const c of cases) {
@@ -222,7 +179,7 @@ describe("vlmopt optimize with each issue-#20 provider against its stand-in", ()
     );
     expect(sim.code).toBe(0);
     expect(sim.stderr).not.toContain("SDK-LOADED");
-    const gemini = await startGeminiStandIn({ requireApiKey: KEY });
+    const gemini = await geminiCase(KEY, "google:gemini-2.5-flash").start();
     try {
       const g = await vlmopt(
         [

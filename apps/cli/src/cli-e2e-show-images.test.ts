@@ -6,11 +6,9 @@
  * training images are shown. Also: text-only providers refuse the option before any call, the
  * run log records the images shown, a resumed run shows the same ones, and --dry-run counts them.
  */
-import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { type ImageVendor, type LabeledImage, type RunEvent, sha256Hex } from "@vlmopt/core";
 import { loadDataset } from "@vlmopt/dataset-loaders";
 import { encodeLlmImage, IMAGE_MAX_EDGE } from "@vlmopt/llm-providers";
@@ -19,38 +17,23 @@ import {
   type FakeLlmRequest,
   type FakeLlmServer,
   startFakeLlmServer,
-  startGeminiStandIn,
 } from "@vlmopt/llm-providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CliResult,
+  DEMO_ARGS,
+  ensureCliBuilt,
+  imageVendorCases,
+  runCli,
+} from "./cli-e2e.test-helper.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const cliDir = resolve(here, "..");
-const repoRoot = resolve(cliDir, "../..");
-const BIN = join(cliDir, "dist/bin.js");
 const work = mkdtempSync(join(tmpdir(), "vlmopt-e2e-show-images-"));
 const KEY = "sk-e2e-show-images-0123456789";
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const vlmopt = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  runCli(work, args, env);
 
-function vlmopt(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: { PATH: process.env.PATH ?? "", HOME: work, ...env }, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const common = ["--dataset", "demo", "--shots", "1", "--seed", "1", "--model", "random:tiny"];
+const common = DEMO_ARGS;
 const climb = [
   "--strategy",
   "hill-climb",
@@ -105,48 +88,12 @@ function events(runDir: string): RunEvent[] {
 const imageEvents = (runDir: string) =>
   events(runDir).filter((e): e is Extract<RunEvent, { type: "llm-images" }> => e.type === "llm-images");
 
-interface Case {
-  spec: string;
-  vendor: ImageVendor;
-  start: () => Promise<FakeLlmServer>;
-  baseURL: (s: FakeLlmServer) => string;
-  env: Record<string, string>;
-}
-
-const cases: Case[] = [
-  {
-    spec: "anthropic:claude-haiku-4-5",
-    vendor: "anthropic",
-    start: () => startFakeLlmServer({ requireApiKey: KEY }),
-    baseURL: (s) => s.url,
-    env: { ANTHROPIC_API_KEY: KEY },
-  },
-  {
-    spec: "openai:gpt-4o-mini",
-    vendor: "openai",
-    start: () => startFakeLlmServer({ requireApiKey: KEY }),
-    baseURL: (s) => s.openaiBaseURL,
-    env: { OPENAI_API_KEY: KEY },
-  },
-  {
-    spec: "google:gemini-2.5-flash",
-    vendor: "gemini",
-    start: () => startGeminiStandIn({ requireApiKey: KEY }),
-    baseURL: (s) => s.url,
-    env: { GEMINI_API_KEY: KEY },
-  },
-];
+const cases = imageVendorCases(KEY);
 
 describe("hill-climb showImages end to end", () => {
   let splits: Record<"train" | "val" | "test", readonly LabeledImage[]>;
   beforeAll(async () => {
-    if (!existsSync(BIN)) {
-      execFileSync("npx", ["turbo", "run", "build", "--filter=@vlmopt/cli", "--output-logs=errors-only"], {
-        cwd: repoRoot,
-        env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
-        stdio: "inherit",
-      });
-    }
+    ensureCliBuilt();
     // The demo as the CLI loads it with --shots 1 --seed 1 (it is embedded: no data root needed).
     splits = (await loadDataset("demo", { root: join(work, "no-root"), shots: 1, seed: 1 })).splits;
     expect(splits.train.length).toBeGreaterThan(0);

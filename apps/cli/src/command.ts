@@ -3,6 +3,7 @@ import { type AnyCommand, addHelpNotes, invalidValue, type ProgramContext } from
 import { mergeSettings, parseValue, type SettingsRecord, settingsFromEnv, typeText } from "./config.js";
 import type { CliIo } from "./io.js";
 import { GLOBAL_OPTIONS, type OptionSpec, type Settings, type SettingsOf } from "./options.js";
+import type { SpecForms } from "./spec-forms.js";
 
 export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSpec[]> {
   /** e.g. "optimize" or "models list". */
@@ -47,12 +48,14 @@ export function allOptions(spec: CommandSpec): OptionSpec[] {
   return out;
 }
 
-/** The help line of an option: its description, choices and default. */
-function describe(o: OptionSpec): string {
+/** The help line of an option: its description, the registry's spec forms (formsOf), choices and default. */
+function describe(o: OptionSpec, forms?: SpecForms): string {
+  const listed = o.formsOf && forms ? forms[o.formsOf] : [];
+  const description = listed.length > 0 ? `${o.description}: ${listed.join(", ")}` : o.description;
   const extra: string[] = [];
   if (o.choices) extra.push(`one of: ${o.choices.join(", ")}`);
   if (o.defaultValue !== undefined) extra.push(`default: ${String(o.defaultValue)}`);
-  return `${o.description}${extra.length ? ` (${extra.join("; ")})` : ""}`;
+  return `${description}${extra.length ? ` (${extra.join("; ")})` : ""}`;
 }
 
 /**
@@ -62,9 +65,9 @@ function describe(o: OptionSpec): string {
  * that starts with "-" is taken as the value of an option that needs one (commander: "the option
  * value is taken from the next argument"), so `--shots -1` needs no special case.
  */
-export function commanderOption(o: OptionSpec, command: string): Option {
+export function commanderOption(o: OptionSpec, command: string, forms?: SpecForms): Option {
   const value = o.type === "boolean" ? "" : ` ${o.placeholder ?? "<value>"}`;
-  const option = new Option(`${o.short ? `-${o.short}, ` : ""}--${o.flag}${value}`, describe(o));
+  const option = new Option(`${o.short ? `-${o.short}, ` : ""}--${o.flag}${value}`, describe(o, forms));
   if (o.type === "boolean") return option;
   return option.argParser((text: string, previous: unknown) => {
     if (o.type === "strings") return [...((previous as string[] | undefined) ?? []), text];
@@ -114,6 +117,7 @@ export function addSpecCommand(
   parent: AnyCommand,
   spec: CommandSpec,
   action: (parsed: ParsedCommand) => Promise<number>,
+  forms?: SpecForms,
 ): AnyCommand {
   const word = spec.name.split(" ").at(-1) as string;
   const cmd = parent.command(word) as AnyCommand;
@@ -123,7 +127,7 @@ export function addSpecCommand(
   for (const p of positionals) cmd.addArgument(new Argument(p));
   cmd.usage(`${positionals.length ? `${positionals.join(" ")} ` : ""}[options]`);
   const specs = allOptions(spec);
-  for (const o of specs) cmd.addOption(commanderOption(o, spec.name));
+  for (const o of specs) cmd.addOption(commanderOption(o, spec.name, forms));
   addHelpNotes(ctx, cmd, { notes: spec.notes, examples: spec.examples });
   cmd.action(async (...args: unknown[]) => {
     const flags = flagsOf(cmd, specs);

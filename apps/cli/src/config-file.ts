@@ -24,7 +24,8 @@ function zodOf(spec: OptionSpec): z.ZodType {
 
 /** A field of vlmopt.config.json: the option's value schema, described as in `--help`. */
 function fieldOf(spec: OptionSpec): z.ZodType {
-  const extra = spec.defaultValue !== undefined ? ` (default: ${String(spec.defaultValue)})` : "";
+  const forms = spec.formsOf ? " (every form: vlmopt optimize --help)" : "";
+  const extra = `${forms}${spec.defaultValue !== undefined ? ` (default: ${String(spec.defaultValue)})` : ""}`;
   return zodOf(spec).optional().describe(`--${spec.flag}: ${spec.description}${extra}`);
 }
 

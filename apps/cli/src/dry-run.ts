@@ -36,14 +36,6 @@ function embeddingLine(e: NonNullable<DryRunEstimate["embedding"]>): string {
   return `  embeddings (${e.model}): ${int(e.images)} images + ${int(e.texts)} prompts (≤ ${int(e.textTokensAtMost)} tokens), ${cost}; images and prompts already in the cache are not sent again`;
 }
 
-/** Whose image rules apply to the --llm spec's provider (undefined: it takes text only). */
-const IMAGE_VENDOR_OF: Readonly<Record<string, ImageVendor>> = {
-  anthropic: "anthropic",
-  openai: "openai",
-  "azure-openai": "openai",
-  google: "gemini",
-};
-
 /**
  * The simulated provider, charging what `price` would (so budgets stop where the real run would);
  * images shown count at `vendor`'s image token rules.
@@ -109,7 +101,7 @@ export async function dryRun(
     quiet: parsed.json,
     dryRun: true,
   });
-  const vendor = target ? IMAGE_VENDOR_OF[target.split(":")[0] ?? ""] : undefined;
+  const vendor = target ? registry.llmImageVendor(target) : undefined;
   const dir = await mkdtemp(join(tmpdir(), "vlmopt-dry-run-"));
   const store = new JsonlRunStore(join(dir, "run"));
   const progress = createProgressObserver(io, { verbose: parsed.verbose, quiet: parsed.json });

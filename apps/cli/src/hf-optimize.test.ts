@@ -1,18 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type FakeHub, startFakeHub } from "@vlmopt/clip-embedding/testing";
-import { DEMO_DIR } from "@vlmopt/dataset-loaders";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoImagePath, demoSplits, optimizeArgs, scratch } from "./demo-fixture.test-helper.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
 
 // A Hugging Face image dataset in the layout `datasets` writes (Image feature as a {bytes, path}
 // struct, ClassLabel names in the parquet's "huggingface" metadata), generated from the demo's real
 // EuroSAT images and served by the local hub stand-in.
-const work = mkdtempSync(join(tmpdir(), "vlmopt-hf-cli-"));
-const saved = { ...process.env };
+const fixture = scratch("vlmopt-hf-cli-", (work) => ({ HF_HUB_CACHE: join(work, "hub") }));
+const { work } = fixture;
 let hub: FakeHub;
 
 function parquetOf(rows: [string, number][], names: string[]): Uint8Array {
@@ -40,7 +39,7 @@ function parquetOf(rows: [string, number][], names: string[]): Uint8Array {
       {
         name: "image",
         data: rows.map(([rel]) => ({
-          bytes: new Uint8Array(readFileSync(join(DEMO_DIR, "images", rel))),
+          bytes: new Uint8Array(readFileSync(demoImagePath(rel))),
           path: basename(rel),
         })),
       },
@@ -53,11 +52,7 @@ function parquetOf(rows: [string, number][], names: string[]): Uint8Array {
 }
 
 beforeAll(async () => {
-  const split = JSON.parse(readFileSync(join(DEMO_DIR, "split.json"), "utf8")) as Record<
-    string,
-    [string, number][]
-  >;
-  const names = readFileSync(join(DEMO_DIR, "classnames.txt"), "utf8").split("\n").filter(Boolean);
+  const { splits: split, names } = demoSplits();
   hub = await startFakeHub(
     "tester/sat-demo",
     new Map([
@@ -67,46 +62,17 @@ beforeAll(async () => {
     ]),
     { repoType: "dataset" },
   );
-  process.env.HF_ENDPOINT = hub.endpoint;
-  process.env.HF_HUB_CACHE = join(work, "hub");
-  process.env.VLMOPT_CACHE_DIR = join(work, "cache");
+  fixture.set("HF_ENDPOINT", hub.endpoint);
 });
 afterAll(async () => {
   await hub.close();
-  for (const k of ["HF_ENDPOINT", "HF_HUB_CACHE", "VLMOPT_CACHE_DIR"]) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  rmSync(work, { recursive: true, force: true });
+  fixture.cleanup();
 });
 
 describe("optimize --dataset hf:<repo>", () => {
   it("runs end to end on a generated parquet dataset from the hub stand-in (random:tiny, simulated)", async () => {
     const io = memoryIo({ cwd: work });
-    const code = await run(
-      [
-        "optimize",
-        "--dataset",
-        "hf:tester/sat-demo",
-        "--shots",
-        "1",
-        "--model",
-        "random:tiny",
-        "--llm",
-        "simulated",
-        "--strategy",
-        "hill-climb",
-        "--iterations",
-        "2",
-        "--param",
-        "poolSize=4",
-        "--cache-dir",
-        join(work, "model-cache"),
-        "--run-dir",
-        "run",
-      ],
-      io,
-    );
+    const code = await run(optimizeArgs("hf:tester/sat-demo", work), io);
     expect(io.errText).not.toMatch(/^error/m);
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(work, "run", "manifest.json"), "utf8"));

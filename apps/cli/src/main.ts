@@ -30,6 +30,7 @@ import { printError } from "./error-output.js";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { withPluginModules } from "./plugin-modules.js";
+import { asksForHelp, helpForms, type SpecForms } from "./spec-forms.js";
 import { VERSION } from "./version.js";
 
 /** A command of the table; its code is imported only when it runs, so `--help` stays fast. */
@@ -79,8 +80,11 @@ const MAIN_EXAMPLES = [
   "vlmopt optimize --dataset ./my_folder --model clip-vit-b32 --llm anthropic:claude-sonnet-4-5 --iterations 10",
 ];
 
-/** The commander program of `vlmopt` over `io`; `registry` is made on first use. */
-function buildProgram(io: CliIo, registry: () => Promise<Registry>) {
+/**
+ * The commander program of `vlmopt` over `io`; `registry` is made on first use. `forms` (the
+ * registry's spec forms) fill the help of --llm and --model when help is printed.
+ */
+function buildProgram(io: CliIo, registry: () => Promise<Registry>, forms?: SpecForms) {
   // Help and usage lines name commands in the form that was run (`pnpm vlmopt …`).
   const ctx = createProgram({
     name: "vlmopt",
@@ -104,14 +108,21 @@ function buildProgram(io: CliIo, registry: () => Promise<Registry>) {
       }
       parent = group;
     }
-    addSpecCommand(ctx, io, parent, entry.spec, async (parsed: ParsedCommand) => {
-      const command = await entry.load();
-      const context: CommandContext = {
-        io,
-        registry: await withPluginModules(await registry(), parsed.settings, io.cwd),
-      };
-      return command.run(parsed as never, context);
-    });
+    addSpecCommand(
+      ctx,
+      io,
+      parent,
+      entry.spec,
+      async (parsed: ParsedCommand) => {
+        const command = await entry.load();
+        const context: CommandContext = {
+          io,
+          registry: await withPluginModules(await registry(), parsed.settings.plugins, io.cwd),
+        };
+        return command.run(parsed as never, context);
+      },
+      forms,
+    );
   }
   for (const [name, group] of groups) {
     const subs = COMMANDS.filter((c) => c.spec.name.startsWith(`${name} `));
@@ -134,7 +145,9 @@ export async function run(argv: readonly string[], ioIn: CliIo, registry?: Regis
       : import("@vlmopt/registry").then((m) => m.createRegistry());
     return made;
   };
-  const ctx = buildProgram(io, registryOf);
+  // Only help shows the spec forms: other command lines do not wait for the registry here.
+  const forms = asksForHelp(argv) ? await helpForms(await registryOf(), argv, io) : undefined;
+  const ctx = buildProgram(io, registryOf, forms);
   const verbose = argv.includes("--verbose");
   return runProgram(ctx, argv, {
     printError: (_io, error) => {

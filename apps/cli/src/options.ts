@@ -18,6 +18,11 @@ export interface OptionSpec<K extends string = string> {
   choices?: readonly string[];
   /** Smallest allowed value of a "number" or "integer" option (default 0). */
   min?: number;
+  /**
+   * The registry entries whose spec forms the help lists after the description (generated from
+   * their help lines, so a new provider or backbone appears with no edit here; see spec-forms.ts).
+   */
+  formsOf?: "llm-provider" | "backbone";
 }
 
 /** An option, its key, type and choices kept as literals, so settings read back typed. */
@@ -96,8 +101,8 @@ export const OPTIONS = {
     key: "model",
     type: "string",
     placeholder: "<spec>",
-    description:
-      "CLIP model: clip-rn50|clip-rn101|clip-vit-b32|clip-vit-b16|clip-vit-l14|siglip-b16|… (vlmopt models list), random:tiny, a local dir, an HF repo, or an embedding API (jina:<model>, openai-compatible-embed:<model>@<url>)",
+    description: "CLIP model spec (ids: vlmopt models list)",
+    formsOf: "backbone",
     setting: true,
     defaultValue: "clip-vit-b32",
   }),
@@ -106,7 +111,8 @@ export const OPTIONS = {
     key: "llm",
     type: "string",
     placeholder: "<spec>",
-    description: "LLM: anthropic:<m>, openai:<m>, ollama:<m>, vllm:<m>, simulated, replay:<run-dir>, ...",
+    description: "LLM spec",
+    formsOf: "llm-provider",
     setting: true,
   }),
   llmBaseUrl: o({

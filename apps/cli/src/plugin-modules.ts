@@ -1,5 +1,4 @@
 import { loadPluginModules, type Registry } from "@vlmopt/registry";
-import type { Settings } from "./config.js";
 
 /**
  * The registry with the entries of the plugin modules a command names (`--plugin <module>`,
@@ -7,10 +6,9 @@ import type { Settings } from "./config.js";
  */
 export async function withPluginModules(
   registry: Registry,
-  settings: Settings,
+  names: readonly string[] | undefined,
   cwd: string,
 ): Promise<Registry> {
-  const names = settings.plugins;
   if (!Array.isArray(names) || names.length === 0) return registry;
   return registry.extend(await loadPluginModules(names, { cwd, what: "plugin" }));
 }

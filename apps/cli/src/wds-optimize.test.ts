@@ -1,33 +1,26 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO_DIR } from "@vlmopt/dataset-loaders";
 import { afterAll, describe, expect, it } from "vitest";
+import { demoImagePath, demoSplits, optimizeArgs, scratch } from "./demo-fixture.test-helper.js";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
 
 // clip_benchmark-style WebDataset shards (classnames.txt, test/0.tar with s%07d.jpg + .cls),
 // written with the system tar from the demo's real EuroSAT images.
-const work = mkdtempSync(join(tmpdir(), "vlmopt-wds-cli-"));
-const saved = process.env.VLMOPT_CACHE_DIR;
-process.env.VLMOPT_CACHE_DIR = join(work, "cache");
-afterAll(() => {
-  if (saved === undefined) delete process.env.VLMOPT_CACHE_DIR;
-  else process.env.VLMOPT_CACHE_DIR = saved;
-  rmSync(work, { recursive: true, force: true });
-});
+const fixture = scratch("vlmopt-wds-cli-");
+const { work } = fixture;
+afterAll(() => fixture.cleanup());
 
 function writeShards(dir: string): void {
-  const split = JSON.parse(readFileSync(join(DEMO_DIR, "split.json"), "utf8")) as {
-    test: [string, number][];
-  };
+  const split = demoSplits().splits;
   const stage = join(work, "stage");
   mkdirSync(stage, { recursive: true });
   const names: string[] = [];
   split.test.forEach(([rel, label], i) => {
     const key = `s${String(i).padStart(7, "0")}`;
-    copyFileSync(join(DEMO_DIR, "images", rel), join(stage, `${key}.jpg`));
+    copyFileSync(demoImagePath(rel), join(stage, `${key}.jpg`));
     writeFileSync(join(stage, `${key}.cls`), String(label));
     names.push(`${key}.jpg`, `${key}.cls`);
   });
@@ -41,32 +34,7 @@ describe("optimize --dataset wds:<dir>", () => {
     const dir = join(work, "wds_eurosat");
     writeShards(dir);
     const io = memoryIo({ cwd: work });
-    const code = await run(
-      [
-        "optimize",
-        "--dataset",
-        `wds:${dir}`,
-        "--data-root",
-        work,
-        "--shots",
-        "1",
-        "--model",
-        "random:tiny",
-        "--llm",
-        "simulated",
-        "--strategy",
-        "hill-climb",
-        "--iterations",
-        "2",
-        "--param",
-        "poolSize=4",
-        "--cache-dir",
-        join(work, "model-cache"),
-        "--run-dir",
-        "run",
-      ],
-      io,
-    );
+    const code = await run(optimizeArgs(`wds:${dir}`, work, ["--data-root", work]), io);
     expect(io.errText).not.toMatch(/^error/m);
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(work, "run", "manifest.json"), "utf8"));

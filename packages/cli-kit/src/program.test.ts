@@ -138,6 +138,10 @@ describe("runProgram: one behaviour for both apps", () => {
     );
   });
 
+  it("the exit codes both apps share are 0, 1, 2, 3, 4 and 130", () => {
+    expect(EXIT).toEqual({ ok: 0, error: 1, usage: 2, budget: 3, noUsableTemplate: 4, interrupted: 130 });
+  });
+
   it("other errors: exit 1, or the app's code; an abort is 130", async () => {
     expect((await runToy(["fail"])).code).toBe(EXIT.error);
     const abort = Object.assign(new Error("stopped"), {});

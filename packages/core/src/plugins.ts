@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ClipEncoder } from "./clip-encoder.js";
 import type { Dataset, DatasetLoadOptions } from "./dataset.js";
 import type { EmbeddingCache } from "./embedding-cache.js";
+import type { ImageVendor } from "./llm-image-tokens.js";
 import type { LlmProvider, ModelPrice } from "./llm-provider.js";
 import type { SearchStrategy } from "./search-strategy.js";
 
@@ -54,6 +55,11 @@ export interface LlmProviderPlugin<P = unknown> {
   /** Text before the first ":" of the --llm spec. */
   readonly prefixes: readonly string[];
   readonly help: readonly PluginHelp[];
+  /**
+   * Whose image token rules the provider's models follow when shown images (`--dry-run` counts
+   * image tokens by them); absent for a provider that takes text only.
+   */
+  readonly imageVendor?: ImageVendor;
   /**
    * `rest` = text after "<prefix>:" ("" when the spec is the bare prefix); `spec` is the whole
    * spec, for error messages. Throws ConfigError.

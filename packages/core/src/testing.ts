@@ -6,6 +6,7 @@
  */
 export * from "./embedding-cache-contract.js";
 export { MemoryRunStore } from "./memory-run-store.js";
+export { OPENING_PROMPTS } from "./opening-prompts.js";
 export * from "./run-store-contract.js";
 export * from "./testing-doubles.js";
 export { tinyPng } from "./tiny-png.js";

@@ -4,13 +4,12 @@
  * `create()` imports the adapter on first use, so `vlmopt --help` and runs with other backbones
  * never load it.
  */
-import {
-  type BackboneCreateOptions,
-  type BackbonePlugin,
-  defineBackbone,
-  type EmbeddingCache,
-  type EmbeddingPrice,
-  type SpendLedger,
+import type {
+  BackboneCreateOptions,
+  BackbonePlugin,
+  EmbeddingCache,
+  EmbeddingPrice,
+  SpendLedger,
 } from "@vlmopt/core";
 import { priceOfEmbeddingSpec } from "./prices.js";
 import { type EmbeddingApiSpec, type EmbeddingVendor, parseEmbeddingApiSpec, vendorInfo } from "./spec.js";
@@ -59,7 +58,7 @@ export function specText(p: EmbeddingApiSpec): string {
 
 function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
   const info = vendorInfo(vendor);
-  const plugin = defineBackbone<EmbeddingApiSpec>({
+  return {
     specificationVersion: "v1",
     kind: "backbone",
     prefixes: [vendor],
@@ -81,8 +80,7 @@ function entry(vendor: EmbeddingVendor): EmbeddingApiBackbonePlugin {
         ...(options.dryRun ? { dryRun: true } : {}),
       });
     },
-  });
-  return plugin as EmbeddingApiBackbonePlugin;
+  };
 }
 
 /** Every backbone of this package, one per vendor description (a new vendor = one file in vendors/ + one line in vendor-list.ts). */
@@ -90,8 +88,12 @@ export const embeddingApiPlugins: readonly EmbeddingApiBackbonePlugin[] = VENDOR
   entry(d.prefix),
 );
 
-const backboneOf = (prefix: string): EmbeddingApiBackbonePlugin =>
-  embeddingApiPlugins.find((p) => p.prefixes.includes(prefix)) as EmbeddingApiBackbonePlugin;
+function backboneOf(prefix: string): EmbeddingApiBackbonePlugin {
+  const found = embeddingApiPlugins.find((p) => p.prefixes.includes(prefix));
+  if (found === undefined)
+    throw new Error(`embedding-apis: no vendor description has the prefix "${prefix}"`);
+  return found;
+}
 
 export const jinaBackbone = backboneOf("jina");
 export const cohereBackbone = backboneOf("cohere");

@@ -26,7 +26,7 @@ import {
 import { priceFor } from "./prices.js";
 import { retryHooks, withRetries } from "./retry.js";
 import { sampleEach } from "./samples.js";
-import { type MapErrorContext, mapSdkError } from "./sdk-errors.js";
+import { errorContextOf, mapSdkError } from "./sdk-errors.js";
 
 export interface AnthropicProviderOptions extends HttpProviderOptions {
   /** Do not send `temperature` (for models that reject sampling parameters). Default false. */
@@ -77,15 +77,11 @@ export class AnthropicProvider implements LlmProvider {
     options: LlmGenerateOptions,
   ): Promise<{ text: string; inputTokens: number; outputTokens: number }> {
     const { signal } = options;
-    const ctx: MapErrorContext = {
-      provider: this.provider,
-      model: this.modelId,
-      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      baseURL: this.baseURL,
-      secrets: [this.apiKey],
-      keyVariable: "ANTHROPIC_API_KEY",
-      ...(signal ? { signal } : {}),
-    };
+    const ctx = errorContextOf(
+      this,
+      { timeoutMs: this.options.timeoutMs, secrets: [this.apiKey], keyVariable: "ANTHROPIC_API_KEY" },
+      signal,
+    );
     return withRetries(
       async () => {
         try {

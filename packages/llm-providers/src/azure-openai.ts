@@ -96,6 +96,7 @@ export const azureOpenAIPlugin: LlmProviderPlugin<AzureOpenAISpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["azure-openai"],
+  imageVendor: "openai",
   help: [
     {
       form: "azure-openai:<deployment>",

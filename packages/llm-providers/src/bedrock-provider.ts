@@ -40,7 +40,7 @@ import { httpOptionsOf } from "./plugins/http-options.js";
 import { priceFor } from "./prices.js";
 import { parseRetryAfter, retryHooks, withRetries } from "./retry.js";
 import { sampleEach } from "./samples.js";
-import { type MapErrorContext, redact } from "./sdk-errors.js";
+import { errorContextOf, type MapErrorContext, redact } from "./sdk-errors.js";
 
 export interface BedrockProviderOptions extends Omit<HttpProviderOptions, "apiKey"> {
   /** AWS region; default from the SDK chain (AWS_REGION, the profile's region). */
@@ -119,16 +119,16 @@ export class BedrockProvider implements LlmProvider {
     options: LlmGenerateOptions,
   ): Promise<{ text: string; inputTokens: number; outputTokens: number }> {
     const { signal } = options;
-    const ctx: MapErrorContext = {
-      provider: this.provider,
-      model: this.modelId,
-      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      baseURL: this.baseURL,
-      secrets: this.secrets,
-      keyVariable: "AWS credentials (AWS_PROFILE / AWS_ACCESS_KEY_ID)",
-      protocol: "Bedrock Converse",
-      ...(signal ? { signal } : {}),
-    };
+    const ctx = errorContextOf(
+      this,
+      {
+        timeoutMs: this.options.timeoutMs,
+        secrets: this.secrets,
+        keyVariable: "AWS credentials (AWS_PROFILE / AWS_ACCESS_KEY_ID)",
+        protocol: "Bedrock Converse",
+      },
+      signal,
+    );
     return withRetries(
       async () => {
         try {

@@ -38,13 +38,12 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_TOKENS,
-  DEFAULT_TIMEOUT_MS,
   type HttpProviderOptions,
 } from "./http-provider-options.js";
 import { httpOptionsOf } from "./plugins/http-options.js";
 import { priceFor } from "./prices.js";
 import { parseRetryAfter, retryHooks, withRetries } from "./retry.js";
-import { type MapErrorContext, redact } from "./sdk-errors.js";
+import { errorContextOf, type MapErrorContext, redact } from "./sdk-errors.js";
 
 export const GEMINI_DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
 
@@ -156,17 +155,16 @@ export class GoogleProvider implements LlmProvider {
 
   private call(request: LlmRequest, n: number, options: LlmGenerateOptions): Promise<Batch> {
     const { signal } = options;
-    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const ctx: MapErrorContext = {
-      provider: this.provider,
-      model: this.modelId,
-      timeoutMs,
-      baseURL: this.baseURL,
-      secrets: [this.apiKey],
-      keyVariable: this.vertex ? "GOOGLE_APPLICATION_CREDENTIALS" : "GEMINI_API_KEY",
-      protocol: "Gemini generateContent",
-      ...(signal ? { signal } : {}),
-    };
+    const ctx = errorContextOf(
+      this,
+      {
+        timeoutMs: this.options.timeoutMs,
+        secrets: [this.apiKey],
+        keyVariable: this.vertex ? "GOOGLE_APPLICATION_CREDENTIALS" : "GEMINI_API_KEY",
+        protocol: "Gemini generateContent",
+      },
+      signal,
+    );
     return withRetries(
       async () => {
         // Keeps the last response's Retry-After, which the SDK's ApiError drops.
@@ -199,7 +197,7 @@ export class GoogleProvider implements LlmProvider {
               ...(request.stopSequences?.length ? { stopSequences: [...request.stopSequences] } : {}),
               ...(n > 1 ? { candidateCount: n } : {}),
               ...(signal ? { abortSignal: signal } : {}),
-              httpOptions: { timeout: timeoutMs, fetch: fetchKeepingHeaders },
+              httpOptions: { timeout: ctx.timeoutMs, fetch: fetchKeepingHeaders },
             },
           });
           return batchOf(response, ctx);
@@ -327,6 +325,7 @@ export const googlePlugin: LlmProviderPlugin<GoogleSpec> = {
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["google"],
+  imageVendor: "gemini",
   help: [
     {
       form: "google:<model>",

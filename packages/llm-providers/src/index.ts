@@ -1,3 +1,4 @@
+export { extractTemplates } from "@vlmopt/core";
 export {
   ANTHROPIC_DEFAULT_BASE_URL,
   AnthropicProvider,
@@ -27,7 +28,6 @@ export {
   priceOfSpec,
   requiredEnv,
 } from "./create-provider.js";
-export { extractTemplates } from "./extract-templates.js";
 export { GoogleProvider, type GoogleProviderOptions, googlePlugin } from "./google-provider.js";
 export { HOSTED_PRESETS, type HostedPreset, hostedPresetsPlugin } from "./hosted-presets.js";
 export type { HttpProviderOptions } from "./http-provider-options.js";

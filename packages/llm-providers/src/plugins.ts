@@ -29,10 +29,10 @@ export const llmProviderPlugins: readonly LlmProviderPlugin[] = [
   llamaCppPlugin,
   simulatedPlugin,
   replayPlugin,
-  hostedPresetsPlugin as LlmProviderPlugin,
-  googlePlugin as LlmProviderPlugin,
-  azureOpenAIPlugin as LlmProviderPlugin,
-  bedrockPlugin as LlmProviderPlugin,
+  hostedPresetsPlugin,
+  googlePlugin,
+  azureOpenAIPlugin,
+  bedrockPlugin,
 ];
 
 export {

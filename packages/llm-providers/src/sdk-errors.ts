@@ -1,4 +1,5 @@
 import { AbortError, ProviderApiError, type ProviderApiErrorOptions } from "@vlmopt/core";
+import { DEFAULT_TIMEOUT_MS } from "./http-provider-options.js";
 import { parseRetryAfter } from "./retry.js";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -30,6 +31,40 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
   return out;
+}
+
+/** What errorContextOf reads from a provider: its name, model and base URL. */
+export interface ErrorContextSource {
+  readonly provider: string;
+  readonly modelId: string;
+  readonly baseURL: string;
+}
+
+/**
+ * The MapErrorContext of one call: the provider's name, model and base URL, the timeout with its
+ * default (DEFAULT_TIMEOUT_MS) applied in one place, the secrets to redact, the key variable and
+ * protocol for hints, and the call's signal when it has one.
+ */
+export function errorContextOf(
+  source: ErrorContextSource,
+  settings: {
+    timeoutMs?: number | undefined;
+    secrets: readonly (string | undefined)[];
+    keyVariable: string;
+    protocol?: string;
+  },
+  signal?: AbortSignal,
+): MapErrorContext {
+  return {
+    provider: source.provider,
+    model: source.modelId,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    baseURL: source.baseURL,
+    secrets: settings.secrets,
+    keyVariable: settings.keyVariable,
+    ...(settings.protocol ? { protocol: settings.protocol } : {}),
+    ...(signal ? { signal } : {}),
+  };
 }
 
 function hintFor(status: number | undefined, ctx: MapErrorContext): string | undefined {

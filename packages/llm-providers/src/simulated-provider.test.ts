@@ -1,9 +1,8 @@
-import { createRng } from "@vlmopt/core";
+import { createRng, extractTemplates } from "@vlmopt/core";
+import { OPENING_PROMPTS } from "@vlmopt/core/testing";
 import { describe, expect, it } from "vitest";
-import { extractTemplates } from "./extract-templates.js";
 import { runLlmProviderContract } from "./llm-provider-contract.js";
 import { editTemplate, SIMULATED_VOCABULARY, SimulatedProvider } from "./simulated-provider.js";
-import { OPENING_PROMPTS } from "./testing/meta-prompts.js";
 
 runLlmProviderContract("simulated", () => new SimulatedProvider({ seed: 3 }));
 

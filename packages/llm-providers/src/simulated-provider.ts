@@ -1,6 +1,7 @@
 import {
   canonicalJson,
   createRng,
+  extractTemplates,
   type LlmGenerateOptions,
   type LlmGenerateResult,
   type LlmProvider,
@@ -11,10 +12,10 @@ import {
   sha256Hex,
   throwIfAborted,
 } from "@vlmopt/core";
-import { extractTemplates } from "./extract-templates.js";
 import { requestedClasses, simulatedDescriptions } from "./simulated-descriptions.js";
+import { type RequestView, readRequest } from "./simulated-shown.js";
 
-/** Words the simulated provider inserts or substitutes. */
+/** Words the simulated provider inserts or substitutes (plus the words of the positive examples it is shown). */
 export const SIMULATED_VOCABULARY = [
   "satellite",
   "photo",
@@ -36,6 +37,32 @@ export const SIMULATED_VOCABULARY = [
   "of",
   "the",
   "a",
+  "drawing",
+  "sketch",
+  "painting",
+  "high",
+  "resolution",
+  "low",
+  "landscape",
+  "scene",
+  "overhead",
+  "detailed",
+  "colorful",
+  "cartoon",
+  "rendering",
+  "shot",
+  "taken",
+  "above",
+  "outdoor",
+  "texture",
+  "map",
+  "top-down",
+  "clear",
+  "wide",
+  "remote",
+  "sensing",
+  "terrain",
+  "region",
 ] as const;
 
 const DEFAULT_TEMPLATES = [
@@ -48,20 +75,30 @@ const DEFAULT_TEMPLATES = [
 export interface SimulatedProviderOptions {
   /** Seed of the generator. Default 0. */
   seed?: number;
-  /** Templates per reply. Default 5. */
+  /** Templates per reply when the request does not say how many ("Write 3 …", "give me 1 …"). Default 5. */
   templatesPerReply?: number;
 }
 
 /**
- * A deterministic stand-in for an LLM, for dry runs and tests. It reads the templates shown in
- * the request (see `extractTemplates`; DEFAULT_TEMPLATES when it shows none) and answers with
- * word-level edits of them (insert, delete or replace one word from a small vocabulary; "{}" is
- * always kept) as a "- " list. It keeps no state between calls: sample i of a call is seeded from
- * (provider seed, `options.callId`, the request's system prompt, messages, temperature and max
- * tokens, i) — so a resumed run (same call ids) gets the same replies as an uninterrupted one,
- * and a repeated request with another call id (a retry, a later step, another run seed) gets
- * fresh ones. Without a call id the same request always gets the same reply. Usage is
- * approximated as ceil(characters / 4) tokens; cost is 0 (it is free).
+ * A deterministic stand-in for an LLM, for dry runs, benchmarks and tests. It is not a language
+ * model: it answers with word-level edits (insert, delete or replace one word; "{}" is always
+ * kept) of the templates the request shows, as a "- " list, roughly as a cooperative LLM would:
+ * - it reads the templates of the last user message (core's extractTemplates line reader; see
+ *   simulated-shown.ts), with scores where shown; "… don't work well" / "work badly" sections are
+ *   negative examples;
+ * - it edits the best-scored template known (a shown one, or an earlier proposal whose score a
+ *   later turn reported) most of the time, a random shown positive otherwise; after "improves to"
+ *   it keeps editing its last proposal; with nothing shown it edits DEFAULT_TEMPLATES;
+ * - new words come from SIMULATED_VOCABULARY plus the words of the positive examples, never a word
+ *   seen only in negative examples; templates already in the prompt are not proposed again;
+ * - as many templates as the request asks for ("Write 5 …", "give me 1 …", "a new template"),
+ *   else `templatesPerReply`; description requests get simulated-descriptions.ts' answer.
+ * It keeps no state between calls: sample i of a call is seeded from (provider seed,
+ * `options.callId`, the request's system prompt, messages, temperature and max tokens, i) — so a
+ * resumed run (same call ids) gets the same replies as an uninterrupted one, and a repeated request
+ * with another call id (a retry, a later step, another run seed) gets fresh ones. Without a call id
+ * the same request always gets the same reply. Usage is approximated as ceil(characters / 4)
+ * tokens; cost is 0 (it is free).
  */
 export class SimulatedProvider implements LlmProvider {
   readonly specificationVersion = "v1" as const;
@@ -84,10 +121,9 @@ export class SimulatedProvider implements LlmProvider {
     const prompt = [request.system ?? "", ...request.messages.map((m) => m.content)].join("\n");
     // The last user message holds the current task; earlier turns were already answered.
     const lastUser = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
-    let shown = extractTemplates(lastUser);
-    if (shown.length === 0) shown = extractTemplates(prompt);
-    if (shown.length === 0) shown = DEFAULT_TEMPLATES;
+    const view = readRequest(request);
     const seen = new Set(extractTemplates(prompt).map(normalizeTemplate));
+    const count = requestedCount(lastUser) ?? this.perReply;
     const content = {
       system: request.system ?? null,
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -106,17 +142,7 @@ export class SimulatedProvider implements LlmProvider {
         texts.push(simulatedDescriptions(lastUser, classes, rng));
         continue;
       }
-      const out: string[] = [];
-      const used = new Set(seen);
-      for (let tries = 0; out.length < this.perReply && tries < this.perReply * 20; tries++) {
-        const base = shown[rng.int(shown.length)] as string;
-        const edited = editTemplate(base, rng);
-        const key = normalizeTemplate(edited);
-        if (used.has(key)) continue;
-        used.add(key);
-        out.push(edited);
-      }
-      texts.push(out.map((t) => `- ${t}`).join("\n"));
+      texts.push(proposeEdits(view, count, seen, rng));
     }
     const inputTokens = Math.ceil(prompt.length / 4);
     const outputTokens = texts.reduce((sum, t) => sum + Math.ceil(t.length / 4), 0);
@@ -124,19 +150,69 @@ export class SimulatedProvider implements LlmProvider {
   }
 }
 
-/** One word-level edit (insert, delete or replace a word); the "{}" word is never removed. */
-export function editTemplate(template: string, rng: Rng): string {
-  const words = template.split(/\s+/).filter(Boolean);
+/** How many templates the request asks for: "Write 5", "give me 1", "Generate 2", "a new template"; null if unsaid. */
+function requestedCount(text: string): number | null {
+  const m = /\b(?:give me|write|generate|list)\s+(\d{1,3}|an?|one)\s/i.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return Number.isFinite(n) ? Math.max(1, Math.min(20, n)) : 1;
+}
+
+function wordsOf(template: string): string[] {
+  return template
+    .toLowerCase()
+    .replace(/[^a-z0-9{}\s'-]/g, " ")
+    .split(/\s+/)
+    .filter((w) => w && !w.includes(PLACEHOLDER));
+}
+
+/** `count` new "- " lines, each one word-level edit of a parent chosen as the class comment says. */
+function proposeEdits(view: RequestView, count: number, seen: ReadonlySet<string>, rng: Rng): string {
+  const positives = view.shown.filter((s) => s.positive);
+  const negatives = view.shown.filter((s) => !s.positive);
+  const positiveWords = new Set(positives.flatMap((s) => wordsOf(s.template)));
+  const avoid = new Set(negatives.flatMap((s) => wordsOf(s.template)).filter((w) => !positiveWords.has(w)));
+  const vocabulary = [...new Set([...SIMULATED_VOCABULARY, ...positiveWords])].filter((w) => !avoid.has(w));
+  const parents = positives.length > 0 ? positives.map((s) => s.template) : DEFAULT_TEMPLATES;
+  const out: string[] = [];
+  const used = new Set(seen);
+  for (let tries = 0; out.length < count && tries < count * 20; tries++) {
+    const best = view.known[0]?.template;
+    let parent: string;
+    if (view.improved && view.lastProposal) parent = view.lastProposal;
+    else if (best !== undefined && rng.next() < 0.7) parent = best;
+    else parent = parents[rng.int(parents.length)] as string;
+    const edited = editTemplate(parent, rng, vocabulary);
+    const key = normalizeTemplate(edited);
+    if (used.has(key)) continue;
+    used.add(key);
+    out.push(edited);
+  }
+  return out.map((t) => `- ${t}`).join("\n");
+}
+
+/**
+ * One word-level edit of a template: insert a word, replace one or delete one (never the "{}" word,
+ * and never the only other word). A trailing period stays at the end.
+ */
+export function editTemplate(
+  template: string,
+  rng: Rng,
+  vocabulary: readonly string[] = SIMULATED_VOCABULARY,
+): string {
+  const period = template.endsWith(".");
+  const words = template.replace(/\.$/, "").split(/\s+/).filter(Boolean);
   const editable = words.map((w, i) => (w.includes(PLACEHOLDER) ? -1 : i)).filter((i) => i >= 0);
-  const word = SIMULATED_VOCABULARY[rng.int(SIMULATED_VOCABULARY.length)] as string;
-  const op = editable.length === 0 ? 0 : rng.int(words.length > 3 ? 3 : 2);
-  if (op === 0) {
-    words.splice(rng.int(words.length + 1), 0, word);
-  } else if (op === 1) {
+  const word = vocabulary[rng.int(vocabulary.length)] ?? "photo";
+  const r = rng.next();
+  if (r < 0.2 && editable.length > 1) {
+    words.splice(editable[rng.int(editable.length)] as number, 1);
+  } else if (r < 0.55 && editable.length > 0) {
     words[editable[rng.int(editable.length)] as number] = word;
   } else {
-    words.splice(editable[rng.int(editable.length)] as number, 1);
+    // After the last word only when there is no period to keep at the end.
+    words.splice(rng.int(period ? Math.max(1, words.length) : words.length + 1), 0, word);
   }
-  const out = words.join(" ");
+  const out = `${words.join(" ")}${period ? "." : ""}`;
   return out.includes(PLACEHOLDER) ? out : `${out} ${PLACEHOLDER}`;
 }

@@ -4,6 +4,8 @@
  * with the templates each shows. The suite imports vitest, so only test files should import this
  * module.
  */
+
+export { OPENING_PROMPTS } from "@vlmopt/core/testing";
 export {
   type ContractOptions as LlmProviderContractOptions,
   runLlmProviderContract,
@@ -21,4 +23,3 @@ export {
   startFakeLlmServer,
 } from "./testing/fake-llm-server.js";
 export { startGeminiStandIn } from "./testing/gemini-stand-in.js";
-export { OPENING_PROMPTS } from "./testing/meta-prompts.js";

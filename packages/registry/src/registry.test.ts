@@ -67,6 +67,15 @@ afterEach(() => clearRegisteredPlugins());
 
 describe("createRegistry: built-in LLM providers", () => {
   const registry = createRegistry();
+  it("reads whose image token rules a spec follows from its entry (imageVendor), undefined for text-only", () => {
+    expect(registry.llmImageVendor("anthropic:claude-haiku-4-5")).toBe("anthropic");
+    expect(registry.llmImageVendor("openai:gpt-4o-mini")).toBe("openai");
+    expect(registry.llmImageVendor("azure-openai:my-deployment")).toBe("openai");
+    expect(registry.llmImageVendor("google:gemini-2.5-flash")).toBe("gemini");
+    expect(registry.llmImageVendor("simulated")).toBeUndefined();
+    expect(registry.llmImageVendor("groq:llama")).toBeUndefined();
+    expect(registry.llmImageVendor("no-such-prefix:x")).toBeUndefined();
+  });
   it("lists every spec form with the prefix that selects its entry", () => {
     const forms = registry.listLlms();
     expect(forms.map((f) => f.prefix)).toEqual([

@@ -8,6 +8,7 @@ import {
   type Dataset,
   type DatasetSourceOptions,
   type EmbeddingCache,
+  type ImageVendor,
   type LlmCreateOptions,
   type LlmProvider,
   type ModelPrice,
@@ -75,6 +76,8 @@ export interface Registry {
   normalizeLlm(spec: string, cwd: string): string;
   /** Whether the disk reply cache can save anything for this spec (false: simulated, replay). */
   llmCacheable(spec: string): boolean;
+  /** Whose image token rules the spec's provider follows (its entry's imageVendor); undefined: text only or unknown. */
+  llmImageVendor(spec: string): ImageVendor | undefined;
   resolveStrategy(name: string, params: RawParams, context: StrategyContext): Promise<SearchStrategy>;
   resolveDataset(name: string, options: ResolveDatasetOptions): Promise<Dataset>;
   /** The image-feature cache kept under `dir`. */
@@ -170,6 +173,9 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
     llmCacheable(spec) {
       const m = findLlm(spec);
       return m?.plugin.cacheable?.(m.parsed) ?? true;
+    },
+    llmImageVendor(spec) {
+      return findLlm(spec)?.plugin.imageVendor;
     },
     async resolveStrategy(name, params, context) {
       const plugin = findStrategy(name, set.strategies);

@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:strategies`: mean best train accuracy per strategy per LLM-call budget on the
- * synthetic task (see synthetic-task.ts) with the word-edit mock LLM (edit-llm.ts), over 10 seeds.
+ * synthetic task (see synthetic-task.ts) with the simulated provider (@vlmopt/llm-providers, `--llm simulated`: word-level edits, not an LLM), over 10 seeds.
  * Prints a table, then one JSON line. Options: --budgets 5,10,20 --seeds 10 --strategies a,b.
  */
 import { parseArgs } from "node:util";
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const cells = await compareStrategies({ strategies, budgets, seeds });
   console.log(
-    `Mean best train accuracy over ${seeds.length} seeds — synthetic task (10 classes, 8 shots), word-edit mock LLM (not an LLM), budget = LLM calls.`,
+    `Mean best train accuracy over ${seeds.length} seeds — synthetic task (10 classes, 8 shots), simulated provider (word-level edits, not an LLM), budget = LLM calls.`,
   );
   console.log(
     "Every strategy except ape/ape-iterative first scores the same 80-template captions pool; opro takes 4 samples per call.",
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: "strategies",
       task: "synthetic",
-      llm: "edit-mock",
+      llm: "simulated",
       seeds: seeds.length,
       budgets,
       results: cells.map((c) => ({

@@ -4,7 +4,7 @@ import { createSyntheticTask } from "./synthetic-task.js";
 
 const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-describe("feedback matters on the synthetic task (word-edit mock LLM, 10 seeds)", () => {
+describe("feedback matters on the synthetic task (simulated provider, 10 seeds)", () => {
   it("hill-climb P+N beats random and is at least as good as P-only at the same LLM-call budget", async () => {
     const cells = await compareStrategies({
       strategies: ["hill-climb", "hill-climb-p", "random"],

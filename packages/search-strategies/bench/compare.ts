@@ -1,7 +1,7 @@
 import { optimize } from "@vlmopt/core";
 import { MemoryRunStore } from "@vlmopt/core/testing";
+import { createFromLlmSpec, llmProviderPlugins } from "@vlmopt/llm-providers/plugins";
 import { createStrategy, listStrategies } from "../src/registry.js";
-import { EditLlm } from "./edit-llm.js";
 import { createSyntheticTask } from "./synthetic-task.js";
 
 export interface CompareOptions {
@@ -26,7 +26,7 @@ export interface CompareCell {
 
 /**
  * Runs each strategy on the synthetic task (one task per seed) through core's optimize() with the
- * word-edit mock LLM and an in-memory run store, at each LLM-call budget, and reports the mean
+ * simulated provider (`--llm simulated`, word-level edits, not an LLM) and an in-memory run store, at each LLM-call budget, and reports the mean
  * best train accuracy. Every run is deterministic.
  */
 export async function compareStrategies(o: CompareOptions): Promise<CompareCell[]> {
@@ -44,7 +44,8 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareCell[
             ...(hasIterations(strategy) ? { iterations: budget } : {}),
             ...(o.params?.[strategy] ?? {}),
           }),
-          llm: new EditLlm({ seed }),
+          // The `--llm simulated:<seed>` entry, exactly as the CLI creates it.
+          llm: await createFromLlmSpec(llmProviderPlugins, `simulated:${seed}`),
           encoder,
           dataset,
           store: new MemoryRunStore(),

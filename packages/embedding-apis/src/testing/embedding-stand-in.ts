@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttp2Server, type Http2Session } from "node:http2";
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import { STAND_IN_HEADER } from "../stand-in-header.js";
 import { COHERE_MODEL_DIMS } from "../vendors/cohere.js";
 import { JINA_MODEL_DIMS } from "../vendors/jina.js";
@@ -360,7 +361,7 @@ export async function startEmbeddingStandIn(options: StandInOptions): Promise<Em
     }
     if (fault?.kind === "malformed") return send(res, 200, '{"data": [ {"index": 0, "embedd');
     if (fault?.kind === "hang") {
-      await new Promise((r) => setTimeout(r, fault.ms));
+      await delay(fault.ms);
       if (res.destroyed || (res as unknown as { stream?: { destroyed: boolean } }).stream?.destroyed) return;
     }
     if (parsed.inputs.length > maxBatch) {

@@ -8,6 +8,7 @@ export const anthropicPlugin = defineLlmProvider({
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["anthropic"],
+  imageVendor: "anthropic",
   help: [{ form: "anthropic:<model>", description: "Anthropic Messages API (needs ANTHROPIC_API_KEY)" }],
   parse: (rest, _prefix, spec) => ({ kind: "anthropic" as const, model: requireRest(rest, spec) }),
   requiredEnv: () => ["ANTHROPIC_API_KEY"],

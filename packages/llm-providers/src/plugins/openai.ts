@@ -8,6 +8,7 @@ export const openaiPlugin = defineLlmProvider({
   specificationVersion: "v1",
   kind: "llm-provider",
   prefixes: ["openai"],
+  imageVendor: "openai",
   help: [
     {
       form: "openai:<model>",

@@ -1,6 +1,6 @@
 import type { ScriptedLlm } from "@vlmopt/core/testing";
+import { SimulatedProvider } from "@vlmopt/llm-providers";
 import { describe, expect, it } from "vitest";
-import { EditLlm } from "../../bench/edit-llm.js";
 import { runStrategy, transcript } from "../testing/run-strategy.js";
 
 const POOL = { pool: "captions", poolSize: 8 };
@@ -80,9 +80,9 @@ describe("ape and ape-iterative", () => {
     const { llm } = await runStrategy(
       "ape-iterative",
       { iterations: 4, templatesPerCall: 3, k: 2 },
-      new EditLlm({ seed: 1 }),
+      new SimulatedProvider({ seed: 1 }),
     );
-    expect(llm).toBeInstanceOf(EditLlm);
+    expect(llm).toBeInstanceOf(SimulatedProvider);
     const { llm: scripted } = await runStrategy(
       "ape-iterative",
       { iterations: 3, templatesPerCall: 2, k: 2 },

@@ -1,4 +1,4 @@
-import { PLACEHOLDER } from "@vlmopt/core";
+import { PLACEHOLDER } from "./template.js";
 
 /**
  * A list marker at the start of a line: "- ", "* ", "• ", "– ", "1. ", "1) ", "(1) ", "**1.** ",
@@ -81,14 +81,15 @@ const SCORE_VALUE = String.raw`[~≈]?\d+(?:\.\d+)?\s*%?`;
 
 /**
  * Score annotations at the end of a line: "(61.25%)", "(score 0.8)", "[0.71]", "— 71%", "- 71%",
- * "→ 71%", ": 71%", "score: 0.8", "Accuracy = 71%" (optionally followed by a period). The
- * keyword form goes first so "… Accuracy: 68%" loses the keyword too.
+ * "→ 71%", "| 0.71", ": 71%", "score: 0.8", "Accuracy = 71%", a bare " 61.2%" (optionally followed
+ * by a period). The keyword form goes first so "… Accuracy: 68%" loses the keyword too.
  */
 const TRAILING_SCORE: readonly RegExp[] = [
   new RegExp(String.raw`[\s,;|]+${SCORE_WORD}\s*[:=]?\s*${SCORE_VALUE}\.?$`, "i"),
   new RegExp(String.raw`\s*[(\[]\s*(?:${SCORE_WORD}\s*[:=]?\s*)?${SCORE_VALUE}\s*[)\]]\.?$`, "i"),
-  new RegExp(String.raw`(?:\s+-|\s*[—–→])\s*(?:${SCORE_WORD}\s*[:=]?\s*)?${SCORE_VALUE}\.?$`, "i"),
+  new RegExp(String.raw`(?:\s+-|\s*[—–→|])\s*(?:${SCORE_WORD}\s*[:=]?\s*)?${SCORE_VALUE}\.?$`, "i"),
   new RegExp(String.raw`(?:\s*:\s+${SCORE_VALUE}|:\s*\d+(?:\.\d+)?\s*%)\.?$`, "i"),
+  /\s+[~≈]?\d+(?:\.\d+)?\s*%$/,
 ];
 
 function stripTrailingScore(text: string): string {
@@ -97,6 +98,16 @@ function stripTrailingScore(text: string): string {
     if (t !== text) return t.trim();
   }
   return text;
+}
+
+/** Removes every trailing score annotation (see TRAILING_SCORE), repeatedly: "… (10.00%) (0.00%)". */
+export function stripScores(text: string): string {
+  let t = text.trim();
+  for (let before = ""; before !== t; ) {
+    before = t;
+    t = stripTrailingScore(t);
+  }
+  return t;
 }
 
 /** "Here is a better prompt: …", "Template 2: …", "**New template:** …" — a label up to a colon. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MAX_TEMPLATE_WORDS, normalizePlaceholder, parseTemplates } from "./parse-templates.js";
+import { parseTemplates } from "./parse-templates.js";
+import { MAX_TEMPLATE_WORDS } from "./template.js";
+import { normalizePlaceholder } from "./template-line.js";
 
 describe("parseTemplates", () => {
   it("takes bulleted and numbered lines and ignores the chatter around them", () => {

@@ -1,7 +1,8 @@
-import { MAX_TEMPLATE_WORDS } from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
-import { extractTemplates, isInstruction, stripScores } from "./extract-templates.js";
-import { OPENING_PROMPTS } from "./testing/meta-prompts.js";
+import { extractTemplates, isInstruction } from "./extract-templates.js";
+import { OPENING_PROMPTS } from "./opening-prompts.js";
+import { MAX_TEMPLATE_WORDS } from "./template.js";
+import { stripScores } from "./template-line.js";
 
 describe("extractTemplates on the strategies' real meta-prompts", () => {
   for (const [strategy, { prompt, shown }] of Object.entries(OPENING_PROMPTS)) {
