@@ -81,7 +81,11 @@ export function parseDevice(
   return { name: "cuda", deviceId: Number(m[1] ?? 0) };
 }
 
-async function createSession(path: string, threads: number, device?: string): Promise<ort.InferenceSession> {
+/**
+ * Throws when `device` cannot run here: an unknown name (ConfigError), or cuda without
+ * onnxruntime-node's CUDA provider library (ModelLoadError saying exactly that and how to install it).
+ */
+export function assertDeviceAvailable(device: string | undefined): void {
   const dev = parseDevice(device);
   if (dev.name === "cuda" && !existsSync(cudaProviderLibrary())) {
     throw new ModelLoadError(
@@ -91,6 +95,11 @@ async function createSession(path: string, threads: number, device?: string): Pr
       },
     );
   }
+}
+
+async function createSession(path: string, threads: number, device?: string): Promise<ort.InferenceSession> {
+  assertDeviceAvailable(device);
+  const dev = parseDevice(device);
   try {
     return await ort.InferenceSession.create(path, {
       intraOpNumThreads: threads,
