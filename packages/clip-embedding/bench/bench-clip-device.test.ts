@@ -1,14 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildPackageIfStale } from "../src/build-for-tests.js";
 import { cudaProviderLibrary } from "../src/onnx-clip-encoder.js";
 
 // `pnpm bench:clip --device cuda` (the GPU check, scripts/gpu-check.sh) as a user runs it, on a
 // machine without onnxruntime-node's CUDA provider library, as this project's machines are.
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(pkg, "dist/bench/bench-clip.js");
 const cudaInstalled = existsSync(cudaProviderLibrary());
 if (cudaInstalled)
   console.warn(
@@ -16,23 +13,14 @@ if (cudaInstalled)
   );
 
 describe.skipIf(cudaInstalled)("bench:clip --device cuda without the CUDA execution provider", () => {
+  let bin: string;
   beforeAll(() => {
-    if (!existsSync(BIN)) {
-      execFileSync(
-        "npx",
-        ["turbo", "run", "build", "--filter=@vlmopt/clip-embedding", "--output-logs=errors-only"],
-        {
-          cwd: join(pkg, "../.."),
-          env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
-          stdio: "inherit",
-        },
-      );
-    }
+    bin = buildPackageIfStale("dist/bench/bench-clip.js", ["bench/bench-clip.ts"]);
   });
 
   it("exits 2 with exactly that error, before loading any model", () => {
     for (const device of ["cuda", "cuda:1"]) {
-      const r = spawnSync(process.execPath, [BIN, "--device", device, "--model", "random:tiny"], {
+      const r = spawnSync(process.execPath, [bin, "--device", device, "--model", "random:tiny"], {
         encoding: "utf8",
         timeout: 60_000,
       });
