@@ -108,6 +108,8 @@ async function matchesRn50Reference(enc: OnnxClipEncoder, text: Float32Array, im
   console.log(
     `[random:rn50] max difference to the float64 reference: text ${dt.toExponential(2)}, image ${di.toExponential(2)}`,
   );
-  expect(dt).toBeLessThan(1e-4);
-  expect(di).toBeLessThan(1e-4);
+  // Measured 6e-8 (text) and 3e-8 (image); a 10% change of the attention pool's scale gives 3.6e-4
+  // and a 1% one ~4e-5, so the bound is 1e-5 (the issue asks for 1e-4, as for random:tiny).
+  expect(dt).toBeLessThan(1e-5);
+  expect(di).toBeLessThan(1e-5);
 }
