@@ -55,19 +55,20 @@ function coefficients(
   const key = `${filter}:${inSize}:${outSize}:${from}:${count}`;
   const hit = coeffCache.get(key);
   if (hit) return hit;
-  const made = computeCoefficients(inSize, outSize, from, count, filter);
+  const made = computeCoefficients({ inSize, outSize, from, count, filter });
   if (coeffCache.size >= 64) coeffCache.clear();
   coeffCache.set(key, made);
   return made;
 }
 
-function computeCoefficients(
-  inSize: number,
-  outSize: number,
-  from: number,
-  count: number,
-  filter: ResampleFilter,
-): Coeffs {
+function computeCoefficients(r: {
+  inSize: number;
+  outSize: number;
+  from: number;
+  count: number;
+  filter: ResampleFilter;
+}): Coeffs {
+  const { inSize, outSize, from, count, filter } = r;
   const { fn, support: baseSupport } = FILTERS[filter];
   const scale = inSize / outSize;
   const filterScale = Math.max(1, scale);
