@@ -20,7 +20,12 @@ import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
-import { loadClipEncoder, type OnnxClipEncoder, preprocessImage } from "../src/index.js";
+import {
+  assertDeviceAvailable,
+  loadClipEncoder,
+  type OnnxClipEncoder,
+  preprocessImage,
+} from "../src/index.js";
 import { findRepoRoot } from "../src/repo-paths.js";
 
 interface Args {
@@ -269,7 +274,11 @@ interface GraphResult {
   bare: { img: number; txt: number };
 }
 
-/** (a) and (b), taking turns on the same chunks, so that a change in machine load affects them alike. */
+/**
+ * All methods take turns on the same chunks, so that a change in machine load affects them alike:
+ * one batch of images (or 1/16 of the prompts) at a time, in alternating order (a b, b a, …), so a
+ * load that drifts within a round does not favour the method that always runs first.
+ */
 async function timeMethods(
   methods: [string, Method][],
   images: string[],
@@ -281,17 +290,17 @@ async function timeMethods(
     await m.images(images.slice(0, args.batch));
     await m.texts(["warm-up prompt", "another warm-up prompt"]);
   }
-  const imgChunk = args.batch * 4;
-  for (let s = 0; s < images.length; s += imgChunk) {
-    for (const [k, m] of methods) {
+  const inTurn = (round: number) => (round % 2 === 0 ? methods : [...methods].reverse());
+  for (let s = 0, round = 0; s < images.length; s += args.batch, round++) {
+    for (const [k, m] of inTurn(round)) {
       const t = now();
-      await m.images(images.slice(s, s + imgChunk));
+      await m.images(images.slice(s, s + args.batch));
       (ms.get(k) as { img: number }).img += now() - t;
     }
   }
-  const txtChunk = Math.max(8, Math.min(250, Math.ceil(prompts.length / 4)));
-  for (let s = 0; s < prompts.length; s += txtChunk) {
-    for (const [k, m] of methods) {
+  const txtChunk = Math.max(8, Math.ceil(prompts.length / 16));
+  for (let s = 0, round = 0; s < prompts.length; s += txtChunk, round++) {
+    for (const [k, m] of inTurn(round)) {
       const t = now();
       await m.texts(prompts.slice(s, s + txtChunk));
       (ms.get(k) as { txt: number }).txt += now() - t;
@@ -304,6 +313,14 @@ async function timeMethods(
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Before any model is generated or loaded: a device that cannot run here is one clear error.
+  try {
+    assertDeviceAvailable(args.device);
+  } catch (error) {
+    const hint = (error as { hint?: string }).hint;
+    console.error(`bench:clip: ${(error as Error).message}${hint ? `\n  hint: ${hint}` : ""}`);
+    process.exit(2);
+  }
   const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
   if (!root || !existsSync(resolve(root, "../shared/datasets"))) {
     console.error("bench:clip needs the shared datasets at <repo>/../shared/datasets");

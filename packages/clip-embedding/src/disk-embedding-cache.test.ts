@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { extractFeatures, imageFeatureKey, type LabeledImage, sha256Hex } from "@vlmopt/core";
 import { HashEncoder } from "@vlmopt/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildPackageIfStale } from "./build-for-tests.js";
 import { DiskEmbeddingCache, FEATURE_STORE_FILES } from "./disk-embedding-cache.js";
 import { FeatureStoreError } from "./feature-store-error.js";
 
@@ -220,19 +221,7 @@ describe("DiskEmbeddingCache (the feature store)", () => {
 
 describe("DiskEmbeddingCache across processes", () => {
   it("concurrent writer processes (shared and own keys) lose nothing and overlap no vector", async () => {
-    const dist = join(pkgDir, "dist/index.js");
-    const src = join(pkgDir, "src/disk-embedding-cache.ts");
-    if (!existsSync(dist) || statSync(dist).mtimeMs < statSync(src).mtimeMs) {
-      execFileSync(
-        "npx",
-        ["turbo", "run", "build", "--filter=@vlmopt/clip-embedding", "--output-logs=errors-only"],
-        {
-          cwd: join(pkgDir, "../.."),
-          env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
-          stdio: "inherit",
-        },
-      );
-    }
+    const dist = buildPackageIfStale("dist/index.js", ["src/disk-embedding-cache.ts"]);
     const vec =
       "(key) => Float32Array.from({ length: 32 }, (_, j) => key.charCodeAt(j % key.length) * (j + 1) + key.length)";
     const child = (w: number) => `

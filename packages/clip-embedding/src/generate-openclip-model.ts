@@ -167,7 +167,22 @@ export const TINY_SIGLIP_ARCHITECTURE: ClipArchitecture = {
   layerNormEps: 1e-6,
 };
 
-/** The learned scale and bias the tiny SigLIP model carries in config.json (logit_scale, logit_bias). */
+/**
+ * SigLIP B/16 at 224 px (google/siglip-base-patch16-224's config: text vocab 32,000, 64 positions,
+ * 12 layers of width 768 and MLP 3072 with 12 heads; vision 224 px, patch 16, the same widths;
+ * 768-d embeddings, layer-norm eps 1e-6). The generated towers are the CLIP-style blocks of
+ * clip-graph.ts at these sizes: a class token instead of SigLIP's attention-pooling head (197
+ * tokens instead of 196, and no MAP head: ~1% of the vision FLOPs), quick_gelu instead of
+ * gelu-tanh. For speed measurements of the SigLIP layout at its real cost, not for accuracy.
+ */
+export const SIGLIP_B16_ARCHITECTURE: ClipArchitecture = {
+  text: { vocabSize: 32000, width: 768, heads: 12, layers: 12, mlp: 3072, maxPositions: 64 },
+  vision: { imageSize: 224, patchSize: 16, width: 768, heads: 12, layers: 12, mlp: 3072 },
+  projectionDim: 768,
+  layerNormEps: 1e-6,
+};
+
+/** The learned scale and bias the generated SigLIP models carry in config.json (logit_scale, logit_bias). */
 export const TINY_SIGLIP_SCORING = { logitScale: 10, logitBias: -2.5 };
 
 /**
@@ -177,19 +192,44 @@ export const TINY_SIGLIP_SCORING = { logitScale: 10, logitBias: -2.5 };
  * mean = std = 0.5, sigmoid scoring. The towers are CLIP-style transformers (no MAP head), so this
  * is SigLIP's interface, not its exact architecture.
  */
-export async function generateTinySiglip(
+export function generateTinySiglip(
   dir: string,
-  options: { seed?: number } = {},
+  options: { seed?: number; quantized?: boolean } = {},
+): Promise<GeneratedModelInfo> {
+  return generateSiglipModel(dir, TINY_SIGLIP_ARCHITECTURE, "random:tiny-siglip", options);
+}
+
+/** Random weights at SigLIP B/16's sizes in Xenova's SigLIP layout (~800 MB fp32; see SIGLIP_B16_ARCHITECTURE). */
+export function generateSiglipB16Random(
+  dir: string,
+  options: { seed?: number; quantized?: boolean } = {},
+): Promise<GeneratedModelInfo> {
+  return generateSiglipModel(dir, SIGLIP_B16_ARCHITECTURE, "random:siglip-b16", options);
+}
+
+/**
+ * Writes a random-weight model in Xenova's SigLIP layout (onnx/{text,vision}_model{,_quantized}.onnx,
+ * the tiny SentencePiece tokenizer, SigLIP's tokenizer and preprocessor configs, config.json
+ * with model_type "siglip" and the scale and bias of TINY_SIGLIP_SCORING).
+ */
+export async function generateSiglipModel(
+  dir: string,
+  arch: ClipArchitecture,
+  name: string,
+  options: { seed?: number; quantized?: boolean } = {},
 ): Promise<GeneratedModelInfo> {
   const seed = options.seed ?? 1234;
-  const arch = TINY_SIGLIP_ARCHITECTURE;
-  await writeGeneratedDir(dir, { name: "random:tiny-siglip", seed, architecture: arch }, async (tmp) => {
+  const emit = options.quantized ? DYNAMIC_INT8_EMITTER : FP32_EMITTER;
+  const sfx = options.quantized ? "_quantized" : "";
+  const marker = { name, seed, quantized: options.quantized === true, architecture: arch };
+  await writeGeneratedDir(dir, marker, async (tmp) => {
     await mkdir(join(tmp, "onnx"), { recursive: true });
-    await buildTextGraph(arch, randomClipWeights("text", arch, seed), SIGLIP_TEXT_IO).writeTo(
-      join(tmp, "onnx/text_model.onnx"),
+    const textIo = { ...SIGLIP_TEXT_IO, fixedSeq: arch.text.maxPositions };
+    await buildTextGraph(arch, randomClipWeights("text", arch, seed), textIo, emit).writeTo(
+      join(tmp, `onnx/text_model${sfx}.onnx`),
     );
-    await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1), SIGLIP_VISION_IO).writeTo(
-      join(tmp, "onnx/vision_model.onnx"),
+    await buildVisionGraph(arch, randomClipWeights("vision", arch, seed + 1), SIGLIP_VISION_IO, emit).writeTo(
+      join(tmp, `onnx/vision_model${sfx}.onnx`),
     );
     await writeFile(join(tmp, "tokenizer.json"), JSON.stringify(buildTinySentencePieceJson()));
     await writeFile(
@@ -199,7 +239,7 @@ export async function generateTinySiglip(
         pad_token: "</s>",
         eos_token: "</s>",
         unk_token: "<unk>",
-        model_max_length: 64,
+        model_max_length: arch.text.maxPositions,
       }),
     );
     await writeFile(
@@ -224,13 +264,17 @@ export async function generateTinySiglip(
         architectures: ["SiglipModel"],
         text_config: {
           model_type: "siglip_text_model",
-          max_position_embeddings: 64,
+          max_position_embeddings: arch.text.maxPositions,
           vocab_size: arch.text.vocabSize,
+          hidden_size: arch.text.width,
+          num_hidden_layers: arch.text.layers,
         },
         vision_config: {
           model_type: "siglip_vision_model",
           image_size: arch.vision.imageSize,
           patch_size: arch.vision.patchSize,
+          hidden_size: arch.vision.width,
+          num_hidden_layers: arch.vision.layers,
         },
         logit_scale: TINY_SIGLIP_SCORING.logitScale,
         logit_bias: TINY_SIGLIP_SCORING.logitBias,

@@ -60,7 +60,15 @@ export const GENERATED: readonly GeneratedSpec[] = [
   {
     name: "tiny-siglip",
     description: "tiny model in Xenova's SigLIP layout (tests)",
-    generate: async (d) => (await openclip()).generateTinySiglip(d),
+    generate: async (d, o) => (await openclip()).generateTinySiglip(d, o),
+    quantizable: true,
+    layout: "transformers.js",
+  },
+  {
+    name: "siglip-b16",
+    description: "SigLIP B/16's sizes (224 px, 768-d), Xenova's SigLIP layout (~800 MB; benchmarks)",
+    generate: async (d, o) => (await openclip()).generateSiglipB16Random(d, o),
+    quantizable: true,
     layout: "transformers.js",
   },
 ];

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { ImageSource } from "@vlmopt/core";
 import { DatasetFormatError, ModelLoadError } from "@vlmopt/core";
 import sharp, { type OutputInfo } from "sharp";
-import { pilBicubicResizeRgb } from "./pil-resample.js";
+import { type ChwSink, pilResizeRgb, type ResampleFilter, writeChw } from "./pil-resample.js";
 
 /** The parts of a HF CLIPImageProcessor config (preprocessor_config.json) that are used. */
 export interface PreprocessConfig {
@@ -21,6 +21,8 @@ export interface PreprocessConfig {
   doCenterCrop: boolean;
   doNormalize: boolean;
   rescaleFactor: number;
+  /** Pillow's filter for the resize: bicubic (CLIP, OpenCLIP, SigLIP) or bilinear (MobileCLIP). */
+  resample: ResampleFilter;
 }
 
 function triple(v: unknown, field: string, path: string): [number, number, number] {
@@ -43,13 +45,14 @@ function sizeOf(v: unknown): { h: number; w: number; short?: number } | undefine
   return undefined;
 }
 
-const BICUBIC = 3; // PIL.Image.Resampling.BICUBIC, HF's "resample"
+// PIL.Image.Resampling: BILINEAR = 2, BICUBIC = 3 (HF image processors' "resample").
+const PIL_FILTERS: Record<number, ResampleFilter> = { 2: "bilinear", 3: "bicubic" };
 
-function onlyBicubic(path: string, field: string, value: unknown): void {
+function unsupportedFilter(path: string, field: string, value: unknown): never {
   throw new ModelLoadError(
-    `${path}: ${field} ${JSON.stringify(value)} is not supported (only bicubic resizing is implemented)`,
+    `${path}: ${field} ${JSON.stringify(value)} is not supported (only bicubic and bilinear resizing are implemented)`,
     {
-      hint: "vlmopt ports Pillow's bicubic resampler exactly; other filters would silently change the embeddings",
+      hint: "vlmopt ports Pillow's bicubic and bilinear resamplers exactly; other filters would silently change the embeddings",
     },
   );
 }
@@ -63,7 +66,10 @@ export function parsePreprocessConfig(json: unknown, path = "preprocessor_config
       hint: 'Expected e.g. "size": {"shortest_edge": 224}, "crop_size": {"height": 224, "width": 224}',
     });
   }
-  if (o.resample !== undefined && o.resample !== BICUBIC) onlyBicubic(path, "resample", o.resample);
+  const resample =
+    o.resample === undefined
+      ? "bicubic"
+      : (PIL_FILTERS[o.resample as number] ?? unsupportedFilter(path, "resample", o.resample));
   // HF image processors: {"shortest_edge": n} resizes the short side (then crops, CLIPImageProcessor);
   // {"height", "width"} resizes to exactly that size (SiglipImageProcessor, which has no crop:
   // https://huggingface.co/google/siglip-base-patch16-224/blob/main/preprocessor_config.json).
@@ -88,6 +94,7 @@ export function parsePreprocessConfig(json: unknown, path = "preprocessor_config
     doCenterCrop: !squash && o.do_center_crop !== false,
     doNormalize: o.do_normalize !== false,
     rescaleFactor: typeof o.rescale_factor === "number" ? o.rescale_factor : 1 / 255,
+    resample,
   };
 }
 
@@ -111,7 +118,8 @@ export function parseOpenClipPreprocessConfig(json: unknown, path = "preprocess_
     );
   }
   const interpolation = typeof o.interpolation === "string" ? o.interpolation.toLowerCase() : "bicubic";
-  if (interpolation !== "bicubic") onlyBicubic(path, "interpolation", o.interpolation);
+  if (interpolation !== "bicubic" && interpolation !== "bilinear")
+    unsupportedFilter(path, "interpolation", o.interpolation);
   const mode = o.resize_mode ?? "shortest";
   if (mode !== "shortest" && mode !== "squash") {
     throw new ModelLoadError(`${path}: resize_mode ${JSON.stringify(mode)} is not supported`, {
@@ -129,6 +137,7 @@ export function parseOpenClipPreprocessConfig(json: unknown, path = "preprocess_
     doCenterCrop: mode === "shortest",
     doNormalize: true,
     rescaleFactor: 1 / 255,
+    resample: interpolation === "bilinear" ? "bilinear" : "bicubic",
   };
 }
 
@@ -166,17 +175,10 @@ function describe(src: ImageSource, index: number): string {
   return typeof src === "string" ? src : `image #${index} (${src.length} bytes)`;
 }
 
-/**
- * Decodes an image and returns its 8-bit RGB pixels after CLIP's resize and centre crop:
- * sharp decodes it, applies the EXIF orientation, converts to sRGB, drops alpha and expands
- * grayscale to RGB; then the short side is resized to `shortestEdge` with Pillow's exact
- * bicubic (see pil-resample.ts) and the centre is cropped with torchvision's rounding, as
- * OpenAI's clip.py does.
- */
-export async function decodeAndCrop(
+/** Reads (a path) and decodes an image to 8-bit RGB with sharp: EXIF orientation, sRGB, no alpha. */
+async function decodeRgb(
   src: ImageSource,
-  cfg: PreprocessConfig,
-  index = 0,
+  index: number,
 ): Promise<{ rgb: Uint8Array; width: number; height: number }> {
   const label = describe(src, index);
   let bytes: Uint8Array;
@@ -208,8 +210,27 @@ export async function decodeAndCrop(
       cause: error,
     });
   }
-  const { width: w0, height: h0 } = decoded.info;
-  const src8 = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
+  const { data, info } = decoded;
+  return {
+    rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+  };
+}
+
+/**
+ * Resizes and crops decoded RGB as `cfg` says: squash straight to the model's size, or resize the
+ * short side and centre-crop with torchvision's rounding (zero padding when smaller than the
+ * crop). With `into`, the result is written there as normalised CHW floats and nothing is returned.
+ */
+function resizeAndCrop(
+  src8: Uint8Array,
+  w0: number,
+  h0: number,
+  cfg: PreprocessConfig,
+  into?: ChwSink,
+): { rgb: Uint8Array; width: number; height: number } | undefined {
+  const filter = cfg.resample ?? "bicubic";
   if (cfg.resizeMode === "squash" && cfg.doResize) {
     // Resize straight to the model's size (aspect ratio not kept), no crop.
     const win = {
@@ -220,7 +241,8 @@ export async function decodeAndCrop(
       width: cfg.cropWidth,
       height: cfg.cropHeight,
     };
-    return { rgb: pilBicubicResizeRgb(src8, w0, h0, win), width: cfg.cropWidth, height: cfg.cropHeight };
+    const rgb = pilResizeRgb(src8, w0, h0, win, filter, into);
+    return rgb && { rgb, width: cfg.cropWidth, height: cfg.cropHeight };
   }
   const { width: w, height: h } = cfg.doResize
     ? resizedSize(w0, h0, cfg.shortestEdge)
@@ -236,17 +258,17 @@ export async function decodeAndCrop(
       width: cw,
       height: ch,
     };
-    return { rgb: pilBicubicResizeRgb(src8, w0, h0, win), width: cw, height: ch };
+    const rgb = pilResizeRgb(src8, w0, h0, win, filter, into);
+    return rgb && { rgb, width: cw, height: ch };
   }
   // Smaller than the crop: resize fully, then pad with zeros around it (torchvision's CenterCrop).
-  const full = pilBicubicResizeRgb(src8, w0, h0, {
-    outWidth: w,
-    outHeight: h,
-    left: 0,
-    top: 0,
-    width: w,
-    height: h,
-  });
+  const full = pilResizeRgb(
+    src8,
+    w0,
+    h0,
+    { outWidth: w, outHeight: h, left: 0, top: 0, width: w, height: h },
+    filter,
+  ) as Uint8Array;
   const out = new Uint8Array(cw * ch * 3);
   const padTop = Math.floor((ch - h) / 2);
   const padLeft = Math.floor((cw - w) / 2);
@@ -258,7 +280,40 @@ export async function decodeAndCrop(
         out[((y + Math.max(0, padTop)) * cw + x + Math.max(0, padLeft)) * 3 + c] = full[
           ((y + top) * w + x + left) * 3 + c
         ] as number;
-  return { rgb: out, width: cw, height: ch };
+  if (!into) return { rgb: out, width: cw, height: ch };
+  writeChw(out, cw * ch, into);
+  return undefined;
+}
+
+/**
+ * Decodes an image and returns its 8-bit RGB pixels after the model's resize and crop:
+ * sharp decodes it, applies the EXIF orientation, converts to sRGB, drops alpha and expands
+ * grayscale to RGB; then the short side is resized to `shortestEdge` with Pillow's exact
+ * bicubic or bilinear (see pil-resample.ts) and the centre is cropped with torchvision's
+ * rounding, as OpenAI's clip.py does (or the image is squashed to the model's size).
+ */
+export async function decodeAndCrop(
+  src: ImageSource,
+  cfg: PreprocessConfig,
+  index = 0,
+): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+  const { rgb, width, height } = await decodeRgb(src, index);
+  return resizeAndCrop(rgb, width, height, cfg) as { rgb: Uint8Array; width: number; height: number };
+}
+
+/** The per-channel scale and shift that normalisation applies: x · scale − shift. */
+function normalization(cfg: PreprocessConfig): {
+  scale: [number, number, number];
+  shift: [number, number, number];
+} {
+  const scale: [number, number, number] = [0, 0, 0];
+  const shift: [number, number, number] = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    const std = cfg.std[c] as number;
+    scale[c] = cfg.doNormalize ? cfg.rescaleFactor / std : cfg.rescaleFactor;
+    shift[c] = cfg.doNormalize ? (cfg.mean[c] as number) / std : 0;
+  }
+  return { scale, shift };
 }
 
 /** Writes one image as normalised CHW float32 into `out` at `offset`. */
@@ -270,17 +325,14 @@ export function normalizeToChw(
   out: Float32Array,
   offset: number,
 ): void {
-  const plane = width * height;
-  for (let c = 0; c < 3; c++) {
-    const std = cfg.std[c] as number;
-    const scale = cfg.doNormalize ? cfg.rescaleFactor / std : cfg.rescaleFactor;
-    const shift = cfg.doNormalize ? (cfg.mean[c] as number) / std : 0;
-    const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = (rgb[i * 3 + c] as number) * scale - shift;
-  }
+  writeChw(rgb, width * height, { out, offset, ...normalization(cfg) });
 }
 
-/** Decode, resize, crop and normalise one image into `out` (NCHW) at `offset`. */
+/**
+ * Decode, resize, crop and normalise one image into `out` (NCHW) at `offset`. The resizer's
+ * vertical pass writes the normalised floats straight into `out` (no 8-bit crop buffer and no
+ * second pass over it); the values equal decodeAndCrop + normalizeToChw.
+ */
 export async function preprocessImage(
   src: ImageSource,
   cfg: PreprocessConfig,
@@ -288,6 +340,6 @@ export async function preprocessImage(
   offset: number,
   index = 0,
 ): Promise<void> {
-  const { rgb, width, height } = await decodeAndCrop(src, cfg, index);
-  normalizeToChw(rgb, width, height, cfg, out, offset);
+  const { rgb, width, height } = await decodeRgb(src, index);
+  resizeAndCrop(rgb, width, height, cfg, { out, offset, ...normalization(cfg) });
 }

@@ -13,7 +13,13 @@ export * from "./model-files.js";
 export * from "./model-layouts.js";
 export * from "./model-registry.js";
 export * from "./onnx-clip-encoder.js";
-export { pilBicubicResizeRgb, type ResampleWindow } from "./pil-resample.js";
+export {
+  type ChwSink,
+  pilBicubicResizeRgb,
+  pilResizeRgb,
+  type ResampleFilter,
+  type ResampleWindow,
+} from "./pil-resample.js";
 export * from "./plugins.js";
 export * from "./resnet-architecture.js";
 export * from "./scoring.js";

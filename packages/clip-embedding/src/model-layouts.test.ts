@@ -106,8 +106,8 @@ describe("preprocessing configs per layout", () => {
     expect(squash).toMatchObject({ resizeMode: "squash", cropWidth: 256, doCenterCrop: false });
     // Older configs have no resize_mode: open_clip's default is "shortest".
     expect(parseOpenClipPreprocessConfig({ size: 224 }).resizeMode).toBe("shortest");
-    expect(() => parseOpenClipPreprocessConfig({ size: 224, interpolation: "bilinear" })).toThrow(
-      /interpolation "bilinear" is not supported/,
+    expect(() => parseOpenClipPreprocessConfig({ size: 224, interpolation: "lanczos" })).toThrow(
+      /interpolation "lanczos" is not supported/,
     );
     expect(() => parseOpenClipPreprocessConfig({ size: 224, resize_mode: "longest" })).toThrow(
       /resize_mode "longest"/,
@@ -131,8 +131,12 @@ describe("preprocessing configs per layout", () => {
       cropHeight: 224,
       mean: [0.5, 0.5, 0.5],
     });
-    expect(() => parsePreprocessConfig({ size: { height: 224, width: 224 }, resample: 2 })).toThrow(
-      /resample 2 is not supported/,
+    // PIL BILINEAR (2: MobileCLIP's transform) is implemented; LANCZOS (1) is refused.
+    expect(parsePreprocessConfig({ size: { height: 224, width: 224 }, resample: 2 }).resample).toBe(
+      "bilinear",
+    );
+    expect(() => parsePreprocessConfig({ size: { height: 224, width: 224 }, resample: 1 })).toThrow(
+      /resample 1 is not supported/,
     );
   });
 });

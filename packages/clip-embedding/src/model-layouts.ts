@@ -132,7 +132,9 @@ export const TRANSFORMERS_JS_LAYOUT: ModelLayout = {
       tokenizer: join(dir, "tokenizer.json"),
       contextLength: num(textCfg.max_position_embeddings) ?? (siglip ? 64 : 77),
       padToContext: siglip,
-      padToken: siglip ? tokenString(tokCfg.pad_token) : undefined,
+      // transformers.js pads with the tokenizer's pad_token; for CLIP's causal, masked text tower
+      // the value does not matter, for SigLIP's and MobileCLIP's full-attention towers it does.
+      padToken: tokenString(tokCfg.pad_token),
       eosToken: tokenString(tokCfg.eos_token),
       preprocess: await readPreprocessConfig(join(dir, "preprocessor_config.json")),
       scoring: siglip ? siglipScoring(cfg) : CLIP_SCORING,

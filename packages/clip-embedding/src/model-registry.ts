@@ -98,11 +98,14 @@ const MODELS: readonly ModelInfo[] = [
     layout: "transformers.js",
     dims: 512,
     dtypes: XENOVA_DTYPES,
-    // The transformers.js layout (config.json, preprocessor_config.json, tokenizer.json,
-    // tokenizer_config.json, onnx/{text,vision}_model{,_fp16,_quantized}.onnx, loaded by
-    // transformers.js as CLIPText/VisionModelWithProjection); its text tower takes a fixed 77 tokens
-    // (apple/ml-mobileclip tokenizes with open_clip's tokenizer, which pads to context_length 77), so
-    // texts are padded to the context length. The repo itself could not be listed here (no internet).
+    // https://huggingface.co/Xenova/mobileclip_s0/tree/main: config.json (26 bytes), preprocessor_config.json,
+    // tokenizer.json, tokenizer_config.json, onnx/{text,vision}_model{,_fp16,_quantized,_int8,_uint8,_q4,_bnb4}.onnx;
+    // loaded by transformers.js as CLIPText/VisionModelWithProjection (text: input_ids only). Apple's
+    // text tower has no causal mask and tokenizes with open_clip's tokenizer padded to context_length 77
+    // (apple/ml-mobileclip mobileclip/configs/mobileclip_s0.json, mobileclip/modules/text/tokenizer.py),
+    // so texts are padded to 77 with tokenizer_config.json's pad_token. Images: 256 px, no mean/std
+    // (do_normalize false; Apple's transform: Resize(256, BILINEAR), CenterCrop, ToTensor). See
+    // mobileclip-layout.test.ts for the stand-in with this file list.
     padToContext: true,
     description: "Apple MobileCLIP-S0 (small and fast; transformers.js layout, texts padded to 77 tokens)",
   },

@@ -81,7 +81,11 @@ export function parseDevice(
   return { name: "cuda", deviceId: Number(m[1] ?? 0) };
 }
 
-async function createSession(path: string, threads: number, device?: string): Promise<ort.InferenceSession> {
+/**
+ * Throws when `device` cannot run here: an unknown name (ConfigError), or cuda without
+ * onnxruntime-node's CUDA provider library (ModelLoadError saying exactly that and how to install it).
+ */
+export function assertDeviceAvailable(device: string | undefined): void {
   const dev = parseDevice(device);
   if (dev.name === "cuda" && !existsSync(cudaProviderLibrary())) {
     throw new ModelLoadError(
@@ -91,6 +95,11 @@ async function createSession(path: string, threads: number, device?: string): Pr
       },
     );
   }
+}
+
+async function createSession(path: string, threads: number, device?: string): Promise<ort.InferenceSession> {
+  assertDeviceAvailable(device);
+  const dev = parseDevice(device);
   try {
     return await ort.InferenceSession.create(path, {
       intraOpNumThreads: threads,
@@ -444,14 +453,15 @@ export class OnnxClipEncoder implements ClipEncoder {
     }
   }
 
+  /** Decodes images [start, start + count) into `pixels` (NCHW, normalised). */
   private async prepareBatch(
     images: readonly ImageSource[],
     start: number,
     count: number,
+    pixels: Float32Array,
   ): Promise<Float32Array> {
     const { cropHeight: h, cropWidth: w } = this.preprocess;
     const size = 3 * h * w;
-    const pixels = new Float32Array(count * size);
     await Promise.all(
       Array.from({ length: count }, (_, m) =>
         preprocessImage(images[start + m] as ImageSource, this.preprocess, pixels, m * size, start + m),
@@ -461,24 +471,29 @@ export class OnnxClipEncoder implements ClipEncoder {
   }
 
   /**
-   * Encodes images batch by batch; the next batch is decoded while the current one runs, so at
-   * most two batches of pixels are in memory.
+   * Encodes images batch by batch; the next batch is decoded while the current one runs (sharp
+   * decodes on libuv's threads while onnxruntime holds the main thread), into two pixel buffers
+   * that take turns, so at most two batches of pixels are in memory and none is allocated per batch.
    */
   async embedImages(images: readonly ImageSource[], options: EmbedOptions = {}): Promise<Embeddings> {
     throwIfAborted(options.signal);
     const out = createEmbeddings(images.length, this.dim);
     const batch = this.maxImageBatch;
+    const size = 3 * this.preprocess.cropHeight * this.preprocess.cropWidth;
     const sizeAt = (start: number) => Math.min(batch, images.length - start);
+    // A full batch of the graph's fixed batch size is padded by runVision itself.
+    const buffers = [0, 1].map(() => new Float32Array(Math.min(batch, images.length) * size));
+    const view = (k: number, count: number) => (buffers[k % 2] as Float32Array).subarray(0, count * size);
     let next: Promise<Float32Array> | undefined =
-      images.length > 0 ? this.prepareBatch(images, 0, sizeAt(0)) : undefined;
-    for (let start = 0; start < images.length; start += batch) {
+      images.length > 0 ? this.prepareBatch(images, 0, sizeAt(0), view(0, sizeAt(0))) : undefined;
+    for (let start = 0, k = 0; start < images.length; start += batch, k++) {
       const count = sizeAt(start);
       const pixels = await (next as Promise<Float32Array>);
       next = undefined;
       throwIfAborted(options.signal);
       const following = start + batch;
       if (following < images.length) {
-        next = this.prepareBatch(images, following, sizeAt(following));
+        next = this.prepareBatch(images, following, sizeAt(following), view(k + 1, sizeAt(following)));
         // Avoid an unhandled rejection if this batch fails first; the error is rethrown on await.
         next.catch(() => {});
       }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeAndCrop, parsePreprocessConfig } from "./image-preprocess.js";
-import { pilBicubicResizeRgb, type ResampleWindow } from "./pil-resample.js";
+import { pilBicubicResizeRgb, pilResizeRgb, type ResampleWindow } from "./pil-resample.js";
 import { gradientImage } from "./test-images.js";
 
 /**
@@ -38,14 +38,14 @@ if (!python && !required)
 const PIL_SCRIPT = `
 import base64, json, sys
 from PIL import Image
-BICUBIC = getattr(Image, "Resampling", Image).BICUBIC
+R = getattr(Image, "Resampling", Image)
 out = []
 for c in json.load(sys.stdin):
     if "path" in c:
         im = Image.open(c["path"]).convert("RGB")
     else:
         im = Image.frombytes("RGB", (c["w"], c["h"]), base64.b64decode(c["data"]))
-    im = im.resize((c["ow"], c["oh"]), BICUBIC)
+    im = im.resize((c["ow"], c["oh"]), R.BILINEAR if c.get("filter") == "bilinear" else R.BICUBIC)
     if c.get("box"):
         im = im.crop(tuple(c["box"]))
     out.append(base64.b64encode(im.tobytes()).decode())
@@ -60,6 +60,7 @@ interface PilCase {
   ow: number;
   oh: number;
   box?: [number, number, number, number];
+  filter?: "bilinear";
 }
 
 function pillow(cases: PilCase[]): Uint8Array[] {
@@ -131,6 +132,38 @@ describe.skipIf(!python && !required)("pilBicubicResizeRgb against Pillow (pixel
       height: oh,
     });
     expect(firstDiff(got, want as Uint8Array)).toBe("identical");
+  });
+
+  // PIL BILINEAR: the filter of MobileCLIP's transform (apple/ml-mobileclip mobileclip/__init__.py:
+  // Resize(256, interpolation=InterpolationMode.BILINEAR), CenterCrop(256), ToTensor()).
+  it.each(shapes)("bilinear %i×%i → %i×%i: %s", (w, h, ow, oh) => {
+    const src = testImage(w, h, w * 17 + h);
+    const [want] = pillow([{ w, h, data: Buffer.from(src).toString("base64"), ow, oh, filter: "bilinear" }]);
+    const win = { outWidth: ow, outHeight: oh, left: 0, top: 0, width: ow, height: oh };
+    const got = pilResizeRgb(src, w, h, win, "bilinear") as Uint8Array;
+    expect(firstDiff(got, want as Uint8Array)).toBe("identical");
+  });
+
+  it("writing normalised CHW floats directly gives the bytes' values", () => {
+    const [w, h] = [131, 89];
+    const src = testImage(w, h, 3);
+    for (const win of [
+      { outWidth: 61, outHeight: 41, left: 10, top: 4, width: 37, height: 29 },
+      { outWidth: w, outHeight: 40, left: 0, top: 0, width: w, height: 40 },
+      { outWidth: 50, outHeight: h, left: 3, top: 0, width: 40, height: h },
+    ]) {
+      const rgb = pilResizeRgb(src, w, h, win, "bicubic") as Uint8Array;
+      const plane = win.width * win.height;
+      const out = new Float32Array(5 + 3 * plane);
+      const scale = [1 / 255 / 0.26, 1 / 255 / 0.5, 1 / 255] as const;
+      const shift = [0.48 / 0.26, 1, 0] as const;
+      expect(pilResizeRgb(src, w, h, win, "bicubic", { out, offset: 5, scale, shift })).toBeUndefined();
+      for (let i = 0; i < plane; i++)
+        for (let c = 0; c < 3; c++)
+          expect(out[5 + c * plane + i]).toBe(
+            Math.fround((rgb[i * 3 + c] as number) * (scale[c] as number) - (shift[c] as number)),
+          );
+    }
   });
 
   it("a window of the output equals Pillow's full resize, then crop", () => {

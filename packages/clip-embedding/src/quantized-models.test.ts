@@ -29,12 +29,15 @@ describe("int8 variants in onnxruntime's dynamic-quantization op pattern", () =>
       expect(Math.abs((q[i] as number) * scale - (w[i] as number))).toBeLessThanOrEqual(scale / 2);
   });
 
-  for (const [name, variant] of [
-    ["tiny", "quantized"],
-    ["tiny-rn50", "quantized"],
-    ["tiny-rn50", "static-int8"],
+  // [model, variant, least cosine to fp32 per row]. tiny-siglip's image tower sees 16 patches of
+  // width 16 (64 px, patch 16), so int8 rounding moves its few features more (measured 0.93).
+  for (const [name, variant, least] of [
+    ["tiny", "quantized", 0.97],
+    ["tiny-rn50", "quantized", 0.97],
+    ["tiny-rn50", "static-int8", 0.97],
+    ["tiny-siglip", "quantized", 0.9],
   ] as const) {
-    it(`random:${name}@${variant} loads and stays close to random:${name} (cosine > 0.97 per row)`, async () => {
+    it(`random:${name}@${variant} loads and stays close to random:${name} (cosine > ${least} per row)`, async () => {
       const fp = await loadClipEncoder(`random:${name}`, { cacheDir, threads: 1 });
       const q8 = await loadClipEncoder(`random:${name}@${variant}`, { cacheDir, threads: 1 });
       expect(q8.id).toBe(`random:${name}@${variant}`);
@@ -50,7 +53,7 @@ describe("int8 variants in onnxruntime's dynamic-quantization op pattern", () =>
       console.log(
         `[int8] random:${name}@${variant}: cosine to fp32 ${cos.map((c) => c.toFixed(4)).join(" ")}`,
       );
-      for (const c of cos) expect(c).toBeGreaterThan(0.97);
+      for (const c of cos) expect(c).toBeGreaterThan(least);
       // Not the fp32 graph under another name.
       expect(Math.min(...cos)).toBeLessThan(0.999999);
       await fp.dispose();
@@ -59,7 +62,8 @@ describe("int8 variants in onnxruntime's dynamic-quantization op pattern", () =>
   }
 
   it("a generated model without an int8 variant says so", async () => {
-    await expect(loadClipEncoder("random:tiny-siglip@quantized", { cacheDir })).rejects.toSatisfy(
+    // static-int8 is for the ModifiedResNets' convs only.
+    await expect(loadClipEncoder("random:tiny@static-int8", { cacheDir })).rejects.toSatisfy(
       ConfigError.isInstance,
     );
     await expect(loadClipEncoder("random:tiny@fp16", { cacheDir })).rejects.toThrow(/has no dtype "fp16"/);
