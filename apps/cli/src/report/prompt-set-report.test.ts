@@ -86,4 +86,16 @@ describe("a run that chose a per-class prompt set (toy dataset, in process)", as
     const view = buildRunView(await readRunInput(join(cwd, "r")));
     expect(view.transfers[0]?.best?.label).toBe(summary);
   });
+
+  it("eval --prompts of the exported pack shows the set by its summary, at the run's test accuracy", async () => {
+    const registry = fakeRegistry();
+    expect(await run(["export", "r", "--pack-out", "pack.json"], memoryIo({ cwd }), registry)).toBe(0);
+    const io = memoryIo({ cwd });
+    const args = ["eval", "--dataset", "toy", "--data-root", "data", "--model", "random:tiny"];
+    expect(await run([...args, "--split", "test", "--prompts", "pack.json"], io, registry)).toBe(0);
+    const results = JSON.parse(readFileSync(join(cwd, "r/results.json"), "utf8"));
+    const line = io.outText.split("\n").find((l) => l.includes("pack: "));
+    expect(line).toContain(`pack: ${promptSetSummary(HOSTILE_DESCRIPTIONS)}`);
+    expect(line).toMatch(new RegExp(`^${(results.chosen.testAccuracy * 100).toFixed(1)}%`));
+  });
 });
