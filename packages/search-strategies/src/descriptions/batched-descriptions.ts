@@ -42,6 +42,19 @@ export function batchFields(o: BatchedFieldOptions) {
   };
 }
 
+/** An LLM call's settings: temperature, reply token limit and attempts (each strategy's defaults). */
+export function llmCallFields(o: {
+  temperature: { default: number; describe: string };
+  maxTokens: number;
+  attempts: string;
+}) {
+  return {
+    temperature: z.number().min(0).max(2).default(o.temperature.default).describe(o.temperature.describe),
+    maxTokens: z.number().int().min(16).default(o.maxTokens).describe("reply token limit per call"),
+    maxAttempts: z.number().int().min(1).max(10).default(2).describe(o.attempts),
+  };
+}
+
 /** The fallback template and the call's settings, the last parameters of a batched strategy. */
 export function callFields(o: BatchedFieldOptions) {
   return {
@@ -49,15 +62,7 @@ export function callFields(o: BatchedFieldOptions) {
       .string()
       .default("a photo of a {}.")
       .describe("stands in for a class the LLM has not described (yet)"),
-    temperature: z.number().min(0).max(2).default(o.temperature.default).describe(o.temperature.describe),
-    maxTokens: z.number().int().min(16).default(o.maxTokens).describe("reply token limit per call"),
-    maxAttempts: z
-      .number()
-      .int()
-      .min(1)
-      .max(10)
-      .default(2)
-      .describe("LLM calls per batch until a reply parses"),
+    ...llmCallFields({ ...o, attempts: "LLM calls per batch until a reply parses" }),
   };
 }
 
