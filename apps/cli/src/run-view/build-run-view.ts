@@ -284,24 +284,16 @@ function turnsOf(events: readonly RunEvent[], scored: readonly Scored[], prompts
             const problem = isPromptSetKey(template) ? null : templateProblem(template);
             const s = byKey.get(normalizeTemplate(template));
             const label = labelOf(template, prompts);
-            if (problem)
-              return {
-                template,
-                label,
-                trainAccuracy: null,
-                valAccuracy: null,
-                newBest: false,
-                note: problem,
-              };
-            if (!s)
-              return {
-                template,
-                label,
-                trainAccuracy: null,
-                valAccuracy: null,
-                newBest: false,
-                note: "not scored (the budget ran out)",
-              };
+            const unscored = (note: string): ParsedView => ({
+              template,
+              label,
+              trainAccuracy: null,
+              valAccuracy: null,
+              newBest: false,
+              note,
+            });
+            if (problem) return unscored(problem);
+            if (!s) return unscored("not scored (the budget ran out)");
             const fromHere = mine.includes(s);
             return {
               template,
