@@ -1,5 +1,13 @@
+import { candidateLabel } from "@vlmopt/core";
 import { toCsv } from "./csv.js";
-import type { SuiteResults } from "./types.js";
+import type { BenchRecord, SuiteResults } from "./types.js";
+
+/** A record's chosen candidates for a table cell: templates as they are, prompt sets as a summary. */
+export function chosenText(r: Pick<BenchRecord, "templates" | "prompts">): string {
+  return r.templates
+    .map((t, i) => candidateLabel({ template: t, prompts: r.prompts?.[i] ?? null }))
+    .join(" | ");
+}
 
 export const CSV_HEADER = [
   "suite",
@@ -44,7 +52,7 @@ export function renderCsv(results: SuiteResults): string {
     r.llmCalls,
     r.costUsd,
     r.evaluations,
-    r.templates.join(" | "),
+    chosenText(r),
     identity.model.id,
     identity.model.hash,
     `${identity.llm.provider}:${identity.llm.modelId}`,

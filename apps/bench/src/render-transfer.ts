@@ -4,6 +4,7 @@ import { writeFileAtomic } from "@vlmopt/core";
 import { aggregate } from "./aggregate.js";
 import { toCsv } from "./csv.js";
 import { meaninglessBanner } from "./labels.js";
+import { chosenText } from "./render-csv.js";
 import { escapeHtml } from "./render-html.js";
 import { cellText } from "./render-markdown.js";
 import { mean, pct } from "./stats.js";
@@ -148,7 +149,7 @@ export function renderTransferCsv(results: TransferResults): string {
     r.status,
     r.testAccuracy,
     r.llmCalls,
-    r.templates.join(" | "),
+    chosenText(r),
     r.reason ?? "",
     warning,
   ]);

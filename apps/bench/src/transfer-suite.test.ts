@@ -1,13 +1,21 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { extractFeatures, RANDOM_WEIGHTS_WARNING, TemplateScorer } from "@vlmopt/core";
+import {
+  CandidateScorer,
+  extractFeatures,
+  promptSet,
+  promptSetSummary,
+  RANDOM_WEIGHTS_WARNING,
+  TemplateScorer,
+} from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "./io.js";
 import { run } from "./main.js";
 import { OUTPUT_FILES } from "./outputs.js";
+import { getSuite, PAPER_STRATEGIES } from "./suites.js";
 import { balancedSubset } from "./test-subset.js";
-import type { TransferResults } from "./transfer-suite.js";
+import { runTransferSuite, type TransferResults } from "./transfer-suite.js";
 import { createDefaultWiring } from "./wiring.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -115,6 +123,59 @@ describe.skipIf(!hasShared)(
       rmSync(join(suiteDir, "results.md"));
       expect(await run(["report", suiteDir], memoryIo().io)).toBe(0);
       expect(readFileSync(join(suiteDir, "results.md"), "utf8")).toContain("random:tiny → random:tiny-rn50");
+      rmSync(out, { recursive: true, force: true });
+    }, 240_000);
+
+    it("transfers a chosen per-class prompt set: its descriptions scored on the target, named by summary", async () => {
+      const out = mkdtempSync(join(tmpdir(), "vlmopt-bench-transfer-pset-"));
+      const cacheDir = join(out, "cache");
+      const dataRoot = join(SHARED, "datasets");
+      // The transfer suite with WaffleCLIP (no LLM) as its strategy: a suite a user can define.
+      const suite = {
+        ...getSuite("transfer"),
+        datasets: ["eurosat"],
+        seeds: [1],
+        maxTestImages: 40,
+        strategies: PAPER_STRATEGIES.filter((st) => st.method === "waffle").map((st) => ({
+          ...st,
+          params: { sets: 1, descriptors: 2 },
+        })),
+      };
+      const wiring = createDefaultWiring();
+      const results = await runTransferSuite({
+        suite,
+        modelSpec: "random:tiny",
+        llmSpec: "simulated",
+        targets: ["random:tiny-rn50"],
+        dataRoot,
+        outDir: out,
+        parallel: 1,
+        budget: { perRunUsd: null, suiteUsd: null, maxCallsPerRun: null },
+        wiring,
+        env: {},
+        cacheDir,
+        offline: true,
+        log: () => {},
+      });
+      const source = results.records.find((r) => r.kind === "strategy" && r.targetModel === "random:tiny");
+      const moved = results.records.find(
+        (r) => r.kind === "strategy" && r.targetModel === "random:tiny-rn50",
+      );
+      expect(moved?.status, moved?.reason).toBe("done");
+      const prompts = moved?.prompts?.[0];
+      expect(prompts).toBeTruthy();
+      expect(moved?.prompts).toEqual(source?.prompts);
+      // Independently: the same descriptions scored on the target's test features.
+      const encoder = await wiring.resolveModel("random:tiny-rn50", { cacheDir, offline: true });
+      const ds = await wiring.resolveDataset("eurosat", { root: dataRoot, shots: 1, seed: 1 });
+      const features = await extractFeatures(encoder, balancedSubset(ds.splits.test, 40));
+      const scorer = new CandidateScorer({ encoder, classNames: ds.classNames });
+      const direct = scorer.score(await scorer.promptSetEmbeddings(promptSet(prompts ?? {})), features);
+      await encoder.dispose?.();
+      expect(moved?.testAccuracy).toBe(direct.accuracy);
+      expect(moved?.perClassTest).toEqual(direct.perClass);
+      const csv = readFileSync(join(out, "results.csv"), "utf8");
+      expect(csv).toContain(promptSetSummary(prompts ?? {}, moved?.templates[0]).replaceAll('"', '""'));
       rmSync(out, { recursive: true, force: true });
     }, 240_000);
 

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { type Proposal, promptSet, type SearchStrategy } from "@vlmopt/core";
 import { ScriptedLlm } from "@vlmopt/core/testing";
 import { type Browser, chromium } from "playwright-core";
 import { fakeRegistry, toyStrategy } from "./fake-registry.js";
@@ -82,4 +83,45 @@ export async function makeToyRun(
   const code = await run(args, io, registry);
   if (code !== 0) throw new Error(`toy run failed (${code}): ${io.errText}`);
   if (!existsSync(join(cwd, runDir, "results.json"))) throw new Error(`no results.json in ${runDir}`);
+}
+
+/** Descriptions that would run script if any of them were parsed as HTML (toy classes cat, dog). */
+export const HOSTILE_DESCRIPTIONS = {
+  cat: ['<script>window.__pwned = "desc"</script> a cat, which has whiskers.', "a cat, which is small."],
+  dog: [
+    "<img src=x onerror=\"window.__pwned = 'desc-img'\"> a dog, which has a tail.",
+    "a dog, which barks.",
+  ],
+} as const;
+
+/** One step: a template and a per-class prompt set with hostile texts; the set is made the best. */
+function promptSetStrategy(): SearchStrategy {
+  return {
+    specificationVersion: "v1",
+    name: "toy-descriptions",
+    params: {},
+    wantsScoreDetails: true,
+    ask(ctx): Proposal | null {
+      if (ctx.step > 0) return null;
+      return { kind: "templates", templates: [promptSet(HOSTILE_DESCRIPTIONS)], label: "pool" };
+    },
+    tell() {},
+  };
+}
+
+/**
+ * A toy run in `cwd/<runDir>` whose only candidate (so the chosen one) is `HOSTILE_DESCRIPTIONS`;
+ * returns what `optimize` printed.
+ */
+export async function makeToyPromptSetRun(cwd: string, runDir: string): Promise<string> {
+  const registry = fakeRegistry({ resolveStrategy: async () => promptSetStrategy() });
+  const args = [
+    "optimize",
+    ...["--dataset", "toy", "--data-root", "data", "--model", "random:tiny", "--strategy", "toy"],
+    ...["--llm", "scripted", "--run-dir", runDir],
+  ];
+  const io = memoryIo({ cwd });
+  const code = await run(args, io, registry);
+  if (code !== 0) throw new Error(`toy prompt-set run failed (${code}): ${io.errText}`);
+  return io.outText;
 }

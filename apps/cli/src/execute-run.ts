@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   type BudgetLimit,
+  candidateLabel,
   type EmbeddingUsage,
   JsonlRunStore,
   MANIFEST_FILE,
@@ -148,14 +149,17 @@ export function summaryText(result: RunResult, runDir: string, testCount: number
   lines.push(
     table(
       ["#", "train", "val", "template"],
-      top.map((t, i) => [String(i + 1), pct(t.trainAccuracy), pct(t.valAccuracy), t.template]),
+      top.map((t, i) => [String(i + 1), pct(t.trainAccuracy), pct(t.valAccuracy), candidateLabel(t)]),
     ),
   );
   const c = result.chosen;
   if (c) {
-    const what = c.ensemble
-      ? `ensemble of ${c.templates.length}: ${c.templates.map((t) => JSON.stringify(t)).join(", ")}`
-      : JSON.stringify(c.templates[0]);
+    // A template is quoted; a prompt set is its summary (its texts are in report.md / report.html).
+    const shown = c.templates.map((t, i) => {
+      const prompts = c.prompts?.[i];
+      return prompts ? candidateLabel({ template: t, prompts }) : JSON.stringify(t);
+    });
+    const what = c.ensemble ? `ensemble of ${c.templates.length}: ${shown.join(", ")}` : (shown[0] as string);
     const test =
       c.testAccuracy === null
         ? "test not scored"

@@ -72,4 +72,16 @@ describe("createProgressObserver", () => {
     expect(io.errText).not.toContain("\r");
     expect(io.errText).toMatch(/^step 1: best 42\.0% train .*3 calls · 1,234 tokens · \$0\.01\n$/m);
   });
+
+  it("--verbose names a scored prompt set by its summary, not its bare key", () => {
+    const io = memoryIo({ isTTY: false });
+    const p = createProgressObserver(io, { verbose: true });
+    const prompts = { cat: ["a cat, which has whiskers."], dog: ["a dog, which barks."] };
+    const set = { ...candidate(0.5), template: "descriptions#0123456789ab (2 classes, 2 texts)", prompts };
+    p.onCandidateScored?.({ candidate: set, best: set, replayed: false });
+    p.done();
+    expect(io.errText + io.outText).toContain(
+      "50.0% train  — val  prompt set: 2 classes × 1 text, e.g. “a cat, which has whiskers.” (descriptions#0123456789ab)",
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import type { BudgetUsage, RunObserver, ScoredTemplate } from "@vlmopt/core";
+import { type BudgetUsage, candidateLabel, type RunObserver, type ScoredTemplate } from "@vlmopt/core";
 import { duration, int, pct, usd } from "./format.js";
 import type { CliIo } from "./io.js";
 
@@ -132,7 +132,7 @@ export function createProgressObserver(
       if (options.verbose || !tty) {
         const c = info.candidate;
         if (options.verbose)
-          line(`  ${pct(c.trainAccuracy)} train  ${pct(c.valAccuracy)} val  ${c.template}`);
+          line(`  ${pct(c.trainAccuracy)} train  ${pct(c.valAccuracy)} val  ${candidateLabel(c)}`);
       }
       status(summary());
     },

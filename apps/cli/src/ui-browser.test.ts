@@ -4,7 +4,13 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumSkipReason, launchChromium, makeToyRun } from "./browser-fixtures.js";
+import {
+  chromiumSkipReason,
+  HOSTILE_DESCRIPTIONS,
+  launchChromium,
+  makeToyPromptSetRun,
+  makeToyRun,
+} from "./browser-fixtures.js";
 import { writeToyDataset } from "./fake-registry.js";
 import { decodePng, distinctColors } from "./png-decode.test-helper.js";
 import { clientBuildOptions } from "./ui/client-build.js";
@@ -27,6 +33,7 @@ describe.skipIf(skip !== null)("vlmopt ui in headless Chromium", () => {
     await makeToyRun(cwd, "runs/toy-a", { hostile: true, seed: 1 });
     await makeToyRun(cwd, "runs/toy-b", { seed: 2 });
     await makeToyRun(cwd, "runs/nested/toy-c", { seed: 3, iterations: 6 });
+    await makeToyPromptSetRun(cwd, "runs/toy-descriptions");
     // A run in progress: toy-c's manifest and the first few events, no results.json.
     mkdirSync(join(root, "live"));
     cpSync(join(root, "nested/toy-c/manifest.json"), join(root, "live/manifest.json"));
@@ -64,7 +71,7 @@ describe.skipIf(skip !== null)("vlmopt ui in headless Chromium", () => {
     const page = await open("/");
     const live = page.locator('#runs tr[data-id="live"]');
     await live.waitFor();
-    expect(await page.locator("#runs tbody tr").count()).toBe(4);
+    expect(await page.locator("#runs tbody tr").count()).toBe(5);
     expect(await page.locator('#runs tr[data-id="nested/toy-c"]').count()).toBe(1);
     await expect(live.locator("td.status").textContent()).resolves.toBe("running");
     const scoredBefore = Number(await live.locator("td.scored").textContent());
@@ -129,6 +136,29 @@ describe.skipIf(skip !== null)("vlmopt ui in headless Chromium", () => {
         join(process.env.VLMOPT_SCREENSHOTS, "ui-run.png"),
         await page.screenshot({ fullPage: true }),
       );
+  });
+
+  it("shows a chosen prompt set's descriptions per class, its texts inert", async () => {
+    const page = await open("/#/run?id=toy-descriptions");
+    const set = page.locator("#prompt-sets details.prompt-set");
+    await set.waitFor();
+    await expect(set.getAttribute("open")).resolves.toBe(""); // 2 classes: shown open
+    expect(await set.locator("summary").textContent()).toMatch(
+      /^prompt set: 2 classes × 2 texts, e\.g\. “<script>/,
+    );
+    expect(await page.locator("#chosen tbody td").first().textContent()).toMatch(/^prompt set: 2 classes/);
+    expect(await page.locator("#top tbody td").last().textContent()).toMatch(/^prompt set: 2 classes/);
+    for (const [name, texts] of Object.entries(HOSTILE_DESCRIPTIONS)) {
+      const row = set.locator(`tr[data-class="${name}"]`);
+      expect(await row.locator("ul.texts li").allTextContents()).toEqual([...texts]);
+      // Train and test accuracy of the class.
+      expect(await row.locator("td.num").allTextContents()).toEqual([
+        expect.stringMatching(/^\d+\.\d%$/),
+        expect.stringMatching(/^\d+\.\d%$/),
+      ]);
+    }
+    expect(await page.locator("#app script, #app img, #app iframe").count()).toBe(0);
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
   });
 
   it("compares two runs: both curves overlaid", async () => {

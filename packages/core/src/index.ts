@@ -1,4 +1,5 @@
 export * from "./budget.js";
+export * from "./candidate-label.js";
 export * from "./candidate-scorer.js";
 export * from "./clip-encoder.js";
 export * from "./content-hash-memo.js";

@@ -3,7 +3,7 @@ import {
   type Candidate,
   CandidateScorer,
   ConfigError,
-  candidateText,
+  candidateSummary,
   extractFeatures,
   modelWarningOf,
   type PromptPack,
@@ -131,7 +131,7 @@ export const evalCommand = defineRun(evalSpec, {
       const label =
         candidates.length > 1
           ? `pack (${candidates.length}${pack.pack.ensemble ? ", ensemble" : ""})`
-          : `pack: ${candidateText(candidates[0] as Candidate)}`;
+          : `pack: ${candidateSummary(candidates[0] as Candidate)}`;
       packRow = { template: label, ...scorer.score(classes, features) };
       rows.push(packRow);
     }

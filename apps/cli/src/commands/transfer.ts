@@ -2,6 +2,7 @@ import {
   CandidateScorer,
   type ChosenResult,
   ConfigError,
+  candidateLabel,
   candidateOf,
   chosenCandidates,
   extractFeatures,
@@ -25,7 +26,10 @@ import { featureCacheOf, fetchSharedRun, openSharedRun, storeUrlOf } from "../sh
 import { UsageError } from "../usage-error.js";
 
 export interface TransferRow {
+  /** The template, or a prompt set's key (its texts are in the run's log). */
   template: string;
+  /** What is shown for it: the template, or a prompt set's summary. */
+  label: string;
   /** Scores on the run's own model. */
   source: { trainAccuracy: number; valAccuracy: number | null };
   trainAccuracy: number;
@@ -103,6 +107,7 @@ export const transferCommand = defineRun(transferSpec, {
       const classes = await scorer.candidateEmbeddings(candidateOf(t));
       rows.push({
         template: t.template,
+        label: candidateLabel(t),
         source: { trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy },
         trainAccuracy: scorer.score(classes, train).accuracy,
         valAccuracy: val ? scorer.score(classes, val).accuracy : null,
@@ -118,6 +123,7 @@ export const transferCommand = defineRun(transferSpec, {
           : scorer.score(classes, await featuresOf("test"));
       chosen = {
         templates: runChosen.templates,
+        ...(runChosen.prompts ? { prompts: runChosen.prompts } : {}),
         ensemble: runChosen.ensemble,
         trainAccuracy: scorer.score(classes, train).accuracy,
         valAccuracy: val ? scorer.score(classes, val).accuracy : null,
@@ -163,17 +169,12 @@ export const transferCommand = defineRun(transferSpec, {
     io.stdout(
       `${table(
         ["train (new)", "train (source)", "val (new)", "template"],
-        sorted.map((r) => [
-          pct(r.trainAccuracy),
-          pct(r.source.trainAccuracy),
-          pct(r.valAccuracy),
-          r.template,
-        ]),
+        sorted.map((r) => [pct(r.trainAccuracy), pct(r.source.trainAccuracy), pct(r.valAccuracy), r.label]),
       )}\n`,
     );
     if (chosen) {
       io.stdout(
-        `chosen ${chosen.templates.map((t) => JSON.stringify(t)).join(" + ")} on ${encoder.id}: train ${pct(chosen.trainAccuracy)} · val ${pct(chosen.valAccuracy)} · test ${chosen.testAccuracy === null ? "not scored" : `${pct(chosen.testAccuracy)} (${dataset.splits.test.length} images)`}\n`,
+        `chosen ${chosen.templates.map((t, i) => (chosen.prompts?.[i] ? candidateLabel({ template: t, prompts: chosen.prompts[i] }) : JSON.stringify(t))).join(" + ")} on ${encoder.id}: train ${pct(chosen.trainAccuracy)} · val ${pct(chosen.valAccuracy)} · test ${chosen.testAccuracy === null ? "not scored" : `${pct(chosen.testAccuracy)} (${dataset.splits.test.length} images)`}\n`,
       );
     }
     io.stdout(`wrote ${shownPath(io.cwd, `${runDir}/${name}.json`)}\n`);

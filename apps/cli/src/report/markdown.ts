@@ -1,12 +1,27 @@
+import { candidateLabel, type ScoredTemplate } from "@vlmopt/core";
 import { duration, int, pct, usd } from "../format-numbers.js";
-import type { RunView } from "../run-view/run-view.js";
-import { escapeMd } from "./escape.js";
+import type { PromptSetView, RunView } from "../run-view/run-view.js";
+import { escapeMd, mdCode } from "./escape.js";
 import type { ReportData } from "./report-data.js";
 import { chosenRow, perClassRows, summaryRows, TEMPLATE_HEADER, templateRows } from "./report-sections.js";
 
 function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.map(escapeMd).join(" | ")} |`;
   return [line(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/** A chosen prompt set in full: one row per class with its accuracies (where measured) and texts. */
+function promptSetSection(set: PromptSetView): string[] {
+  const hasTrain = set.classes.some((k) => k.trainAccuracy !== null);
+  const hasTest = set.classes.some((k) => k.testAccuracy !== null);
+  const header = ["class", ...(hasTrain ? ["train"] : []), ...(hasTest ? ["test"] : []), "texts"];
+  const rows = set.classes.map((k) => [
+    k.name,
+    ...(hasTrain ? [pct(k.trainAccuracy)] : []),
+    ...(hasTest ? [pct(k.testAccuracy)] : []),
+    k.texts.map(mdCode).join(" · "),
+  ]);
+  return [`### Chosen descriptions: ${set.key}`, "", mdTable(header, rows), ""];
 }
 
 /** Baselines with the chosen template's gain, and cost, tokens and time: from the run page's view. */
@@ -18,6 +33,7 @@ function viewSections(v: RunView): string[] {
       : `${((chosen - base) * 100).toFixed(1)} pts`;
   const out: string[] = [];
   if (c) out.push(`Origin: ${c.origin}.`, "");
+  for (const set of c?.promptSets ?? []) out.push(...promptSetSection(set));
   out.push("## Baselines", "");
   out.push(
     v.baselines.length
@@ -25,7 +41,7 @@ function viewSections(v: RunView): string[] {
           ["baseline", "template", "train", "val", "test", "gain (test)"],
           v.baselines.map((b) => [
             b.label,
-            b.template,
+            b.templateLabel,
             pct(b.trainAccuracy),
             pct(b.valAccuracy),
             pct(b.testAccuracy),
@@ -97,8 +113,10 @@ export function renderMarkdown(d: ReportData, view?: RunView): string {
     );
   } else out.push("No candidate scored.", "");
 
-  out.push("## Top templates", "", mdTable(TEMPLATE_HEADER, templateRows(d.top)), "");
-  out.push("## Bottom templates", "", mdTable(TEMPLATE_HEADER, templateRows(d.bottom)), "");
+  const ranked = (list: readonly ScoredTemplate[]) =>
+    templateRows(list.map((t) => ({ ...t, label: candidateLabel(t) })));
+  out.push("## Top templates", "", mdTable(TEMPLATE_HEADER, ranked(d.top)), "");
+  out.push("## Bottom templates", "", mdTable(TEMPLATE_HEADER, ranked(d.bottom)), "");
   out.push("## Per-class test accuracy of the chosen template", "");
   const per = perClassRows(d);
   out.push(per ? mdTable(["class", "test accuracy"], per) : "The test split was not scored.", "");

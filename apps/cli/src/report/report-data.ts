@@ -1,5 +1,6 @@
 import {
   bottomK,
+  candidateLabel,
   modelWarningLine,
   type RunManifest,
   type RunResult,
@@ -17,6 +18,7 @@ export interface ChartPoint {
   valAccuracy: number | null;
   /** Best train accuracy among all candidates so far (this one included). */
   bestSoFar: number;
+  /** What is shown for it: the template, or a prompt set's summary. */
   template: string;
   source: string;
 }
@@ -60,7 +62,7 @@ export function reportDataOf(runDir: string, input: RunInput): ReportData {
         trainAccuracy: e.candidate.trainAccuracy,
         valAccuracy: e.candidate.valAccuracy,
         bestSoFar: best,
-        template: e.candidate.template,
+        template: candidateLabel(e.candidate),
         source: e.candidate.source,
       });
     }

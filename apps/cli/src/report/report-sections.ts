@@ -1,3 +1,4 @@
+import { candidateLabel } from "@vlmopt/core";
 import { int, pct, usd } from "../format-numbers.js";
 
 export { TEMPLATE_HEADER, templateRows } from "../run-page/template-rows.js";
@@ -47,6 +48,7 @@ export function summaryRows(d: ReportData): [string, string][] {
 }
 
 export interface ChosenRow {
+  /** What is shown for each chosen candidate: the template, or a prompt set's summary. */
   templates: string[];
   ensemble: boolean;
   train: string;
@@ -58,7 +60,7 @@ export function chosenRow(d: ReportData): ChosenRow | null {
   const c = d.result?.chosen;
   if (!c) return null;
   return {
-    templates: c.templates,
+    templates: c.templates.map((t, i) => candidateLabel({ template: t, prompts: c.prompts?.[i] ?? null })),
     ensemble: c.ensemble,
     train: pct(c.trainAccuracy),
     val: pct(c.valAccuracy),

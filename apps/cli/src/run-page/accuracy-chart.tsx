@@ -134,7 +134,7 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
               fill={COLORS.pool}
               fill-opacity="0.7"
             >
-              <title>{`pool, train ${pct(p.train)}, val ${pct(p.val)}: ${p.template}`}</title>
+              <title>{`pool, train ${pct(p.train)}, val ${pct(p.val)}: ${p.label}`}</title>
             </circle>
           ))}
         </g>
@@ -149,7 +149,7 @@ export function AccuracyChart({ chart }: { chart: ChartView }) {
           fill={COLORS.proposal}
           fill-opacity="0.75"
         >
-          <title>{`step ${p.step}, call ${p.calls}: train ${pct(p.train)}, val ${pct(p.val)}: ${p.template}`}</title>
+          <title>{`step ${p.step}, call ${p.calls}: train ${pct(p.train)}, val ${pct(p.val)}: ${p.label}`}</title>
         </circle>
       ))}
       {chart.bestTrain.length > 0 && (

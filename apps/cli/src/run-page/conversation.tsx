@@ -38,7 +38,7 @@ export function Turn({ turn, open = false }: { turn: TurnView; open?: boolean })
           header={["parsed template", "train", "val", ""]}
           numeric={[1, 2]}
           rows={turn.parsed.map((p) => [
-            p.template,
+            p.label,
             pct(p.trainAccuracy),
             pct(p.valAccuracy),
             p.newBest ? (

@@ -3,6 +3,7 @@ import type { RunView } from "../run-view/run-view.js";
 import { AccuracyChart } from "./accuracy-chart.js";
 import { ClassBars } from "./class-bars.js";
 import { Conversation } from "./conversation.js";
+import { PromptSetDetails } from "./prompt-set-details.js";
 import { Table } from "./table.js";
 import { TEMPLATE_HEADER, templateRows } from "./template-rows.js";
 
@@ -41,7 +42,7 @@ export function RunPage({ view }: { view: RunView }) {
             header={[c.ensemble ? "ensemble of" : "template", "train", "val", "test"]}
             rows={[
               [
-                c.templates.join(" + "),
+                c.labels.join(" + "),
                 pct(c.trainAccuracy),
                 pct(c.valAccuracy),
                 c.testAccuracy === null ? "not scored" : pct(c.testAccuracy),
@@ -50,6 +51,14 @@ export function RunPage({ view }: { view: RunView }) {
             numeric={[1, 2, 3]}
           />
           <p class="origin" id="origin">{`Origin: ${c.origin}.`}</p>
+          {c.promptSets.length > 0 && (
+            <div id="prompt-sets">
+              <h3>{c.promptSets.length > 1 ? "Chosen descriptions, per set" : "Chosen descriptions"}</h3>
+              {c.promptSets.map((set) => (
+                <PromptSetDetails key={set.key} set={set} />
+              ))}
+            </div>
+          )}
         </>
       ) : (
         <p>None chosen yet (the run has not finished, or scored nothing).</p>
@@ -72,7 +81,7 @@ export function RunPage({ view }: { view: RunView }) {
           numeric={[2, 3, 4, 5, 6, 7]}
           rows={view.baselines.map((b) => [
             b.label,
-            b.template,
+            b.templateLabel,
             pct(b.trainAccuracy),
             pct(b.valAccuracy),
             b.testAccuracy === null ? "not scored" : pct(b.testAccuracy),
@@ -153,7 +162,7 @@ export function RunPage({ view }: { view: RunView }) {
               pct(t.chosen?.trainAccuracy),
               pct(t.chosen?.valAccuracy),
               t.chosen?.testAccuracy === null || !t.chosen ? "not scored" : pct(t.chosen.testAccuracy),
-              t.best?.template ?? "—",
+              t.best?.label ?? "—",
               pct(t.best?.trainAccuracy),
               t.file,
             ])}

@@ -12,4 +12,6 @@ details.turn{border:1px solid #dde1e5;border-radius:4px;margin:6px 0;padding:4px
 details.turn[open]{background:#fcfcfd}.role{font-size:11px;text-transform:uppercase;color:#666;margin-top:6px}
 .retry{color:#a61e4d;font-size:13px}.new-best{font-weight:700;color:#2b8a3e}.note{color:#666}
 .muted{color:#666;font-size:13px}#params td:first-child,#cost td:first-child,#summary td:first-child{white-space:nowrap}
+details.prompt-set{border:1px solid #dde1e5;border-radius:4px;margin:6px 0;padding:4px 8px}details.prompt-set>summary{cursor:pointer;font-size:13px}
+ul.texts{margin:0;padding-left:18px}h3{font-size:15px;margin-top:16px}
 `;

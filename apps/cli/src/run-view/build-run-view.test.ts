@@ -1,4 +1,12 @@
-import type { RunEvent, RunManifest, RunResult, ScoredTemplate } from "@vlmopt/core";
+import {
+  promptSet,
+  promptSetKey,
+  promptSetSummary,
+  type RunEvent,
+  type RunManifest,
+  type RunResult,
+  type ScoredTemplate,
+} from "@vlmopt/core";
 import { describe, expect, it } from "vitest";
 import { buildRunView, STALE_AFTER_MS } from "./build-run-view.js";
 import type { RunInput } from "./run-input.js";
@@ -128,6 +136,7 @@ describe("buildRunView", () => {
     expect(first?.parsed).toEqual([
       {
         template: "art of {}.",
+        label: "art of {}.",
         trainAccuracy: 0.6,
         valAccuracy: 0.5,
         newBest: false,
@@ -149,7 +158,13 @@ describe("buildRunView", () => {
     const [first, second] = buildRunView(input({ withParsed: false }), T0).turns;
     expect(first?.parsed).toEqual([]);
     expect(second?.parsed).toEqual([
-      { template: "<b>{}</b> pic", trainAccuracy: 0.75, valAccuracy: 0.65, newBest: true },
+      {
+        template: "<b>{}</b> pic",
+        label: "<b>{}</b> pic",
+        trainAccuracy: 0.75,
+        valAccuracy: 0.65,
+        newBest: true,
+      },
     ]);
   });
 
@@ -236,7 +251,7 @@ describe("buildRunView", () => {
     expect(v.status).toMatchObject({ state: "finished", text: "budget reached (maxLlmCalls)" });
     expect(v.chosen?.origin).toBe("the LLM at step 1 (LLM call 2)");
     expect(v.chart.test).toEqual({ calls: 2, accuracy: 0.7 });
-    expect(v.baselines).toEqual(result.baselines);
+    expect(v.baselines).toEqual(result.baselines?.map((b) => ({ ...b, templateLabel: b.template })));
     expect(v.perClass).toEqual([
       { name: "cat", accuracy: 1 },
       { name: "<i>dog</i>", accuracy: 0.4 },
@@ -251,5 +266,44 @@ describe("buildRunView", () => {
     ]);
     expect(v.params).toContainEqual(["budget.maxLlmCalls", "5"]);
     expect(v.params).toContainEqual(["strategy.iterations", "2"]);
+  });
+
+  it("a prompt set proposed by the LLM: parsed and charted by its summary, never called a bad template", () => {
+    const texts = {
+      cat: ["a cat, which has whiskers."],
+      dog: ["a dog, which has a tail.", "a dog, which barks."],
+    };
+    const key = promptSetKey(promptSet(texts));
+    const scored: ScoredTemplate = { ...cand(1, key, 0.8, 1, "llm"), prompts: texts };
+    const unscored = "descriptions#000000000000 (2 classes, 2 texts)";
+    const e: RunEvent[] = [
+      { type: "run-start", time: at(0), resumed: false },
+      {
+        type: "candidate-scored",
+        time: at(1),
+        step: 0,
+        candidate: cand(0, "a photo of a {}.", 0.5, 0, "pool"),
+      },
+      request(1, 0, 1),
+      reply(1, 0, ["cat: ...", "dog: ..."]),
+      { type: "llm-parsed", time: at(12), step: 1, seq: 0, templates: [key, unscored] },
+      { type: "candidate-scored", time: at(13), step: 1, candidate: scored },
+    ];
+    const v = buildRunView({ id: "x/r", manifest, events: e, result: null, transfers: [] }, T0);
+    const summary = promptSetSummary(texts, key);
+    expect(v.turns[0]?.parsed).toEqual([
+      { template: key, label: summary, trainAccuracy: 0.8, valAccuracy: scored.valAccuracy, newBest: true },
+      {
+        template: unscored,
+        label: unscored,
+        trainAccuracy: null,
+        valAccuracy: null,
+        newBest: false,
+        note: "not scored (the budget ran out)",
+      },
+    ]);
+    expect(v.chart.proposals.map((p) => p.label)).toEqual([summary]);
+    expect(v.top.map((t) => t.label)).toEqual([summary, "a photo of a {}."]);
+    expect(v.top[0]).not.toHaveProperty("prompts");
   });
 });

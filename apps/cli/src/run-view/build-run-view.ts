@@ -1,9 +1,13 @@
 import { inReadmeForm } from "@vlmopt/cli-kit";
 import {
   bottomK,
+  type ClassPrompts,
   callsAndScores,
+  candidateLabel,
+  isPromptSetKey,
   modelWarningLine,
   normalizeTemplate,
+  promptSetSummary,
   type RunEvent,
   type ScoredTemplate,
   type StopReason,
@@ -19,6 +23,8 @@ import type {
   ChosenView,
   CostView,
   ParsedView,
+  PromptSetView,
+  RankedView,
   RunStatus,
   RunView,
   TransferView,
@@ -109,6 +115,7 @@ function chartOf(scored: readonly Scored[], input: RunInput, totalCalls: number)
     step: s.candidate.step,
     source: s.candidate.source,
     template: s.candidate.template,
+    label: candidateLabel(s.candidate),
   });
   const bestTrain: [number, number][] = [];
   const bestVal: [number, number][] = [];
@@ -136,7 +143,63 @@ function originOf(template: string, scored: readonly Scored[]): string {
   return `${c.source} templates (step ${c.step}), not an LLM proposal`;
 }
 
-function chosenOf(input: RunInput, scored: readonly Scored[]): ChosenView | null {
+/** Texts of every scored prompt set by key (history first, then the log), for labels and details. */
+type PromptsByKey = ReadonlyMap<string, ClassPrompts>;
+
+function promptsByKey(history: readonly ScoredTemplate[], scored: readonly Scored[]): PromptsByKey {
+  const out = new Map<string, ClassPrompts>();
+  for (const c of [...history, ...scored.map((s) => s.candidate)])
+    if (c.prompts && !out.has(c.template)) out.set(c.template, c.prompts);
+  return out;
+}
+
+const labelOf = (template: string, prompts: PromptsByKey): string =>
+  candidateLabel({ template, prompts: prompts.get(template) ?? null });
+
+/**
+ * The chosen prompt sets class by class: texts, the train accuracy of the class from the set's
+ * score details (when the strategy recorded them), and the chosen candidate's test accuracy of
+ * the class (for a single chosen candidate; an ensemble's per-class test is of the whole).
+ */
+function promptSetViews(
+  input: RunInput,
+  history: readonly ScoredTemplate[],
+  prompts: PromptsByKey,
+): PromptSetView[] {
+  const c = input.result?.chosen;
+  if (!c) return [];
+  const names = input.result?.classNames ?? [];
+  const out: PromptSetView[] = [];
+  c.templates.forEach((key, i) => {
+    const set = c.prompts?.[i] ?? prompts.get(key);
+    if (!set) return;
+    const scoredEntry = history.find((h) => h.template === key);
+    const train = scoredEntry?.details?.perClass;
+    const test = c.templates.length === 1 ? c.perClassTest : null;
+    const order = names.length ? names.filter((n) => Object.hasOwn(set, n)) : Object.keys(set);
+    out.push({
+      key,
+      summary: promptSetSummary(set, key),
+      classes: order.map((name) => {
+        const label = names.indexOf(name);
+        return {
+          name,
+          texts: [...(set[name] ?? [])],
+          trainAccuracy: label >= 0 ? (train?.[label] ?? null) : null,
+          testAccuracy: label >= 0 ? (test?.[label] ?? null) : null,
+        };
+      }),
+    });
+  });
+  return out;
+}
+
+function chosenOf(
+  input: RunInput,
+  scored: readonly Scored[],
+  history: readonly ScoredTemplate[],
+  prompts: PromptsByKey,
+): ChosenView | null {
   const c = input.result?.chosen;
   if (!c) return null;
   const origin = c.ensemble
@@ -144,6 +207,10 @@ function chosenOf(input: RunInput, scored: readonly Scored[]): ChosenView | null
     : originOf(c.templates[0] as string, scored);
   return {
     templates: c.templates,
+    labels: c.templates.map((t, i) =>
+      candidateLabel({ template: t, prompts: c.prompts?.[i] ?? prompts.get(t) }),
+    ),
+    promptSets: promptSetViews(input, history, prompts),
     ensemble: c.ensemble,
     trainAccuracy: c.trainAccuracy,
     valAccuracy: c.valAccuracy,
@@ -153,9 +220,13 @@ function chosenOf(input: RunInput, scored: readonly Scored[]): ChosenView | null
 }
 
 /** Baselines from results.json; older runs fall back to the history's scores (train and val only). */
-function baselinesOf(input: RunInput, history: readonly ScoredTemplate[]): BaselineView[] {
+function baselinesOf(
+  input: RunInput,
+  history: readonly ScoredTemplate[],
+  prompts: PromptsByKey,
+): BaselineView[] {
   const recorded = input.result?.baselines;
-  if (recorded) return recorded.map((b) => ({ ...b }));
+  if (recorded) return recorded.map((b) => ({ ...b, templateLabel: labelOf(b.template, prompts) }));
   const find = (t: string) => history.find((h) => normalizeTemplate(h.template) === normalizeTemplate(t));
   const out: BaselineView[] = [];
   const photo = find("a photo of a {}.");
@@ -163,6 +234,7 @@ function baselinesOf(input: RunInput, history: readonly ScoredTemplate[]): Basel
     out.push({
       label: "a photo of a {}.",
       template: photo.template,
+      templateLabel: photo.template,
       trainAccuracy: photo.trainAccuracy,
       valAccuracy: photo.valAccuracy,
       testAccuracy: null,
@@ -175,6 +247,7 @@ function baselinesOf(input: RunInput, history: readonly ScoredTemplate[]): Basel
     out.push({
       label: "best pool template",
       template: pool.template,
+      templateLabel: candidateLabel(pool),
       trainAccuracy: pool.trainAccuracy,
       valAccuracy: pool.valAccuracy,
       testAccuracy: null,
@@ -182,7 +255,7 @@ function baselinesOf(input: RunInput, history: readonly ScoredTemplate[]): Basel
   return out;
 }
 
-function turnsOf(events: readonly RunEvent[], scored: readonly Scored[]): TurnView[] {
+function turnsOf(events: readonly RunEvent[], scored: readonly Scored[], prompts: PromptsByKey): TurnView[] {
   const replies = new Map<number, Ev<"llm-reply">>();
   const parses = new Map<number, Ev<"llm-parsed">>();
   const errors = new Map<number, Ev<"llm-error">>();
@@ -207,21 +280,24 @@ function turnsOf(events: readonly RunEvent[], scored: readonly Scored[]): TurnVi
       const mine = bySeq.get(req.seq) ?? [];
       const parsed: ParsedView[] = parse
         ? parse.templates.map((template) => {
-            const problem = templateProblem(template);
+            // A prompt set is logged by its key, which is no template (it has no "{}").
+            const problem = isPromptSetKey(template) ? null : templateProblem(template);
             const s = byKey.get(normalizeTemplate(template));
-            if (problem)
-              return { template, trainAccuracy: null, valAccuracy: null, newBest: false, note: problem };
-            if (!s)
-              return {
-                template,
-                trainAccuracy: null,
-                valAccuracy: null,
-                newBest: false,
-                note: "not scored (the budget ran out)",
-              };
+            const label = labelOf(template, prompts);
+            const unscored = (note: string): ParsedView => ({
+              template,
+              label,
+              trainAccuracy: null,
+              valAccuracy: null,
+              newBest: false,
+              note,
+            });
+            if (problem) return unscored(problem);
+            if (!s) return unscored("not scored (the budget ran out)");
             const fromHere = mine.includes(s);
             return {
               template,
+              label,
               trainAccuracy: s.candidate.trainAccuracy,
               valAccuracy: s.candidate.valAccuracy,
               newBest: fromHere && s.newBest,
@@ -230,6 +306,7 @@ function turnsOf(events: readonly RunEvent[], scored: readonly Scored[]): TurnVi
           })
         : mine.map((s) => ({
             template: s.candidate.template,
+            label: candidateLabel(s.candidate),
             trainAccuracy: s.candidate.trainAccuracy,
             valAccuracy: s.candidate.valAccuracy,
             newBest: s.newBest,
@@ -317,7 +394,7 @@ function costOf(input: RunInput, status: RunStatus): CostView {
   };
 }
 
-function transfersOf(input: RunInput): TransferView[] {
+function transfersOf(input: RunInput, prompts: PromptsByKey): TransferView[] {
   return input.transfers.map(({ file, value }) => {
     const best = topK(
       value.templates.map((t, id) => ({ ...t, id, step: 0, source: "transfer" })),
@@ -329,7 +406,12 @@ function transfersOf(input: RunInput): TransferView[] {
       warning: value.model.warning ?? null,
       templates: value.templates.length,
       best: best
-        ? { template: best.template, trainAccuracy: best.trainAccuracy, valAccuracy: best.valAccuracy }
+        ? {
+            template: best.template,
+            label: labelOf(best.template, prompts),
+            trainAccuracy: best.trainAccuracy,
+            valAccuracy: best.valAccuracy,
+          }
         : null,
       chosen: value.chosen
         ? {
@@ -391,6 +473,12 @@ function warningsOf(input: RunInput): string[] {
   return [...out];
 }
 
+/** A ranked entry without its texts and details (the page embeds only the chosen sets in full). */
+function rankedView(t: ScoredTemplate): RankedView {
+  const { prompts: _prompts, details: _details, ...rest } = t;
+  return { ...rest, label: candidateLabel(t) };
+}
+
 /** Derives the run page's view from a run's files. `now` decides whether a live run looks stale. */
 export function buildRunView(input: RunInput, now = Date.now()): RunView {
   const status = statusOf(input, now);
@@ -401,6 +489,7 @@ export function buildRunView(input: RunInput, now = Date.now()): RunView {
   const r = input.result;
   const names = r?.classNames ?? [];
   const nameOf = (i: number) => names[i] ?? `class ${i}`;
+  const prompts = promptsByKey(history, scored);
   return {
     id: input.id,
     runId: input.manifest.runId,
@@ -408,10 +497,10 @@ export function buildRunView(input: RunInput, now = Date.now()): RunView {
     warnings: warningsOf(input),
     summary: summaryOfRun(input, status, history.length),
     params: paramsOf(input),
-    chosen: chosenOf(input, scored),
-    baselines: baselinesOf(input, history),
+    chosen: chosenOf(input, scored, history, prompts),
+    baselines: baselinesOf(input, history, prompts),
     chart: chartOf(scored, input, totalCalls),
-    turns: turnsOf(input.events, scored),
+    turns: turnsOf(input.events, scored, prompts),
     perClass: r?.chosen?.perClassTest
       ? r.chosen.perClassTest.map((accuracy, i) => ({ name: nameOf(i), accuracy }))
       : null,
@@ -422,8 +511,8 @@ export function buildRunView(input: RunInput, now = Date.now()): RunView {
       share: p.share,
     })),
     cost: costOf(input, status),
-    transfers: transfersOf(input),
-    top: topK(history, 10),
-    bottom: bottomK(history, 10),
+    transfers: transfersOf(input, prompts),
+    top: topK(history, 10).map(rankedView),
+    bottom: bottomK(history, 10).map(rankedView),
   };
 }

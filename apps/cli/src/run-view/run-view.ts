@@ -23,8 +23,30 @@ export interface RunView {
   confused: { actual: string; predicted: string; count: number; share: number }[];
   cost: CostView;
   transfers: TransferView[];
-  top: ScoredTemplate[];
-  bottom: ScoredTemplate[];
+  /** Best by train accuracy (at most 10), without texts or details: `label` stands for a prompt set. */
+  top: RankedView[];
+  bottom: RankedView[];
+}
+
+/** A ranked candidate as the tables show it: `template` is its key, `label` what is shown. */
+export type RankedView = Omit<ScoredTemplate, "prompts" | "details"> & { label: string };
+
+/** One class of a chosen prompt set: its texts and, where measured, its accuracy. */
+export interface PromptSetClassView {
+  name: string;
+  texts: string[];
+  /** Train accuracy of this class with this set (from the score details; null when not recorded). */
+  trainAccuracy: number | null;
+  /** Test accuracy of this class with the chosen candidate (null when test was not scored). */
+  testAccuracy: number | null;
+}
+
+/** A chosen per-class prompt set in full, class by class (dataset order). */
+export interface PromptSetView {
+  key: string;
+  /** One line: classes × texts and an example (`promptSetSummary`). */
+  summary: string;
+  classes: PromptSetClassView[];
 }
 
 export interface RunStatus {
@@ -36,7 +58,12 @@ export interface RunStatus {
 }
 
 export interface ChosenView {
+  /** The chosen templates; a prompt set by its key. */
   templates: string[];
+  /** What is shown for each: the template, or a prompt set's summary. */
+  labels: string[];
+  /** The chosen prompt sets in full (none when only templates were chosen). */
+  promptSets: PromptSetView[];
   ensemble: boolean;
   trainAccuracy: number;
   valAccuracy: number | null;
@@ -48,6 +75,8 @@ export interface ChosenView {
 export interface BaselineView {
   label: string;
   template: string;
+  /** What is shown for `template`: itself, or a prompt set's summary. */
+  templateLabel: string;
   trainAccuracy: number | null;
   valAccuracy: number | null;
   testAccuracy: number | null;
@@ -61,6 +90,8 @@ export interface ChartPointView {
   step: number;
   source: string;
   template: string;
+  /** What is shown for it: the template, or a prompt set's summary. */
+  label: string;
 }
 
 export interface ChartView {
@@ -79,6 +110,8 @@ export interface ChartView {
 
 export interface ParsedView {
   template: string;
+  /** What is shown for it: the template, or a prompt set's summary (its key when never scored). */
+  label: string;
   trainAccuracy: number | null;
   valAccuracy: number | null;
   /** It raised the best train accuracy of the run when it was scored. */
@@ -125,7 +158,7 @@ export interface TransferView {
   model: string;
   warning: string | null;
   templates: number;
-  best: { template: string; trainAccuracy: number; valAccuracy: number | null } | null;
+  best: { template: string; label: string; trainAccuracy: number; valAccuracy: number | null } | null;
   chosen: { trainAccuracy: number; valAccuracy: number | null; testAccuracy: number | null } | null;
 }
 

@@ -8,7 +8,8 @@ import {
   type SearchStrategy,
   type StepOutcome,
 } from "@vlmopt/core";
-import { parseClassDescriptions } from "./class-descriptions.js";
+import { z } from "zod";
+import { classesBlock, parseClassDescriptions, SECTION_INSTRUCTION } from "./class-descriptions.js";
 
 export interface BatchedDescriptionParams {
   classesPerCall: number;
@@ -17,6 +18,52 @@ export interface BatchedDescriptionParams {
   maxTokens: number;
   maxAttempts: number;
   fallbackTemplate: string;
+}
+
+/** How the parameters common to CuPL and DCLIP differ between them (defaults and help). */
+export interface BatchedFieldOptions {
+  /** Most descriptions per class, its default and its help text. */
+  perClass: { max: number; default: number; describe: string };
+  temperature: { default: number; describe: string };
+  maxTokens: number;
+}
+
+/** `classesPerCall` and `descriptionsPerClass`, the first parameters of a batched strategy. */
+export function batchFields(o: BatchedFieldOptions) {
+  return {
+    classesPerCall: z.number().int().min(1).max(200).default(10).describe("classes described per LLM call"),
+    descriptionsPerClass: z
+      .number()
+      .int()
+      .min(1)
+      .max(o.perClass.max)
+      .default(o.perClass.default)
+      .describe(o.perClass.describe),
+  };
+}
+
+/** An LLM call's settings: temperature, reply token limit and attempts (each strategy's defaults). */
+export function llmCallFields(o: {
+  temperature: { default: number; describe: string };
+  maxTokens: number;
+  attempts: string;
+}) {
+  return {
+    temperature: z.number().min(0).max(2).default(o.temperature.default).describe(o.temperature.describe),
+    maxTokens: z.number().int().min(16).default(o.maxTokens).describe("reply token limit per call"),
+    maxAttempts: z.number().int().min(1).max(10).default(2).describe(o.attempts),
+  };
+}
+
+/** The fallback template and the call's settings, the last parameters of a batched strategy. */
+export function callFields(o: BatchedFieldOptions) {
+  return {
+    fallbackTemplate: z
+      .string()
+      .default("a photo of a {}.")
+      .describe("stands in for a class the LLM has not described (yet)"),
+    ...llmCallFields({ ...o, attempts: "LLM calls per batch until a reply parses" }),
+  };
 }
 
 /**
@@ -40,8 +87,13 @@ export abstract class BatchedDescriptionStrategy implements SearchStrategy {
     protected readonly p: BatchedDescriptionParams,
   ) {}
 
-  /** The request text for this batch of classes. */
+  /** The request text for this batch of classes (usually `sectionedRequest` of the question). */
   protected abstract requestText(ctx: AskContext, batch: readonly string[]): string;
+
+  /** A request: the question's lines, then how to answer ("### class" sections), then the batch. */
+  protected sectionedRequest(question: readonly string[], batch: readonly string[]): string {
+    return [...question, SECTION_INSTRUCTION, "", classesBlock(batch)].join("\n");
+  }
   /** The prompt texts of a class from the descriptions the LLM wrote for it. */
   protected abstract textsOf(className: string, descriptions: readonly string[]): string[];
 

@@ -1,32 +1,15 @@
 import { type AskContext, defineStrategy, promptClassName } from "@vlmopt/core";
 import { z } from "zod";
-import { BatchedDescriptionStrategy } from "../descriptions/batched-descriptions.js";
-import { classesBlock, SECTION_INSTRUCTION } from "../descriptions/class-descriptions.js";
+import { BatchedDescriptionStrategy, batchFields, callFields } from "../descriptions/batched-descriptions.js";
 import { taskPhrase } from "../strategy-helpers.js";
 
-export const CUPL_PARAMS = z.object({
-  classesPerCall: z.number().int().min(1).max(200).default(10).describe("classes described per LLM call"),
-  descriptionsPerClass: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(10)
-    .describe("descriptions per class (N; CuPL generated 10 per question)"),
-  fallbackTemplate: z
-    .string()
-    .default("a photo of a {}.")
-    .describe("stands in for a class the LLM has not described (yet)"),
-  temperature: z.number().min(0).max(2).default(0.99).describe("sampling temperature (CuPL sampled at 0.99)"),
-  maxTokens: z.number().int().min(16).default(4096).describe("reply token limit per call"),
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(2)
-    .describe("LLM calls per batch until a reply parses"),
-});
+const FIELDS = {
+  perClass: { max: 100, default: 10, describe: "descriptions per class (N; CuPL generated 10 per question)" },
+  temperature: { default: 0.99, describe: "sampling temperature (CuPL sampled at 0.99)" },
+  maxTokens: 4096,
+};
+
+export const CUPL_PARAMS = z.object({ ...batchFields(FIELDS), ...callFields(FIELDS) });
 
 export type CuplParams = z.infer<typeof CUPL_PARAMS>;
 
@@ -44,13 +27,13 @@ export class CuplStrategy extends BatchedDescriptionStrategy {
   }
 
   protected requestText(ctx: AskContext, batch: readonly string[]): string {
-    return [
-      `Describe what each of these classes${taskPhrase(ctx.task)} looks like in a photo.`,
-      `Write ${this.params_.descriptionsPerClass} different one-sentence descriptions per class; every sentence must name the class (e.g. "A ${promptClassName(batch[0] as string)} is ...").`,
-      SECTION_INSTRUCTION,
-      "",
-      classesBlock(batch),
-    ].join("\n");
+    return this.sectionedRequest(
+      [
+        `Describe what each of these classes${taskPhrase(ctx.task)} looks like in a photo.`,
+        `Write ${this.params_.descriptionsPerClass} different one-sentence descriptions per class; every sentence must name the class (e.g. "A ${promptClassName(batch[0] as string)} is ...").`,
+      ],
+      batch,
+    );
   }
 
   protected textsOf(_className: string, descriptions: readonly string[]): string[] {

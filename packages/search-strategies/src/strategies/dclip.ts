@@ -1,35 +1,22 @@
 import { type AskContext, defineStrategy } from "@vlmopt/core";
 import { z } from "zod";
-import { BatchedDescriptionStrategy } from "../descriptions/batched-descriptions.js";
-import { classesBlock, dclipText, SECTION_INSTRUCTION } from "../descriptions/class-descriptions.js";
+import { BatchedDescriptionStrategy, batchFields, callFields } from "../descriptions/batched-descriptions.js";
+import { dclipText } from "../descriptions/class-descriptions.js";
 import { taskPhrase } from "../strategy-helpers.js";
 
+const FIELDS = {
+  perClass: { max: 50, default: 5, describe: "descriptors kept per class (DCLIP's lists hold about 4-8)" },
+  temperature: { default: 0.7, describe: "sampling temperature" },
+  maxTokens: 2048,
+};
+
 export const DCLIP_PARAMS = z.object({
-  classesPerCall: z.number().int().min(1).max(200).default(10).describe("classes described per LLM call"),
-  descriptionsPerClass: z
-    .number()
-    .int()
-    .min(1)
-    .max(50)
-    .default(5)
-    .describe("descriptors kept per class (DCLIP's lists hold about 4-8)"),
+  ...batchFields(FIELDS),
   before: z
     .string()
     .default("")
     .describe('text before the class name in each prompt (WaffleCLIP runs use "A photo of a ")'),
-  fallbackTemplate: z
-    .string()
-    .default("a photo of a {}.")
-    .describe("stands in for a class the LLM has not described (yet)"),
-  temperature: z.number().min(0).max(2).default(0.7).describe("sampling temperature"),
-  maxTokens: z.number().int().min(16).default(2048).describe("reply token limit per call"),
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(2)
-    .describe("LLM calls per batch until a reply parses"),
+  ...callFields(FIELDS),
 });
 
 export type DclipParams = z.infer<typeof DCLIP_PARAMS>;
@@ -47,13 +34,13 @@ export class DclipStrategy extends BatchedDescriptionStrategy {
   }
 
   protected requestText(ctx: AskContext, batch: readonly string[]): string {
-    return [
-      `Q: What are useful visual features for distinguishing each of these classes${taskPhrase(ctx.task)} in a photo?`,
-      `List ${this.params_.descriptionsPerClass} short descriptors per class (a few words each, e.g. "four legs" or "a long tail"), without repeating the class name.`,
-      SECTION_INSTRUCTION,
-      "",
-      classesBlock(batch),
-    ].join("\n");
+    return this.sectionedRequest(
+      [
+        `Q: What are useful visual features for distinguishing each of these classes${taskPhrase(ctx.task)} in a photo?`,
+        `List ${this.params_.descriptionsPerClass} short descriptors per class (a few words each, e.g. "four legs" or "a long tail"), without repeating the class name.`,
+      ],
+      batch,
+    );
   }
 
   protected textsOf(className: string, descriptions: readonly string[]): string[] {

@@ -11,6 +11,7 @@ import {
   templatePromptSet,
 } from "@vlmopt/core";
 import { z } from "zod";
+import { llmCallFields } from "../descriptions/batched-descriptions.js";
 import {
   classesBlock,
   parseClassDescriptions,
@@ -45,15 +46,11 @@ export const HILL_CLIMB_DESCRIPTIONS_PARAMS = z.object({
     .default("a photo of a {}.")
     .describe("the starting point: this template as a prompt set (one text per class)"),
   memory: z.number().int().min(0).max(20).default(3).describe("earlier turns kept in the conversation"),
-  temperature: z.number().min(0).max(2).default(1).describe("sampling temperature"),
-  maxTokens: z.number().int().min(16).default(1024).describe("reply token limit per call"),
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(2)
-    .describe("LLM calls per turn until a reply gives a new set"),
+  ...llmCallFields({
+    temperature: { default: 1, describe: "sampling temperature" },
+    maxTokens: 1024,
+    attempts: "LLM calls per turn until a reply gives a new set",
+  }),
 });
 
 export type HillClimbDescriptionsParams = z.infer<typeof HILL_CLIMB_DESCRIPTIONS_PARAMS>;
