@@ -13,14 +13,10 @@ import {
   type KitIo,
   runProgram,
 } from "./program.js";
+import { memoryIo } from "./testing.js";
 import { UsageError } from "./usage-error.js";
 
-function memory(extra: Partial<KitIo> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: KitIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, ...extra };
-  return { io, out: () => out.join(""), err: () => err.join("") };
-}
+const memory = memoryIo;
 
 const LONG =
   "a description long enough to need wrapping at any usual terminal width, because it goes on and on about what the option does, where its default comes from and which other flags it interacts with";

@@ -9,6 +9,7 @@ export {
   registerPlugin,
 } from "./plugin-set.js";
 export {
+  builtinPlugins,
   type CatalogEntry,
   createRegistry,
   type DatasetCheck,

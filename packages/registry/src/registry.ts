@@ -116,6 +116,17 @@ export interface RegistryOptions {
   overrides?: Partial<Registry>;
 }
 
+/** Every built-in entry, in lookup order: LLM providers, backbones, embedding APIs, strategies, dataset sources. */
+export function builtinPlugins(): readonly VlmoptPlugin[] {
+  return [
+    ...llmProviderPlugins,
+    ...backbonePlugins,
+    ...embeddingApiPlugins,
+    ...strategyPlugins,
+    ...datasetSourcePlugins,
+  ];
+}
+
 // The heavy plugin packages are loaded on first use, so `vlmopt --help` does not load ONNX Runtime.
 const clip = () => import("@vlmopt/clip-embedding");
 const datasets = () => import("@vlmopt/dataset-loaders");
@@ -129,15 +140,7 @@ function strip<T extends object>(value: T): T {
  * lookup order). Entries' heavy code loads on first use.
  */
 export function createRegistry(options: RegistryOptions = {}): Registry {
-  const builtins: readonly VlmoptPlugin[] = options.noBuiltins
-    ? []
-    : [
-        ...llmProviderPlugins,
-        ...backbonePlugins,
-        ...embeddingApiPlugins,
-        ...strategyPlugins,
-        ...datasetSourcePlugins,
-      ];
+  const builtins = options.noBuiltins ? [] : builtinPlugins();
   const set = pluginSetOf([...(options.plugins ?? []), ...registeredPlugins(), ...builtins]);
   const llms = set.llmProviders;
   // For the lenient lookups (normalizeLlm, llmCacheable): a bad spec is reported by checkLlm.
