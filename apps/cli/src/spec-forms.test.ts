@@ -66,7 +66,7 @@ describe("--llm and --model help is generated from the registry entries", () => 
     expect(viaHelpCommand.outText.replace(/\s+/g, " ")).toContain("outside-llm:<model>");
   });
 
-  it("shows the entries of a --plugin module and of VLMOPT_PLUGIN", async () => {
+  it("shows the entries of a --plugin module, of VLMOPT_PLUGIN and of the config file's plugins", async () => {
     const file = join(dir, "my-plugin.mjs");
     writeFileSync(
       file,
@@ -76,6 +76,15 @@ describe("--llm and --model help is generated from the registry entries", () => 
     );
     expect(await optimizeHelp(["--plugin", file])).toContain("file-llm:<model>");
     expect(await optimizeHelp([], { VLMOPT_PLUGIN: file })).toContain("file-llm:<model>");
+    // ... and of "plugins" in ./vlmopt.config.json, or in the file --config names.
+    const sub = mkdtempSync(join(dir, "config-"));
+    writeFileSync(join(sub, "vlmopt.config.json"), JSON.stringify({ plugins: [file] }));
+    const inSub = memoryIo({ cwd: sub });
+    expect(await run(["optimize", "--help"], inSub)).toBe(0);
+    expect(inSub.outText).toContain("file-llm:<model>");
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ plugins: [file] }));
+    expect(await optimizeHelp(["--config", join(dir, "other.json")])).toContain("file-llm:<model>");
+    expect(await optimizeHelp()).not.toContain("file-llm:<model>");
     // A module that does not load leaves help printing the built-in forms.
     expect(await optimizeHelp(["--plugin", join(dir, "missing.mjs")])).toContain("anthropic:<model>");
   });

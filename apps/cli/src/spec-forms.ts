@@ -1,4 +1,5 @@
 import type { Registry } from "@vlmopt/registry";
+import { findConfigFile, loadConfigFile } from "./config-file.js";
 import type { CliIo } from "./io.js";
 import { withPluginModules } from "./plugin-modules.js";
 
@@ -36,14 +37,25 @@ function pluginNames(argv: readonly string[], env: Record<string, string | undef
   return names;
 }
 
+/** The "plugins" of the config file the command would read (--config, else ./vlmopt.config.json). */
+function configPluginNames(argv: readonly string[], cwd: string): string[] {
+  const at = argv.indexOf("--config");
+  const explicit =
+    at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--config="))?.slice("--config=".length);
+  const file = findConfigFile(cwd, explicit);
+  const plugins = file ? loadConfigFile(file).plugins : undefined;
+  return Array.isArray(plugins) ? plugins.map(String) : [];
+}
+
 /**
- * The spec forms for help: the registry's, with the entries of the plugin modules the command line
- * names. A module that fails to load is left out here (help still prints); running the command
- * reports it.
+ * The spec forms for help: the registry's, with the entries of the plugin modules the command line,
+ * VLMOPT_PLUGIN and the config file's "plugins" name. A module or config file that fails to load
+ * is left out here (help still prints); running the command reports it.
  */
 export async function helpForms(registry: Registry, argv: readonly string[], io: CliIo): Promise<SpecForms> {
   try {
-    return specFormsOf(await withPluginModules(registry, pluginNames(argv, io.env), io.cwd));
+    const names = [...pluginNames(argv, io.env), ...configPluginNames(argv, io.cwd)];
+    return specFormsOf(await withPluginModules(registry, names, io.cwd));
   } catch {
     return specFormsOf(registry);
   }
