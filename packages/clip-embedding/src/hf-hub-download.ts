@@ -368,6 +368,50 @@ export async function downloadRepoFiles(
   return { dir: join(folder, "snapshots", c), files };
 }
 
+/**
+ * Bytes [start, end] (inclusive) of one repo file by an HTTP Range request, through the same
+ * endpoint, token and fetch as downloads (following the hub's redirect to its CDN), the way
+ * huggingface_hub's `HfApi.parse_safetensors_file_metadata` reads a safetensors header without the
+ * weights (https://github.com/huggingface/huggingface_hub, src/huggingface_hub/hf_api.py).
+ * Offline: a ModelLoadError. A server that ignores Range (HTTP 200) is refused rather than read whole.
+ */
+export async function fetchRepoRange(
+  repo: string,
+  path: string,
+  start: number,
+  end: number,
+  options: DownloadOptions = {},
+): Promise<Uint8Array> {
+  const revision = options.revision ?? "main";
+  if (isOffline(options)) {
+    throw new ModelLoadError(`Offline (HF_HUB_OFFLINE): cannot read ${repo}/${path}`, {
+      hint: "Unset HF_HUB_OFFLINE to read it once; later loads use the cached values",
+    });
+  }
+  const url = `${endpointOf(options)}/${urlPrefix(options)}${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+  const res = await (options.fetch ?? fetch)(url, {
+    headers: { ...authHeaders(options), "accept-encoding": "identity", range: `bytes=${start}-${end}` },
+    redirect: "follow",
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (res.status !== 206) {
+    await res.body?.cancel().catch(() => {});
+    if (res.ok) {
+      throw new ModelLoadError(`${url} ignored the Range request (HTTP ${res.status})`, {
+        hint: "Use an HF_ENDPOINT that supports Range requests",
+      });
+    }
+    throw httpError(res.status, repo, path, revision, url);
+  }
+  const body = new Uint8Array(await res.arrayBuffer());
+  if (body.length !== end - start + 1) {
+    throw new ModelLoadError(`${url} sent ${body.length} bytes for range ${start}-${end}`, {
+      hint: "The file may be shorter than its header says; re-check the repo",
+    });
+  }
+  return body;
+}
+
 function endpointOf(options: DownloadOptions): string {
   return (options.endpoint ?? (options.env ?? process.env).HF_ENDPOINT ?? "https://huggingface.co").replace(
     /\/+$/,

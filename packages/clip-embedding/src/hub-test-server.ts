@@ -30,10 +30,12 @@ export const FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 export interface FakeHubOptions {
   /** "dataset": serve `/datasets/{repo}/resolve/...` and `/api/datasets/{repo}/...` instead. */
   repoType?: "model" | "dataset";
+  /** More repos served by the same hub (e.g. a SigLIP export's original checkpoint). */
+  extraRepos?: Record<string, Map<string, Uint8Array>>;
 }
 
 /** Files the hub stores in LFS (served by redirect to the CDN with X-Linked-Etag). */
-const LFS_RE = /\.(onnx|parquet|tar)$/;
+const LFS_RE = /\.(onnx|parquet|tar|safetensors)$/;
 
 export async function startFakeHub(
   repo: string,
@@ -47,16 +49,22 @@ export async function startFakeHub(
   const corrupt = new Set<string>();
   const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
   const gitSha1 = (b: Uint8Array) => createHash("sha1").update(`blob ${b.length}\0`).update(b).digest("hex");
-  const byBlob = new Map<string, string>();
-  for (const [path, data] of files) byBlob.set(sha256(data), path);
+  const repos = new Map<string, Map<string, Uint8Array>>([
+    [repo, files],
+    ...Object.entries(options.extraRepos ?? {}),
+  ]);
+  const byBlob = new Map<string, [Map<string, Uint8Array>, string]>();
+  for (const repoFiles of repos.values())
+    for (const [path, data] of repoFiles) byBlob.set(sha256(data), [repoFiles, path]);
 
   const send = (
     req: IncomingMessage,
     res: import("node:http").ServerResponse,
     path: string,
     headers: Record<string, string>,
+    repoFiles: Map<string, Uint8Array> = files,
   ) => {
-    let data = files.get(path) as Uint8Array;
+    let data = repoFiles.get(path) as Uint8Array;
     if (corrupt.has(path)) {
       data = Uint8Array.from(data);
       data[data.length >> 1] = ((data[data.length >> 1] as number) + 1) & 255;
@@ -95,9 +103,9 @@ export async function startFakeHub(
     });
     const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(url);
     if (cdn) {
-      const path = byBlob.get(cdn[1] as string);
-      if (!path) return res.writeHead(404).end();
-      return send(req, res, path, {});
+      const hit = byBlob.get(cdn[1] as string);
+      if (!hit) return res.writeHead(404).end();
+      return send(req, res, hit[1], {}, hit[0]);
     }
     // The hub API's model info (huggingface_hub HfApi.model_info): the file listing.
     if (url.startsWith(`/api/${kind}s/${repo}/revision/`) || url === `/api/${kind}s/${repo}`) {
@@ -110,13 +118,14 @@ export async function startFakeHub(
       return res.end(body);
     }
     if (url.startsWith("/api/")) return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("{}");
-    const prefix = `/${prefixPath}${repo}/resolve/`;
-    if (!url.startsWith(prefix))
+    const served = [...repos.keys()].find((r) => url.startsWith(`/${prefixPath}${r}/resolve/`));
+    if (served === undefined)
       return res.writeHead(404, { "x-error-code": "RepoNotFound" }).end("Repository not found");
-    const rest = url.slice(prefix.length);
+    const repoFiles = repos.get(served) as Map<string, Uint8Array>;
+    const rest = url.slice(`/${prefixPath}${served}/resolve/`.length);
     const slash = rest.indexOf("/");
     const path = decodeURIComponent(rest.slice(slash + 1));
-    const data = files.get(path);
+    const data = repoFiles.get(path);
     if (!data) return res.writeHead(404, { "x-error-code": "EntryNotFound" }).end("Entry not found");
     if (LFS_RE.test(path)) {
       const sum = sha256(data);
@@ -130,7 +139,7 @@ export async function startFakeHub(
         })
         .end();
     }
-    send(req, res, path, { "x-repo-commit": FAKE_COMMIT, etag: `"${gitSha1(data)}"` });
+    send(req, res, path, { "x-repo-commit": FAKE_COMMIT, etag: `"${gitSha1(data)}"` }, repoFiles);
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address() as AddressInfo;

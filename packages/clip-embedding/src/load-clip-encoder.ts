@@ -2,14 +2,15 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { ConfigError, type EmbeddingCache, matchSpec, RANDOM_WEIGHTS_WARNING, sha256Hex } from "@vlmopt/core";
-import { defaultCacheDir } from "./cache-dirs.js";
+import { defaultCacheDir, hfHubCacheDir } from "./cache-dirs.js";
 import { GENERATED_MARKER } from "./generate-clip-model.js";
 import { findGenerated, GENERATED, type GeneratedSpec } from "./generated-models.js";
-import { type DownloadProgress, downloadModel } from "./hf-hub-download.js";
+import { type DownloadProgress, downloadModel, hubRepoFolder } from "./hf-hub-download.js";
 import { clipModelHash } from "./model-hash.js";
 import { resolveModelDir } from "./model-layouts.js";
 import { listModels, parseRegistrySpec } from "./model-registry.js";
 import { OnnxClipEncoder } from "./onnx-clip-encoder.js";
+import { siglipLogitsFromCheckpoint } from "./siglip-logits.js";
 
 export interface LoadClipOptions {
   /** vlmopt's cache (generated models, file-hash memo). Default: defaultCacheDir(). */
@@ -99,7 +100,18 @@ export async function loadRegistryModel(
   const dtype = spec.includes("@") ? parsed.dtype : (options.dtype ?? parsed.dtype);
   const id = dtype === "fp32" ? parsed.model.id : `${parsed.model.id}@${dtype}`;
   const dir = (await downloadModel(parsed.model.id, { ...options, dtype })).dir;
-  return openModel(dir, dtype, id, options, undefined, parsed.model.padToContext === true);
+  const checkpoint = parsed.model.checkpointRepo
+    ? {
+        repo: parsed.model.checkpointRepo,
+        // Cached beside the export's own files, in its HF-cache repo folder.
+        cacheFile: join(
+          hubRepoFolder(options.hubCacheDir ?? hfHubCacheDir(process.env), parsed.model.hfRepo),
+          "vlmopt",
+          "siglip-logits.json",
+        ),
+      }
+    : undefined;
+  return openModel(dir, dtype, id, options, undefined, parsed.model.padToContext === true, checkpoint);
 }
 
 /** A local model folder in a known layout (transformers.js, immich OpenCLIP). */
@@ -151,10 +163,27 @@ async function openModel(
   options: LoadClipOptions,
   warning?: string,
   padToContext = false,
+  checkpoint?: { repo: string; cacheFile: string },
 ): Promise<OnnxClipEncoder> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const model = await resolveModelDir(dir, dtype);
   if (padToContext) model.padToContext = true;
+  const s = model.scoring;
+  if (
+    checkpoint &&
+    s.kind === "sigmoid" &&
+    (s.logitScale === undefined || s.logitBias === undefined) &&
+    options.logitScale === undefined &&
+    options.logitBias === undefined
+  ) {
+    // Only the two scalars, by Range requests through the hub download code; offline, the cached
+    // values; on any failure, the scoring stays without them (matchProbabilities' hint).
+    const got = await siglipLogitsFromCheckpoint(checkpoint.repo, checkpoint.cacheFile, {
+      ...options,
+      revision: "main",
+    });
+    if (got) model.scoring = { kind: "sigmoid", ...got };
+  }
   const modelHash = await clipModelHash(model.textModel, model.visionModel, cacheDir);
   return OnnxClipEncoder.load(model, {
     id,

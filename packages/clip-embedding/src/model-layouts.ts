@@ -18,7 +18,13 @@ export type Scoring =
   /** CLIP: softmax over classes of logitScale · cos (OpenAI's README: `100.0 * image @ text.T`). */
   | { kind: "softmax"; logitScale: number }
   /** SigLIP: per class sigmoid(logitScale · cos + logitBias), the model's learned scale and bias. */
-  | { kind: "sigmoid"; logitScale: number | undefined; logitBias: number | undefined };
+  | {
+      kind: "sigmoid";
+      logitScale: number | undefined;
+      logitBias: number | undefined;
+      /** Where scale and bias came from: "config.json", "options", or "<repo>/model.safetensors@<rev>". */
+      source?: string;
+    };
 
 /** Everything the encoder needs from a model folder, whatever its layout. */
 export interface ResolvedClipModel {
@@ -76,7 +82,14 @@ const num = (v: unknown): number | undefined => (typeof v === "number" && Number
 
 /** `sigmoid` scoring with the learned scale and bias when the config carries them. */
 function siglipScoring(cfg: Record<string, unknown>): Scoring {
-  return { kind: "sigmoid", logitScale: num(cfg.logit_scale), logitBias: num(cfg.logit_bias) };
+  const logitScale = num(cfg.logit_scale);
+  const logitBias = num(cfg.logit_bias);
+  return {
+    kind: "sigmoid",
+    logitScale,
+    logitBias,
+    ...(logitScale !== undefined && logitBias !== undefined ? { source: "config.json" } : {}),
+  };
 }
 
 // OpenAI CLIP's learned logit scale is clamped at 100 (README zero-shot example:

@@ -14,6 +14,11 @@ export interface ModelInfo {
   description: string;
   /** Pad every text to the context length, for text towers that only take that many tokens. */
   padToContext?: boolean;
+  /**
+   * SigLIP: the original PyTorch checkpoint repo whose model.safetensors holds the learned
+   * `logit_scale` / `logit_bias` weights the ONNX export lacks (read by HTTP Range, see siglip-logits.ts).
+   */
+  checkpointRepo?: string;
 }
 
 const XENOVA_DTYPES = ["fp32", "fp16", "quantized"];
@@ -83,6 +88,9 @@ const MODELS: readonly ModelInfo[] = [
     dims: 768,
     dtypes: XENOVA_DTYPES,
     description: "Google SigLIP ViT-B/16 224px (sigmoid scoring, SentencePiece tokenizer, 64 tokens)",
+    // transformers' SigLIP docs load this model as `AutoModel.from_pretrained("google/siglip-base-patch16-224")`
+    // (src/transformers/models/siglip/modeling_siglip.py, SiglipModel.get_text_features example).
+    checkpointRepo: "google/siglip-base-patch16-224",
   },
   {
     id: "siglip-b16-webli",

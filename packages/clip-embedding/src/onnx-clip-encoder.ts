@@ -256,6 +256,11 @@ export class OnnxClipEncoder implements ClipEncoder {
             kind: "sigmoid",
             logitScale: options.logitScale ?? model.scoring.logitScale,
             logitBias: options.logitBias ?? model.scoring.logitBias,
+            ...(options.logitScale !== undefined || options.logitBias !== undefined
+              ? { source: "options" }
+              : model.scoring.source
+                ? { source: model.scoring.source }
+                : {}),
           }
         : { kind: "softmax", logitScale: options.logitScale ?? model.scoring.logitScale };
     if (options.warning) this.warning = options.warning;

@@ -28,7 +28,7 @@ export function matchProbabilities(scoring: Scoring, cosines: ArrayLike<number>)
   // init_logit_bias, the values before training. A config.json with logit_scale / logit_bias is read.
   if (scoring.logitScale === undefined || scoring.logitBias === undefined) {
     throw new ConfigError("This SigLIP model's files do not carry its learned logit scale and bias", {
-      hint: "Pass logitScale and logitBias to loadClipEncoder (exp of the checkpoint's logit_scale weight, and its logit_bias weight; they are weights of the PyTorch model, not in config.json), or add them to the model folder's config.json as logit_scale / logit_bias; accuracies do not need them",
+      hint: "Pass logitScale and logitBias to loadClipEncoder (exp of the checkpoint's logit_scale weight, and its logit_bias weight; they are weights of the PyTorch model, not in config.json), or add them to the model folder's config.json as logit_scale / logit_bias (siglip-b16 reads them once, with internet, from the original checkpoint's model.safetensors and caches them); accuracies do not need them",
     });
   }
   for (let i = 0; i < cosines.length; i++)

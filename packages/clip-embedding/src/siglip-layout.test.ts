@@ -55,7 +55,7 @@ describe("random:tiny-siglip (Xenova SigLIP layout)", () => {
       mean: [0.5, 0.5, 0.5],
       std: [0.5, 0.5, 0.5],
     });
-    expect(enc.scoring).toEqual({ kind: "sigmoid", ...TINY_SIGLIP_SCORING });
+    expect(enc.scoring).toEqual({ kind: "sigmoid", ...TINY_SIGLIP_SCORING, source: "config.json" });
   });
 
   it("text embeddings match the reference within 1e-4 (full attention over the padded row, last position)", async () => {
