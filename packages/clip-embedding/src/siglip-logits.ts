@@ -14,9 +14,10 @@ import { type DownloadOptions, fetchRepoRange } from "./hf-hub-download.js";
  * (https://github.com/huggingface/transformers, src/transformers/models/siglip/modeling_siglip.py).
  * So scale = exp(logit_scale), bias = logit_bias.
  *
- * safetensors layout (https://github.com/huggingface/safetensors, README "Format"; docs.rs/safetensors):
- * 8 bytes little-endian u64 N = header size, N bytes of JSON `{name: {dtype, shape, data_offsets: [begin,
- * end]}, "__metadata__"?: {...}}`, then the data; data_offsets count from the byte after the header.
+ * safetensors layout (https://github.com/huggingface/safetensors/blob/main/README.md, "Format" and
+ * "Endianness: Little-endian"; the key is `data_offsets`, https://docs.rs/crate/safetensors/0.3.1/source/):
+ * 8 bytes, N, a u64 = header size; N bytes of JSON `{name: {dtype, shape, data_offsets: [BEGIN, END]},
+ * "__metadata__"?: {...}}`; then the byte buffer, which BEGIN/END (END one past) count from.
  * We fetch only bytes 0-7, the header, and each tensor's few bytes, with HTTP Range requests.
  */
 export interface SiglipLogits {
